@@ -1,0 +1,79 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { HealthController, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { AUTH_CONFIG, AuthConfig } from './config';
+import { ClientCredentialEntity } from './credentials/client-credential.entity';
+import { CredentialsController } from './credentials/credentials.controller';
+import { CredentialsService } from './credentials/credentials.service';
+import { KeysController } from './keys/keys.controller';
+import { KeysService } from './keys/keys.service';
+import { SigningKeyEntity } from './keys/signing-key.entity';
+import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
+import { ProjectEntity } from './projects/project.entity';
+import { ProjectsController } from './projects/projects.controller';
+import { ProjectsService } from './projects/projects.service';
+import { RevocationsService } from './tokens/revocations.service';
+import { RevokedTokenEntity } from './tokens/revoked-token.entity';
+import { TokensController } from './tokens/tokens.controller';
+import { TokensService } from './tokens/tokens.service';
+
+export const AUTH_ENTITIES = [ProjectEntity, ClientCredentialEntity, SigningKeyEntity, RevokedTokenEntity];
+export const AUTH_MIGRATIONS = [InitialSchema1764300000000];
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static register(config: AuthConfig, nats: NatsService): DynamicModule {
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: AUTH_CONFIG, useValue: config },
+        { provide: NatsService, useValue: nats },
+      ],
+      exports: [AUTH_CONFIG, NatsService],
+    };
+  }
+}
+
+@Module({})
+export class AuthModule {
+  static register(config: AuthConfig, nats: NatsService): DynamicModule {
+    return {
+      module: AuthModule,
+      imports: [
+        RuntimeModule.register(config, nats),
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: config.AUTH_DATABASE_URL,
+          entities: AUTH_ENTITIES,
+          migrations: AUTH_MIGRATIONS,
+          migrationsRun: false,
+          synchronize: false,
+          extra: { max: config.AUTH_DB_POOL_SIZE, connectionTimeoutMillis: 2_000 },
+          retryAttempts: 10,
+          retryDelay: 1_000,
+        }),
+        TypeOrmModule.forFeature(AUTH_ENTITIES),
+        JwtModule.register({}),
+      ],
+      controllers: [TokensController, KeysController, CredentialsController, ProjectsController, HealthController],
+      providers: [
+        ProjectsService,
+        CredentialsService,
+        KeysService,
+        RevocationsService,
+        TokensService,
+        {
+          provide: READINESS_CHECKS,
+          inject: [DataSource],
+          useFactory: (ds: DataSource): ReadinessCheck[] => [
+            { name: 'database', check: async () => (await ds.query('SELECT 1')).length === 1 },
+            { name: 'nats', check: () => nats.isConnected() },
+          ],
+        },
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  AuthSubjects,
+  CredentialsCreatedResponse,
+  CredentialsCreateRequest,
+  CredentialsListRequest,
+  CredentialsListResponse,
+  CredentialsRevokeRequest,
+  CredentialView,
+} from '@gatehouse/contracts';
+import { CredentialsService } from './credentials.service';
+
+/** Operator subjects (the CLI): client credential pairs of a project. */
+@Controller()
+export class CredentialsController {
+  constructor(private readonly credentials: CredentialsService) {}
+
+  @MessagePattern(AuthSubjects.credentialsCreate)
+  create(@Payload() req: CredentialsCreateRequest): Promise<CredentialsCreatedResponse> {
+    return this.credentials.create(String(req?.project_id ?? ''));
+  }
+
+  @MessagePattern(AuthSubjects.credentialsList)
+  async list(@Payload() req: CredentialsListRequest): Promise<CredentialsListResponse> {
+    return { credentials: await this.credentials.list(String(req?.project_id ?? '')) };
+  }
+
+  @MessagePattern(AuthSubjects.credentialsRevoke)
+  revoke(@Payload() req: CredentialsRevokeRequest): Promise<CredentialView> {
+    return this.credentials.revoke(String(req?.client_id ?? ''));
+  }
+}

@@ -1,0 +1,19 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
+import { AuthSubjects, JwksResponse, KeysRotateResponse } from '@gatehouse/contracts';
+import { KeysService } from './keys.service';
+
+@Controller()
+export class KeysController {
+  constructor(private readonly keys: KeysService) {}
+
+  @MessagePattern(AuthSubjects.jwksGet)
+  jwks(): JwksResponse {
+    return this.keys.jwks();
+  }
+
+  @MessagePattern(AuthSubjects.keysRotate)
+  rotate(): Promise<KeysRotateResponse> {
+    return this.keys.rotate();
+  }
+}

@@ -1,0 +1,136 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
+import { DataSource, Repository } from 'typeorm';
+import { ACCESS_TOKEN_TTL_MAX, AuthEvents, JwksResponse, KeysRotateResponse, PublicJwk } from '@gatehouse/contracts';
+import { NatsService } from '@gatehouse/platform';
+import { AUTH_CONFIG, AuthConfig } from '../config';
+import { open, seal } from './key-encryption';
+import { SigningKeyEntity } from './signing-key.entity';
+
+export const SIGNING_ALGORITHM = 'ES256';
+/** A retired key stays published until every token it signed has expired (plus clock skew). */
+const RETIRED_KEY_GRACE_MS = (ACCESS_TOKEN_TTL_MAX + 300) * 1000;
+
+interface LoadedKey {
+  kid: string;
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  jwk: PublicJwk;
+  createdAt: Date;
+  retiredAt: Date | null;
+}
+
+/**
+ * The signing keys: generated here, kept encrypted in the database, held in
+ * memory as KeyObjects (parsing a PEM per signature is 4–50x slower).
+ */
+@Injectable()
+export class KeysService {
+  private keys = new Map<string, LoadedKey>();
+  private current: LoadedKey | null = null;
+  private readonly kek: Buffer;
+
+  constructor(
+    @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
+    private readonly dataSource: DataSource,
+    private readonly nats: NatsService,
+    @Inject(AUTH_CONFIG) config: AuthConfig,
+  ) {
+    this.kek = Buffer.from(config.AUTH_KEY_ENCRYPTION_KEY, 'base64');
+  }
+
+  /** Loads every published key; creates the first one on a fresh database. */
+  async init(): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(7301)');
+      const count = await m.getRepository(SigningKeyEntity).count();
+      if (count === 0) await m.getRepository(SigningKeyEntity).insert(this.generate());
+    });
+    await this.reload();
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.repo.find({ order: { createdAt: 'ASC' } });
+    const keys = new Map<string, LoadedKey>();
+    let current: LoadedKey | null = null;
+    for (const row of rows) {
+      const loaded = this.load(row);
+      keys.set(row.kid, loaded);
+      if (!row.retiredAt) current = loaded;
+    }
+    if (!current) throw new Error('no active signing key');
+    this.keys = keys;
+    this.current = current;
+  }
+
+  signingKey(): { kid: string; privateKey: KeyObject } {
+    if (!this.current) throw new Error('signing keys not loaded');
+    return this.current;
+  }
+
+  publicKey(kid: string): KeyObject | undefined {
+    return this.keys.get(kid)?.publicKey;
+  }
+
+  jwks(now = Date.now()): JwksResponse {
+    const keys: PublicJwk[] = [];
+    for (const k of this.keys.values()) {
+      if (!k.retiredAt || now - k.retiredAt.getTime() < RETIRED_KEY_GRACE_MS) keys.push(k.jwk);
+    }
+    return { keys: keys.reverse() };
+  }
+
+  /** Adds a new signing key; older keys keep verifying until their tokens expire. */
+  async rotate(): Promise<KeysRotateResponse> {
+    const fresh = this.generate();
+    await this.dataSource.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(7301)');
+      await m
+        .getRepository(SigningKeyEntity)
+        .createQueryBuilder()
+        .update()
+        .set({ retiredAt: () => 'now()' })
+        .where('retired_at IS NULL')
+        .execute();
+      await m.getRepository(SigningKeyEntity).insert(fresh);
+    });
+    await this.reload();
+    this.nats.publish(AuthEvents.keysRotated, { kid: fresh.kid });
+    const created = this.keys.get(fresh.kid)!;
+    return { kid: fresh.kid, created_at: created.createdAt.toISOString() };
+  }
+
+  private generate(): Pick<SigningKeyEntity, 'kid' | 'algorithm' | 'publicJwk' | 'privateKeyCiphertext' | 'privateKeyIv' | 'privateKeyTag'> {
+    const kid = randomUUID();
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    const sealed = seal(this.kek, der, kid);
+    return {
+      kid,
+      algorithm: SIGNING_ALGORITHM,
+      publicJwk: toJwk(publicKey, kid),
+      privateKeyCiphertext: sealed.ciphertext,
+      privateKeyIv: sealed.iv,
+      privateKeyTag: sealed.tag,
+    };
+  }
+
+  private load(row: SigningKeyEntity): LoadedKey {
+    const der = open(this.kek, { ciphertext: row.privateKeyCiphertext, iv: row.privateKeyIv, tag: row.privateKeyTag }, row.kid);
+    const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    return {
+      kid: row.kid,
+      privateKey,
+      publicKey: createPublicKey(privateKey),
+      jwk: row.publicJwk,
+      createdAt: row.createdAt,
+      retiredAt: row.retiredAt,
+    };
+  }
+}
+
+function toJwk(publicKey: KeyObject, kid: string): PublicJwk {
+  const jwk = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+}

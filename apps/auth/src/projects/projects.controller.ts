@@ -1,0 +1,56 @@
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import {
+  ACCESS_TOKEN_TTL_MAX,
+  ACCESS_TOKEN_TTL_MIN,
+  AuthSubjects,
+  ErrorCodes,
+  ProjectCreateRequest,
+  ProjectListResponse,
+  ProjectSettings,
+  ProjectView,
+  SettingsGetRequest,
+  SettingsUpdateRequest,
+} from '@gatehouse/contracts';
+import { RpcError } from '@gatehouse/platform';
+import { ProjectsService } from './projects.service';
+
+@Controller()
+export class ProjectsController {
+  constructor(private readonly projects: ProjectsService) {}
+
+  @MessagePattern(AuthSubjects.projectCreate)
+  create(@Payload() req: ProjectCreateRequest): Promise<ProjectView> {
+    const name = typeof req?.name === 'string' ? req.name.trim() : '';
+    if (name.length < 1 || name.length > 200) {
+      throw new RpcError(ErrorCodes.validationFailed, 'A project name of 1 to 200 characters is required');
+    }
+    return this.projects.create(name);
+  }
+
+  @MessagePattern(AuthSubjects.projectList)
+  async list(): Promise<ProjectListResponse> {
+    return { projects: await this.projects.list() };
+  }
+
+  @MessagePattern(AuthSubjects.settingsGet)
+  settings(@Payload() req: SettingsGetRequest): Promise<ProjectSettings> {
+    return this.projects.settings(String(req?.project_id ?? ''));
+  }
+
+  /** The gateway validated the patch against the API schema; the values auth acts on are checked again here. */
+  @MessagePattern(AuthSubjects.settingsUpdate)
+  update(@Payload() req: SettingsUpdateRequest): Promise<ProjectSettings> {
+    const patch = req?.patch;
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+      throw new RpcError(ErrorCodes.validationFailed, 'patch must be an object');
+    }
+    if ('access_token_ttl' in patch && patch.access_token_ttl !== null) {
+      const ttl = patch.access_token_ttl;
+      if (!Number.isInteger(ttl) || (ttl as number) < ACCESS_TOKEN_TTL_MIN || (ttl as number) > ACCESS_TOKEN_TTL_MAX) {
+        throw new RpcError(ErrorCodes.validationFailed, 'access_token_ttl must be an integer from 60 to 86400');
+      }
+    }
+    return this.projects.updateSettings(String(req?.project_id ?? ''), patch);
+  }
+}

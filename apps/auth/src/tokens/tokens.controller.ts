@@ -1,0 +1,51 @@
+import { Controller } from '@nestjs/common';
+import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
+import {
+  AuthSubjects,
+  ErrorCodes,
+  Headers,
+  RevocationsListResponse,
+  TokenIssueRequest,
+  TokenIssueResponse,
+  TokenRevokeRequest,
+  TokenRevokeResponse,
+} from '@gatehouse/contracts';
+import { RpcError } from '@gatehouse/platform';
+import { RevocationsService } from './revocations.service';
+import { TokensService } from './tokens.service';
+
+function requireStrings(payload: unknown, fields: string[]): void {
+  const p = payload as Record<string, unknown> | null;
+  for (const f of fields) {
+    if (!p || typeof p[f] !== 'string') throw new RpcError(ErrorCodes.invalidRequest, `'${f}' is required`);
+  }
+}
+
+export function requestIdOf(ctx: NatsContext): string | undefined {
+  return ctx.getHeaders()?.get(Headers.requestId) || undefined;
+}
+
+@Controller()
+export class TokensController {
+  constructor(
+    private readonly tokens: TokensService,
+    private readonly revocations: RevocationsService,
+  ) {}
+
+  @MessagePattern(AuthSubjects.tokenIssue)
+  issue(@Payload() req: TokenIssueRequest): Promise<TokenIssueResponse> {
+    requireStrings(req, ['grant_type', 'client_id', 'client_secret']);
+    return this.tokens.issue(req);
+  }
+
+  @MessagePattern(AuthSubjects.tokenRevoke)
+  revoke(@Payload() req: TokenRevokeRequest, @Ctx() ctx: NatsContext): Promise<TokenRevokeResponse> {
+    requireStrings(req, ['client_id', 'client_secret', 'token']);
+    return this.tokens.revoke(req, requestIdOf(ctx));
+  }
+
+  @MessagePattern(AuthSubjects.revocationsList)
+  async list(): Promise<RevocationsListResponse> {
+    return { tokens: await this.revocations.active() };
+  }
+}

@@ -1,0 +1,65 @@
+export const GRANT_TYPES = ['client_credentials', 'entity_user'] as const;
+export type GrantType = (typeof GRANT_TYPES)[number];
+
+/** auth.v1.token.issue */
+export interface TokenIssueRequest {
+  grant_type: GrantType;
+  client_id: string;
+  client_secret: string;
+  entity_user_id?: string | null;
+}
+
+export interface TokenIssueResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+/** auth.v1.token.revoke (RFC 7009 semantics: unknown or foreign tokens are a silent no-op). */
+export interface TokenRevokeRequest {
+  client_id: string;
+  client_secret: string;
+  token: string;
+}
+
+export interface TokenRevokeResponse {
+  /** Set when this call revoked a live token of the caller's project. */
+  revoked: RevokedToken | null;
+}
+
+export interface RevokedToken {
+  jti: string;
+  /** Expiry of the token, seconds since the epoch: after it the entry can be forgotten. */
+  exp: number;
+}
+
+/** auth.v1.revocations.list: every revoked token that has not expired yet. */
+export interface RevocationsListResponse {
+  tokens: RevokedToken[];
+}
+
+/** Claims of every access token Gatehouse issues. */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  project_id: string;
+  entity_id?: string;
+  grant_type: GrantType;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+export interface PublicJwk {
+  kty: string;
+  crv: string;
+  x: string;
+  y: string;
+  kid: string;
+  alg: string;
+  use: 'sig';
+}
+
+export interface JwksResponse {
+  keys: PublicJwk[];
+}

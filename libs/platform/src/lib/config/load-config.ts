@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+/** Settings every service reads: the broker, the subject namespace, logging. */
+export const baseEnvSchema = z.object({
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** Prepended to every subject and stream name: isolates test runs or environments sharing one NATS. */
+  NATS_SUBJECT_PREFIX: z
+    .string()
+    .regex(/^([A-Za-z0-9_-]+\.)?$/, 'must be empty or a token ending with a dot, e.g. "staging."')
+    .default(''),
+  NATS_USER: z.string().optional(),
+  NATS_PASSWORD: z.string().optional(),
+  NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type BaseConfig = z.infer<typeof baseEnvSchema>;
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Validates the environment against a schema; every problem names the variable.
+ * Values are never echoed (a secret may be among them).
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const cleaned: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return result.data;
+}
+
+/** Parses a postgres URL strictly enough to refuse typos at start. */
+export const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/[^/]+\/[A-Za-z0-9_]+(\?.*)?$/.test(v), 'must be postgres://user@host:port/database');
+
+export const port = z.coerce.number().int().min(0).max(65_535);
