@@ -9,10 +9,15 @@ export default [
   ...nx.configs['flat/typescript'],
   { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.data'] },
   {
-    files: ['**/*.ts', '**/*.js'],
+    files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.ts', '**/*.js'],
+    rules: {
       '@nx/enforce-module-boundaries': [
         'error',
         {

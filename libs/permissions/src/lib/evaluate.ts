@@ -54,7 +54,7 @@ export function evaluate(q: EvaluationQuery): Decision {
   if (q.partnerOnly === true) return FIXED.partnerOnly;
   if (otherProject) return FIXED.otherProject;
   if (q.entityId != null && q.entityId !== p.entityId) return FIXED.otherEntity;
-  
+  if (q.userActive === false) return FIXED.userInactive;
   if (q.entityActive === false) return FIXED.entityInactive;
   const role = q.effectiveRole;
   if (role == null) return FIXED.noRole;

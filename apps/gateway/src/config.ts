@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { baseEnvSchema, loadConfig, port } from '@gatehouse/platform';
+
+/** Every variable the gateway reads, with its default for local development. */
+export const gatewayEnvSchema = baseEnvSchema.extend({
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(8443),
+  /** PEM files of the TLS certificate (chain) and its key. `npm start` generates a self-signed pair into .data/tls. */
+  GATEWAY_TLS_CERT_FILE: z.string({ error: 'is required (PEM certificate file)' }).min(1),
+  GATEWAY_TLS_KEY_FILE: z.string({ error: 'is required (PEM private key file)' }).min(1),
+  /** Largest accepted request body, bytes. */
+  GATEWAY_BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
+  /** Expected `iss` of tokens: the same value as the auth service's AUTH_ISSUER. */
+  GATEWAY_ISSUER: z.string().url().default('https://localhost:8443'),
+  /** Failed client authentications allowed per client id, and per address, within the window. */
+  GATEWAY_AUTH_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
+  GATEWAY_AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  GATEWAY_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Verified tokens kept in memory (they are re-checked against the revocation list on every use). */
+  GATEWAY_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayEnvSchema>;
+
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig(gatewayEnvSchema, env);
+}
