@@ -6,3 +6,4 @@ export * from './lib/errors/error-codes';
 export * from './lib/http/api-versions';
 export * from './lib/http/headers';
 export * from './lib/common/uuid';
+export * from './lib/openapi/monite-schemas';

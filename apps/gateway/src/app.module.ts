@@ -1,0 +1,79 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import type { Logger } from 'pino';
+import { NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { GATEWAY_CONFIG, GatewayConfig } from './config';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { ApiVersionGuard } from './http/api-version.guard';
+import { GatewayHealthController } from './http/health.controller';
+import { ClientAuthLimiterService } from './oauth/client-auth-limiter.service';
+import { DiscoveryController } from './oauth/discovery.controller';
+import { OAuthController } from './oauth/oauth.controller';
+import { SettingsController } from './settings/settings.controller';
+import { BearerGuard } from './tokens/bearer.guard';
+import { JwksService } from './tokens/jwks.service';
+import { RevocationListService } from './tokens/revocation-list.service';
+import { TokenVerifierService } from './tokens/token-verifier.service';
+
+export const PINO_LOGGER = Symbol('PINO_LOGGER');
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: NatsService, useValue: nats },
+        { provide: PINO_LOGGER, useValue: logger },
+      ],
+      exports: [GATEWAY_CONFIG, NatsService, PINO_LOGGER],
+    };
+  }
+}
+
+/** Token verification: keys, revocations, the verified-token cache and the guard that uses them. */
+@Module({
+  imports: [JwtModule.register({})],
+  providers: [JwksService, RevocationListService, TokenVerifierService],
+  exports: [JwksService, RevocationListService, TokenVerifierService],
+})
+export class TokensModule {}
+
+@Module({
+  imports: [TokensModule],
+  controllers: [OAuthController, DiscoveryController],
+  providers: [ClientAuthLimiterService],
+})
+export class OAuthModule {}
+
+@Module({ controllers: [SettingsController] })
+export class SettingsModule {}
+
+@Module({})
+export class GatewayModule {
+  static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [RuntimeModule.register(config, nats, logger), TokensModule, OAuthModule, SettingsModule],
+      controllers: [GatewayHealthController],
+      providers: [
+        // Guards run in this order: the API version first, then the bearer token.
+        { provide: APP_GUARD, useClass: ApiVersionGuard },
+        { provide: APP_GUARD, useClass: BearerGuard },
+        { provide: APP_FILTER, useFactory: () => new ApiExceptionFilter(logger) },
+        {
+          provide: READINESS_CHECKS,
+          inject: [JwksService, RevocationListService],
+          useFactory: (jwks: JwksService, revocations: RevocationListService): ReadinessCheck[] => [
+            { name: 'nats', check: () => nats.isConnected() },
+            { name: 'signing_keys', check: () => jwks.loaded },
+            { name: 'revocation_list', check: () => revocations.isCurrent() },
+          ],
+        },
+      ],
+    };
+  }
+}

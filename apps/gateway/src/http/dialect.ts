@@ -1,0 +1,14 @@
+import type { FastifyRequest } from 'fastify';
+
+const OAUTH_PATHS = new Set(['/v1/auth/token', '/v1/auth/revoke']);
+
+/**
+ * Standard OAuth 2.0 libraries post forms and read RFC 6749 error bodies; Monite
+ * clients post JSON and read Monite's. The request's content type decides.
+ */
+export function speaksOAuth(req: Pick<FastifyRequest, 'url' | 'headers'>): boolean {
+  const path = req.url.split('?', 1)[0];
+  if (!OAUTH_PATHS.has(path)) return false;
+  const type = req.headers['content-type'];
+  return typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}

@@ -1,0 +1,41 @@
+import type { Server as TlsServer } from 'node:tls';
+import type { Socket } from 'node:net';
+
+const TLS_HANDSHAKE = 0x16;
+const FIRST_BYTE_TIMEOUT_MS = 10_000;
+
+const REFUSAL_BODY = JSON.stringify({
+  error: { message: 'This API is served over HTTPS only: use https:// on this port.' },
+});
+const REFUSAL =
+  'HTTP/1.1 400 Bad Request\r\n' +
+  'Content-Type: application/json\r\n' +
+  `Content-Length: ${Buffer.byteLength(REFUSAL_BODY)}\r\n` +
+  'Connection: close\r\n\r\n' +
+  REFUSAL_BODY;
+
+/**
+ * Plain HTTP sent to the TLS port never reaches a handler: the first byte of a
+ * connection tells a TLS handshake (0x16) from anything else, which gets a clear
+ * refusal and a closed connection instead of a cryptic TLS failure.
+ */
+export function refusePlainHttp(server: TlsServer): void {
+  const tlsListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
+    socket.setTimeout(FIRST_BYTE_TIMEOUT_MS, () => socket.destroy());
+    socket.once('readable', () => {
+      const chunk: Buffer | null = socket.read();
+      socket.setTimeout(0);
+      if (!chunk) return void socket.destroy();
+      if (chunk[0] === TLS_HANDSHAKE) {
+        // Hand the connection to TLS with the bytes already read put back.
+        socket.unshift(chunk);
+        for (const listener of tlsListeners) listener.call(server, socket);
+        return;
+      }
+      socket.end(REFUSAL);
+    });
+    socket.on('error', () => socket.destroy());
+  });
+}

@@ -1,0 +1,100 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import type { Server as TlsServer } from 'node:tls';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Headers } from '@gatehouse/contracts';
+import { ConfigError, createLogger, NatsService, PinoNestLogger } from '@gatehouse/platform';
+import { GatewayModule } from './app.module';
+import { loadGatewayConfig } from './config';
+import { refusePlainHttp } from './http/https-only';
+import { methodNotAllowed } from './http/method-not-allowed';
+import { JwksService } from './tokens/jwks.service';
+import { RevocationListService } from './tokens/revocation-list.service';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+async function bootstrap(): Promise<void> {
+  const config = loadGatewayConfig();
+  const logger = createLogger('gateway', config.LOG_LEVEL);
+  const tls = { key: readFileSync(config.GATEWAY_TLS_KEY_FILE), cert: readFileSync(config.GATEWAY_TLS_CERT_FILE) };
+  const nats = await NatsService.connect({
+    url: config.NATS_URL,
+    name: `gateway-${process.pid}`,
+    prefix: config.NATS_SUBJECT_PREFIX,
+    user: config.NATS_USER,
+    password: config.NATS_PASSWORD,
+    requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+    logger,
+  });
+
+  const adapter = new FastifyAdapter({
+    https: { ...tls, minVersion: 'TLSv1.2' },
+    bodyLimit: config.GATEWAY_BODY_LIMIT,
+    http2: false,
+    // Slow clients: headers and body must arrive in time.
+    requestTimeout: 15_000,
+    connectionTimeout: 0,
+    keepAliveTimeout: 72_000,
+    maxParamLength: 200,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers[Headers.requestId];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    logger: false,
+  } as any);
+  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, nats, logger), adapter, {
+    logger: new PinoNestLogger(logger),
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  const notAllowed = methodNotAllowed(fastify);
+  fastify.addHook('onRequest', async (req, reply) => {
+    reply.header(Headers.requestId, req.id);
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    logger.info(
+      { request_id: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'request',
+    );
+  });
+  refusePlainHttp(app.getHttpServer() as unknown as TlsServer);
+
+  await app.init();
+  notAllowed.close();
+
+  // Serve only with the signing keys and a complete revocation list in hand.
+  await app.get(JwksService).refresh().catch(() => undefined);
+  await app.get(RevocationListService).reloadUntilDone();
+  while (!app.get(JwksService).loaded) {
+    await new Promise((r) => setTimeout(r, 250));
+    await app.get(JwksService).refresh().catch(() => undefined);
+  }
+
+  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
+  logger.info({ url: `https://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` }, 'gateway ready');
+
+  const shutdown = async () => {
+    logger.info('shutting down');
+    await app.close();
+    await nats.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+}
+
+bootstrap().catch((err) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`gateway: ${err.message}\n`);
+    process.exit(78);
+  }
+  process.stderr.write(`gateway: failed to start: ${(err as Error).message}\n`);
+  process.exit(1);
+});

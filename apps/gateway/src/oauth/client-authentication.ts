@@ -1,0 +1,61 @@
+import { ApiError } from '../http/api-error';
+
+export type Dialect = 'oauth' | 'monite';
+
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  /** Client authenticated with HTTP Basic: a 401 then carries a Basic challenge. */
+  basic: boolean;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** A 400 in the request's dialect. */
+export function badRequest(dialect: Dialect, description: string): ApiError {
+  return dialect === 'oauth' ? ApiError.oauth(400, 'invalid_request', description) : ApiError.message(400, description);
+}
+
+/**
+ * RFC 6749 §2.3.1 Basic credentials: `Basic base64(urlencode(id) ":" urlencode(secret))`.
+ * Returns null when there is no Authorization header.
+ */
+export function parseBasic(header: string | undefined, dialect: Dialect): { id: string; secret: string } | null {
+  if (header === undefined) return null;
+  const m = /^Basic +(\S+) *$/i.exec(header);
+  if (!m || !BASE64.test(m[1])) throw badRequest(dialect, 'Malformed Authorization header: expected Basic client credentials');
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw badRequest(dialect, 'Malformed Basic credentials: no colon');
+  try {
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+  } catch {
+    throw badRequest(dialect, 'Malformed Basic credentials: bad percent-encoding');
+  }
+}
+
+function formDecode(s: string): string {
+  return decodeURIComponent(s.replace(/\+/g, ' '));
+}
+
+/**
+ * One client authentication method per request: Basic, or client_id and
+ * client_secret in the body. Both at once, or a Basic id that differs from a
+ * body client_id, is a 400; none at all is a 400 too (RFC 6749 §5.2).
+ */
+export function resolveClient(
+  basic: { id: string; secret: string } | null,
+  bodyId: unknown,
+  bodySecret: unknown,
+  dialect: Dialect,
+): ClientCredentials {
+  if (basic) {
+    if (bodySecret !== undefined) throw badRequest(dialect, 'Client authentication given two ways: use Basic or the body, not both');
+    if (bodyId !== undefined && bodyId !== basic.id) throw badRequest(dialect, 'client_id in the body differs from the Basic credentials');
+    return { clientId: basic.id, clientSecret: basic.secret, basic: true };
+  }
+  if (typeof bodyId !== 'string' || typeof bodySecret !== 'string' || !bodyId || !bodySecret) {
+    throw badRequest(dialect, 'Client authentication is required: client_id and client_secret');
+  }
+  return { clientId: bodyId, clientSecret: bodySecret, basic: false };
+}

@@ -1,0 +1,90 @@
+import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AuthSubjects,
+  ErrorCodes,
+  TokenIssueResponse,
+  TokenRevokeResponse,
+} from '@gatehouse/contracts';
+import { NatsService, RemoteError } from '@gatehouse/platform';
+import { ApiError } from '../http/api-error';
+import { speaksOAuth } from '../http/dialect';
+import { statusOf } from '../http/error-status';
+import { ApiVersion, Public } from '../http/route-options';
+import { RevocationListService } from '../tokens/revocation-list.service';
+import { ClientCredentials, Dialect } from './client-authentication';
+import { ClientAuthLimiterService } from './client-auth-limiter.service';
+import { parseRevokeRequest } from './revoke-request';
+import { parseTokenRequest } from './token-request';
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
+
+/** POST /v1/auth/token and /v1/auth/revoke, each read as the steps of its RFC. */
+@Controller('v1/auth')
+@Public()
+@ApiVersion('optional')
+export class OAuthController {
+  constructor(
+    private readonly nats: NatsService,
+    private readonly limiter: ClientAuthLimiterService,
+    private readonly revocations: RevocationListService,
+  ) {}
+
+  @Post('token')
+  @HttpCode(200)
+  async token(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    const dialect: Dialect = speaksOAuth(req) ? 'oauth' : 'monite';
+    reply.headers(NO_STORE);
+    // 1. parse, 2. brake brute force, 3. authenticate the client and mint (auth service), 4. respond
+    const { request, client } = parseTokenRequest(body, req.headers.authorization, dialect);
+    await this.brake(client, req.ip, dialect);
+    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client, dialect);
+    return issued;
+  }
+
+  @Post('revoke')
+  @HttpCode(200)
+  async revoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    const dialect: Dialect = speaksOAuth(req) ? 'oauth' : 'monite';
+    reply.headers(NO_STORE);
+    const { request, client } = parseRevokeRequest(body, req.headers.authorization, dialect);
+    await this.brake(client, req.ip, dialect);
+    const result = await this.call<TokenRevokeResponse>(AuthSubjects.tokenRevoke, request, req, client, dialect);
+    // Refused here at once; the broadcast from auth reaches the other gateway instances.
+    if (result.revoked) this.revocations.add(result.revoked);
+    return { message: 'ok' };
+  }
+
+  private async brake(client: ClientCredentials, address: string, dialect: Dialect): Promise<void> {
+    const wait = await this.limiter.retryAfter(client.clientId, address);
+    if (wait === 0) return;
+    const headers = { 'retry-after': String(wait) };
+    const message = `Too many failed client authentications; retry after ${wait} s`;
+    throw dialect === 'oauth'
+      ? ApiError.oauth(429, 'temporarily_unavailable', message, headers)
+      : ApiError.message(429, message, headers);
+  }
+
+  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials, dialect: Dialect): Promise<T> {
+    try {
+      return await this.nats.request<T>(subject, data, { requestId: req.id });
+    } catch (err) {
+      if (!(err instanceof RemoteError)) throw err;
+      if (err.code === ErrorCodes.invalidClient) await this.limiter.recordFailure(client.clientId, req.ip);
+      throw toDialect(err, dialect, client.basic);
+    }
+  }
+}
+
+function toDialect(err: RemoteError, dialect: Dialect, basic: boolean): ApiError {
+  const status = statusOf(err.code);
+  const headers: Record<string, string> =
+    err.code === ErrorCodes.invalidClient && basic ? { 'www-authenticate': 'Basic realm="gatehouse", error="invalid_client"' } : {};
+  if (status >= 500) {
+    const message = status === 503 ? 'Service temporarily unavailable' : 'Internal server error';
+    return dialect === 'oauth'
+      ? ApiError.oauth(status, status === 503 ? 'temporarily_unavailable' : 'server_error', message)
+      : ApiError.message(status, message);
+  }
+  return dialect === 'oauth' ? ApiError.oauth(status, err.code, err.message, headers) : ApiError.message(status, err.message, headers);
+}

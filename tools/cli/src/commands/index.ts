@@ -1,0 +1,19 @@
+import { Command } from './command';
+import { credentialsCreateCommand } from './credentials-create.command';
+import { credentialsListCommand } from './credentials-list.command';
+import { credentialsRevokeCommand } from './credentials-revoke.command';
+import { keysRotateCommand } from './keys-rotate.command';
+import { projectCreateCommand } from './project-create.command';
+import { projectListCommand } from './project-list.command';
+
+export * from './command';
+
+/** Every command, in the order `--help` lists them. */
+export const COMMANDS: readonly Command[] = [
+  projectCreateCommand,
+  projectListCommand,
+  credentialsCreateCommand,
+  credentialsListCommand,
+  credentialsRevokeCommand,
+  keysRotateCommand,
+];

@@ -1,0 +1,56 @@
+import { formatCredentials, formatCredentialsCreated, formatProjectCreated, formatProjects, table, writeError } from './output';
+
+const project = { project_id: 'p-1', name: 'Acme', created_at: '2026-01-01T00:00:00.000Z' };
+const created = {
+  project_id: 'p-1',
+  client_id: 'c-1',
+  client_secret: 's3cr3t',
+  created_at: '2026-01-01T00:00:01.000Z',
+};
+
+function buffers() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (t: string) => void out.push(t), err: (t: string) => void err.push(t) }, out, err };
+}
+
+describe('output', () => {
+  it('aligns table columns and leaves the last one unpadded', () => {
+    expect(table(['A', 'BB'], [['xxx', 'y'], ['z', 'long value']])).toBe('A    BB\nxxx  y\nz    long value');
+  });
+
+  it('shows a client secret with the shown-once note', () => {
+    const text = formatCredentialsCreated(created);
+    expect(text).toContain('client_id:     c-1');
+    expect(text).toContain('client_secret: s3cr3t');
+    expect(text).toMatch(/shown once: store it now/);
+    expect(formatProjectCreated(project, created)).toMatch(/^Project created: p-1 \(Acme\)\n\n/);
+  });
+
+  it('lists projects and credentials, or says how to make the first one', () => {
+    expect(formatProjects([])).toContain('npm run cli -- project create --name <name>');
+    expect(formatProjects([project]).split('\n')).toEqual([
+      'PROJECT ID  CREATED                   NAME',
+      'p-1         2026-01-01T00:00:00.000Z  Acme',
+    ]);
+    expect(formatCredentials('p-1', [])).toContain('credentials create --project p-1');
+    const listed = formatCredentials('p-1', [
+      { client_id: 'c-1', project_id: 'p-1', created_at: 't1', revoked_at: null },
+      { client_id: 'c-2', project_id: 'p-1', created_at: 't2', revoked_at: 't3' },
+    ]);
+    expect(listed).toContain('c-1        t1       active');
+    expect(listed).toContain('c-2        t2       revoked t3');
+  });
+
+  it('writes errors on stderr, and as the one JSON object on stdout with --json', () => {
+    const plain = buffers();
+    writeError(plain.io, false, 'not_found', 'No such project');
+    expect(plain.out).toEqual([]);
+    expect(plain.err.join('')).toBe('error: No such project\n');
+
+    const json = buffers();
+    writeError(json.io, true, 'not_found', 'No such project', 'a hint');
+    expect(JSON.parse(json.out.join(''))).toEqual({ error: { code: 'not_found', message: 'No such project' } });
+    expect(json.err.join('')).toBe('error: No such project\na hint\n');
+  });
+});

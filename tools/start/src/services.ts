@@ -1,0 +1,127 @@
+import { isAbsolute, join } from 'node:path';
+import type { LocalSecrets } from '@gatehouse/supervisor';
+
+/**
+ * The services `npm start` runs, in start order (stopped in reverse). Adding a
+ * service is adding a row: nothing else in the launcher names a service.
+ */
+export interface ServiceSpec {
+  name: string;
+  /** Compiled entry point, relative to the repository root. */
+  script: string;
+  /** The readiness endpoint, read from the service's own variables. */
+  health: {
+    scheme: 'http' | 'https';
+    hostVar: string;
+    defaultHost: string;
+    portVar: string;
+    defaultPort: number;
+    path: string;
+    /** https only: verify the certificate against the generated local one (when it is in use). */
+    verifyLocalCert?: boolean;
+  };
+  /**
+   * Variables the launcher provides. `{name}` is replaced from the launch context
+   * (see LaunchContext). The user's environment wins over every value here.
+   */
+  env: Record<string, string>;
+  /** The service's PostgreSQL database, checked before anything starts. */
+  database?: { urlVar: string; defaultUrl: string };
+}
+
+export const SERVICES: readonly ServiceSpec[] = [
+  {
+    name: 'auth',
+    script: 'dist/apps/auth/src/main.js',
+    health: {
+      scheme: 'http',
+      hostVar: 'AUTH_HTTP_HOST',
+      defaultHost: '127.0.0.1',
+      portVar: 'AUTH_HTTP_PORT',
+      defaultPort: 8081,
+      path: '/health/ready',
+    },
+    env: { AUTH_KEY_ENCRYPTION_KEY: '{kek}', AUTH_ISSUER: '{publicUrl}' },
+    database: { urlVar: 'AUTH_DATABASE_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse_auth' },
+  },
+  {
+    name: 'gateway',
+    script: 'dist/apps/gateway/src/main.js',
+    health: {
+      scheme: 'https',
+      hostVar: 'GATEWAY_HOST',
+      defaultHost: '127.0.0.1',
+      portVar: 'GATEWAY_PORT',
+      defaultPort: 8443,
+      path: '/health/ready',
+      verifyLocalCert: true,
+    },
+    env: { GATEWAY_TLS_CERT_FILE: '{tlsCertFile}', GATEWAY_TLS_KEY_FILE: '{tlsKeyFile}', GATEWAY_ISSUER: '{publicUrl}' },
+  },
+];
+
+/** The public entry point: where the gateway listens, under the name the certificate carries. */
+export const PUBLIC_SERVICE = { portVar: 'GATEWAY_PORT', defaultPort: 8443 } as const;
+
+/** Values the `{placeholders}` of ServiceSpec.env may name. */
+export interface LaunchContext extends Pick<LocalSecrets, 'kek' | 'tlsCertFile' | 'tlsKeyFile'> {
+  /** e.g. https://localhost:8443 */
+  publicUrl: string;
+  [key: string]: string;
+}
+
+/** A variable as the user set it; an empty value counts as unset (as loadConfig does). */
+export function userValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+export function publicUrl(env: NodeJS.ProcessEnv): string {
+  const port = userValue(env, PUBLIC_SERVICE.portVar) ?? String(PUBLIC_SERVICE.defaultPort);
+  return port === '443' ? 'https://localhost' : `https://localhost:${port}`;
+}
+
+export function expand(template: string, ctx: LaunchContext): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
+    const value = ctx[key];
+    if (value === undefined) throw new Error(`unknown placeholder ${whole} in the SERVICES table`);
+    return value;
+  });
+}
+
+/** The variables to pass a service: its defaults from the table, except those the user set. */
+export function serviceEnv(spec: ServiceSpec, ctx: LaunchContext, userEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, template] of Object.entries(spec.env)) {
+    if (userValue(userEnv, name) === undefined) env[name] = expand(template, ctx);
+  }
+  return env;
+}
+
+/** The host to poll for a listen address: a wildcard address is reached on loopback. */
+function pollHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+export function healthUrl(spec: ServiceSpec, env: NodeJS.ProcessEnv): string {
+  const h = spec.health;
+  const host = pollHost(userValue(env, h.hostVar) ?? h.defaultHost);
+  const port = userValue(env, h.portVar) ?? String(h.defaultPort);
+  return `${h.scheme}://${host}:${port}${h.path}`;
+}
+
+/** Whether the service uses the generated certificate (the user did not bring their own). */
+export function usesLocalCert(spec: ServiceSpec, env: NodeJS.ProcessEnv): boolean {
+  return Object.entries(spec.env).some(([name, t]) => t === '{tlsCertFile}' && userValue(env, name) === undefined);
+}
+
+export function scriptPath(spec: ServiceSpec, root: string): string {
+  return isAbsolute(spec.script) ? spec.script : join(root, spec.script);
+}
+
+export function databaseUrl(spec: ServiceSpec, env: NodeJS.ProcessEnv): string | undefined {
+  if (!spec.database) return undefined;
+  return userValue(env, spec.database.urlVar) ?? spec.database.defaultUrl;
+}
