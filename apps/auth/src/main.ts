@@ -10,6 +10,7 @@ import {
   GatehouseNatsServer,
   NatsService,
   PinoNestLogger,
+  RpcLoggingInterceptor,
   runMigrationsLocked,
 } from '@gatehouse/platform';
 import { AuthModule } from './app.module';
@@ -40,7 +41,8 @@ async function bootstrap(): Promise<void> {
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   await app.get(KeysService).init();
 
-  app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, AUTH_QUEUE) });
+  app.useGlobalInterceptors(new RpcLoggingInterceptor(logger));
+  app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, AUTH_QUEUE) }, { inheritAppConfig: true });
   await app.startAllMicroservices();
   await app.listen(config.AUTH_HTTP_PORT, config.AUTH_HTTP_HOST);
   logger.info({ port: config.AUTH_HTTP_PORT }, 'auth service ready');

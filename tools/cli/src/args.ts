@@ -93,6 +93,8 @@ export function cleanParseError(message: string): string {
   let m: RegExpMatchArray | null;
   if ((m = first.match(/^Unknown option '([^']+)'/))) return `unknown option ${m[1]}`;
   if ((m = first.match(/^Unexpected argument '([^']*)'/))) return `unexpected argument "${m[1]}"`;
-  if ((m = first.match(/^Option '(-[^' ]+)[^']*' argument (missing|is ambiguous)/))) return `option ${m[1]} needs a value`;
+  if ((m = first.match(/^Option '(-[^' ]+)[^']*' argument (missing|is ambiguous)/))) {
+    return `option ${m[1]} needs a value`;
+  }
   return first;
 }

@@ -1,4 +1,11 @@
-import { formatCredentials, formatCredentialsCreated, formatProjectCreated, formatProjects, table, writeError } from './output';
+import {
+  formatCredentials,
+  formatCredentialsCreated,
+  formatProjectCreated,
+  formatProjects,
+  table,
+  writeError,
+} from './output';
 
 const project = { project_id: 'p-1', name: 'Acme', created_at: '2026-01-01T00:00:00.000Z' };
 const created = {

@@ -56,7 +56,10 @@ export function formatProjects(projects: ProjectView[]): string {
 
 export function formatCredentials(projectId: string, credentials: CredentialView[]): string {
   if (credentials.length === 0) {
-    return `No credentials in project ${projectId}. Create a pair: npm run cli -- credentials create --project ${projectId}`;
+    return (
+      `No credentials in project ${projectId}. ` +
+      `Create a pair: npm run cli -- credentials create --project ${projectId}`
+    );
   }
   return table(
     ['CLIENT ID', 'CREATED', 'STATUS'],

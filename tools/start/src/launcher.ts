@@ -113,9 +113,8 @@ export class Launcher {
 
     const missing = services.map((s) => scriptPath(s, root)).filter((f) => !existsSync(f));
     if (missing.length) {
-      throw new Error(
-        `not built: ${missing.map((f) => relative(root, f)).join(', ')}. Run \`npm run build\` (\`npm start\` does it first).`,
-      );
+      const files = missing.map((f) => relative(root, f)).join(', ');
+      throw new Error(`not built: ${files}. Run \`npm run build\` (\`npm start\` does it first).`);
     }
 
     const check = this.opts.checkDependencies ?? checkDependencies;

@@ -56,7 +56,11 @@ export const SERVICES: readonly ServiceSpec[] = [
       path: '/health/ready',
       verifyLocalCert: true,
     },
-    env: { GATEWAY_TLS_CERT_FILE: '{tlsCertFile}', GATEWAY_TLS_KEY_FILE: '{tlsKeyFile}', GATEWAY_ISSUER: '{publicUrl}' },
+    env: {
+      GATEWAY_TLS_CERT_FILE: '{tlsCertFile}',
+      GATEWAY_TLS_KEY_FILE: '{tlsKeyFile}',
+      GATEWAY_ISSUER: '{publicUrl}',
+    },
   },
 ];
 

@@ -66,3 +66,17 @@ describe('ensureLocalSecrets', () => {
     expect(second.kek).toBe(first.kek);
   });
 });
+
+describe('ensureLocalSecrets in parallel', () => {
+  it('gives every caller the same KEK and a certificate that matches its key', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'gh-secrets-par-'));
+    try {
+      const results = await Promise.all([1, 2, 3, 4].map(() => ensureLocalSecrets(join(base, 'd'))));
+      expect(new Set(results.map((r) => r.kek)).size).toBe(1);
+      const cert = new X509Certificate(readFileSync(results[0].tlsCertFile));
+      expect(cert.checkPrivateKey(createPrivateKey(readFileSync(results[0].tlsKeyFile)))).toBe(true);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,5 +1,5 @@
-import { randomBytes, X509Certificate } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generate } from 'selfsigned';
 
@@ -37,9 +37,13 @@ export async function ensureLocalSecrets(dataDir: string): Promise<LocalSecrets>
   const tlsCertFile = join(tlsDir, 'cert.pem');
   const tlsKeyFile = join(tlsDir, 'key.pem');
   if (!usableCertificate(tlsCertFile, tlsKeyFile)) {
-    const pems = await generateLocalhostCertificate();
-    writeAtomically(tlsKeyFile, pems.key, 0o600);
-    writeAtomically(tlsCertFile, pems.cert, 0o644);
+    // Parallel callers (test workers sharing a data dir) must not pair one's key with another's certificate.
+    await withLock(join(tlsDir, '.lock'), async () => {
+      if (usableCertificate(tlsCertFile, tlsKeyFile)) return;
+      const pems = await generateLocalhostCertificate();
+      writeAtomically(tlsKeyFile, pems.key, 0o600);
+      writeAtomically(tlsCertFile, pems.cert, 0o644);
+    });
   }
   return { kek, kekFile, tlsCertFile, tlsKeyFile };
 }
@@ -100,6 +104,7 @@ function usableCertificate(certFile: string, keyFile: string): boolean {
   if (!existsSync(certFile) || !existsSync(keyFile)) return false;
   try {
     const cert = new X509Certificate(readFileSync(certFile));
+    if (!cert.checkPrivateKey(createPrivateKey(readFileSync(keyFile)))) return false;
     return new Date(cert.validTo).getTime() - Date.now() > RENEW_BEFORE_MS;
   } catch {
     return false;
@@ -111,4 +116,31 @@ function writeAtomically(file: string, content: string, mode: number): void {
   writeFileSync(tmp, content, { mode });
   chmodSync(tmp, mode); // the umask may have narrowed or the file pre-existed
   renameSync(tmp, file);
+}
+
+const LOCK_STALE_MS = 30_000;
+
+async function withLock(lockFile: string, work: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + LOCK_STALE_MS + 5_000;
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    try {
+      // A holder that died leaves its lock behind.
+      if (Date.now() - statSync(lockFile).mtimeMs > LOCK_STALE_MS) rmSync(lockFile, { force: true });
+    } catch {
+      // released meanwhile
+    }
+    if (Date.now() > deadline) throw new Error(`${lockFile} is held by another process`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  try {
+    await work();
+  } finally {
+    rmSync(lockFile, { force: true });
+  }
 }

@@ -8,9 +8,9 @@ import { spawnService } from './service-process';
 const SCRIPTS = {
   // Prints, then runs until SIGTERM and exits cleanly, saying so.
   polite: `
+    process.on('SIGTERM', () => { console.log('stopping'); process.exit(0); });
     console.log(JSON.stringify({ msg: 'started', env: process.env.GREETING }));
     console.error('a warning on stderr');
-    process.on('SIGTERM', () => { console.log('stopping'); process.exit(0); });
     setInterval(() => undefined, 1000);
   `,
   // Ignores SIGTERM: only SIGKILL ends it.

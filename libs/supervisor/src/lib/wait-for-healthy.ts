@@ -6,7 +6,10 @@ export interface WaitForHealthyOptions {
   timeoutMs: number;
   /** The process being waited for: when it exits, waiting stops at once with its output. */
   process?: ServiceProcess;
-  /** For https: the CA to trust (e.g. the self-signed certificate). Without it the certificate is not verified (loopback). */
+  /**
+   * For https: the CA to trust (e.g. the self-signed certificate itself).
+   * Without it the certificate is not verified (loopback).
+   */
   ca?: string | Buffer;
   /** Delay between attempts. Default 100 ms. */
   intervalMs?: number;

@@ -1,0 +1,201 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import {
+  AuthSubjects,
+  CredentialsCreatedResponse,
+  ProjectView,
+} from '@gatehouse/contracts';
+import { createLogger, NatsService } from '@gatehouse/platform';
+import {
+  createDatabase,
+  dropDatabase,
+  ensureLocalSecrets,
+  freePort,
+  randomRunId,
+  repoRoot,
+  ServiceProcess,
+  spawnService,
+  waitForHealthy,
+} from '@gatehouse/supervisor';
+import { HttpClient } from './http-client';
+
+const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+
+export type ServiceName = 'auth' | 'gateway';
+
+export interface SystemOptions {
+  /** Extra environment per service. */
+  env?: Partial<Record<ServiceName, Record<string, string>>>;
+}
+
+/**
+ * The real system for one test file: compiled services as child processes, a
+ * fresh database per service, a NATS subject prefix of its own (so suites and a
+ * developer's `npm start` never answer each other), TLS with a throwaway certificate.
+ */
+export class TestSystem {
+  readonly lines: string[] = [];
+  private readonly procs = new Map<ServiceName, ServiceProcess>();
+  private nc?: NatsService;
+
+  private constructor(
+    readonly runId: string,
+    readonly prefix: string,
+    readonly dir: string,
+    readonly baseUrl: string,
+    readonly ca: string,
+    readonly http: HttpClient,
+    private readonly envs: Record<ServiceName, Record<string, string>>,
+    private readonly databases: string[],
+  ) {}
+
+  static async start(opts: SystemOptions = {}): Promise<TestSystem> {
+    const runId = randomRunId();
+    const prefix = `t${runId}.`;
+    const dir = mkdtempSync(join(tmpdir(), `gatehouse-e2e-${runId}-`));
+    const secrets = await ensureLocalSecrets(dir);
+    const authDb = withDb(PG, `gh_test_${runId}_auth`);
+    await createDatabase(authDb);
+    const gatewayPort = await freePort();
+    const authPort = await freePort();
+    const common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'info', AUTH_ISSUER: 'https://localhost:8443', GATEWAY_ISSUER: 'https://localhost:8443' };
+    const envs: Record<ServiceName, Record<string, string>> = {
+      auth: {
+        ...common,
+        AUTH_DATABASE_URL: authDb,
+        AUTH_HTTP_PORT: String(authPort),
+        AUTH_KEY_ENCRYPTION_KEY: secrets.kek,
+        ...opts.env?.auth,
+      },
+      gateway: {
+        ...common,
+        GATEWAY_PORT: String(gatewayPort),
+        GATEWAY_TLS_CERT_FILE: secrets.tlsCertFile,
+        GATEWAY_TLS_KEY_FILE: secrets.tlsKeyFile,
+        ...opts.env?.gateway,
+      },
+    };
+    const ca = readFileSync(secrets.tlsCertFile, 'utf8');
+    const baseUrl = `https://localhost:${gatewayPort}`;
+    const http = new HttpClient(baseUrl, new Agent({ connect: { ca, servername: 'localhost' } }));
+    const system = new TestSystem(runId, prefix, dir, baseUrl, ca, http, envs, [authDb]);
+    try {
+      await system.startService('auth');
+      await system.startService('gateway');
+    } catch (err) {
+      await system.stop();
+      throw err;
+    }
+    return system;
+  }
+
+  env(name: ServiceName): Record<string, string> {
+    return this.envs[name];
+  }
+
+  healthUrl(name: ServiceName): string {
+    return name === 'gateway'
+      ? `${this.baseUrl}/health/ready`
+      : `http://127.0.0.1:${this.envs.auth.AUTH_HTTP_PORT}/health/ready`;
+  }
+
+  async startService(name: ServiceName): Promise<ServiceProcess> {
+    const proc = spawnService({
+      name,
+      script: join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js'),
+      env: this.envs[name],
+      onLine: (line) => this.lines.push(line),
+    });
+    this.procs.set(name, proc);
+    await waitForHealthy(this.healthUrl(name), { timeoutMs: 30_000, process: proc, ca: this.ca });
+    return proc;
+  }
+
+  process(name: ServiceName): ServiceProcess {
+    const p = this.procs.get(name);
+    if (!p) throw new Error(`${name} is not running`);
+    return p;
+  }
+
+  async stopService(name: ServiceName): Promise<void> {
+    await this.procs.get(name)?.stop('SIGTERM', 10_000);
+    this.procs.delete(name);
+  }
+
+  /** A NATS connection in the system's subject namespace, as the CLI would use. */
+  async nats(): Promise<NatsService> {
+    this.nc ??= await NatsService.connect({
+      url: NATS_URL,
+      name: `e2e-${this.runId}`,
+      prefix: this.prefix,
+      requestTimeoutMs: 5_000,
+      logger: createLogger('e2e', 'silent'),
+    });
+    return this.nc;
+  }
+
+  async createProject(name = 'e2e project'): Promise<ProjectView> {
+    return (await this.nats()).request<ProjectView>(AuthSubjects.projectCreate, { name });
+  }
+
+  async createCredentials(projectId: string): Promise<CredentialsCreatedResponse> {
+    return (await this.nats()).request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: projectId });
+  }
+
+  /** A new project with one credential pair. */
+  async createPartner(): Promise<CredentialsCreatedResponse> {
+    const project = await this.createProject();
+    return this.createCredentials(project.project_id);
+  }
+
+  async partnerToken(cred: { client_id: string; client_secret: string }): Promise<string> {
+    const res = await this.http.post('/v1/auth/token', {
+      json: { grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret },
+    });
+    if (res.status !== 200) throw new Error(`token: ${res.status} ${res.text}`);
+    return (res.json as { access_token: string }).access_token;
+  }
+
+  private extra?: { proc: ServiceProcess; http: HttpClient };
+
+  /** A second gateway instance on its own port, sharing everything else. */
+  async startExtraGateway(): Promise<HttpClient> {
+    const port = await freePort();
+    const env = { ...this.envs.gateway, GATEWAY_PORT: String(port) };
+    const proc = spawnService({
+      name: 'gateway-2',
+      script: join(repoRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js'),
+      env,
+      onLine: (line) => this.lines.push(line),
+    });
+    const baseUrl = `https://localhost:${port}`;
+    await waitForHealthy(`${baseUrl}/health/ready`, { timeoutMs: 30_000, process: proc, ca: this.ca });
+    this.extra = { proc, http: new HttpClient(baseUrl, new Agent({ connect: { ca: this.ca, servername: 'localhost' } })) };
+    return this.extra.http;
+  }
+
+  async stopExtraGateway(): Promise<void> {
+    if (!this.extra) return;
+    await this.extra.proc.stop('SIGTERM', 10_000);
+    await this.extra.http.close();
+    this.extra = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.stopExtraGateway();
+    await this.nc?.close().catch(() => undefined);
+    for (const name of [...this.procs.keys()].reverse()) await this.stopService(name);
+    await this.http.close();
+    for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function withDb(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

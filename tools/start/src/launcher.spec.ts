@@ -1,0 +1,184 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { baseEnvSchema, loadConfig } from '@gatehouse/platform';
+import { freePort, repoRoot } from '@gatehouse/supervisor';
+import type { Console } from './console';
+import type { Welcome } from './first-run';
+import { Launcher, LauncherOptions } from './launcher';
+import type { ServiceSpec } from './services';
+
+/**
+ * A stand-in service named after its file: serves GET /health/ready on
+ * $<NAME>_PORT, prints the variables it was given, records its SIGTERM in
+ * $ORDER_FILE, and fails on request ($<NAME>_CRASH_MS, $<NAME>_CONFIG_ERROR).
+ */
+const SCRIPT = `
+const http = require('node:http');
+const fs = require('node:fs');
+const name = require('node:path').basename(__filename, '.js');
+const up = name.toUpperCase();
+let server;
+process.on('SIGTERM', () => {
+  fs.appendFileSync(process.env.ORDER_FILE, name + '\\n');
+  console.log('shutting down');
+  if (server) server.close(() => process.exit(0)); else process.exit(0);
+});
+console.log(JSON.stringify({ msg: 'starting', name, secret_len: (process.env[up + '_SECRET'] || '').length, url: process.env[up + '_URL'] }));
+if (process.env[up + '_CONFIG_ERROR']) { console.error(name + ': Invalid configuration: ' + up + '_X is required'); process.exit(78); }
+server = http.createServer((req, res) => { res.statusCode = req.url === '/health/ready' ? 200 : 404; res.end('{}'); });
+setTimeout(() => server.listen(Number(process.env[up + '_PORT']), '127.0.0.1'), 100);
+const crash = Number(process.env[up + '_CRASH_MS'] || 0);
+if (crash) setTimeout(() => { console.error(name + ': fatal: boom'); process.exit(3); }, crash);
+`;
+
+function recordingConsole() {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  const raw: string[] = [];
+  const console: Console = {
+    service: (name, line) => void lines.push(`${name}| ${line}`),
+    info: (text) => void lines.push(`start| ${text}`),
+    error: (text) => void errors.push(text),
+    raw: (text) => void raw.push(text),
+  };
+  return { console, lines, errors, raw };
+}
+
+const WELCOME: Welcome = {
+  kind: 'created',
+  project: { project_id: 'p-1', name: 'My first project', created_at: 't' },
+  credentials: { project_id: 'p-1', client_id: 'c-1', client_secret: 'the-secret', created_at: 't' },
+};
+
+describe('Launcher', () => {
+  let dir: string;
+  let orderFile: string;
+  const spec = (name: string): ServiceSpec => ({
+    name,
+    script: join(dir, `${name}.js`),
+    health: {
+      scheme: 'http',
+      hostVar: `${name.toUpperCase()}_HOST`,
+      defaultHost: '127.0.0.1',
+      portVar: `${name.toUpperCase()}_PORT`,
+      defaultPort: 1,
+      path: '/health/ready',
+    },
+    env: { [`${name.toUpperCase()}_SECRET`]: '{kek}', [`${name.toUpperCase()}_URL`]: '{publicUrl}' },
+  });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gh-launcher-'));
+    orderFile = join(dir, 'order');
+    writeFileSync(orderFile, '');
+    for (const name of ['one', 'two']) writeFileSync(join(dir, `${name}.js`), SCRIPT);
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  async function launcher(env: Record<string, string>, extra: Partial<LauncherOptions> = {}) {
+    const rec = recordingConsole();
+    const fullEnv = {
+      ...env,
+      ONE_PORT: String(await freePort()),
+      TWO_PORT: String(await freePort()),
+      ORDER_FILE: orderFile,
+      GATEWAY_PORT: '9443',
+    };
+    const l = new Launcher({
+      root: repoRoot(),
+      env: fullEnv,
+      config: loadConfig(baseEnvSchema, {}),
+      services: [spec('one'), spec('two')],
+      console: rec.console,
+      dataDir: join(dir, 'data'),
+      healthTimeoutMs: 10_000,
+      stopTimeoutMs: 3_000,
+      checkDependencies: async () => [],
+      firstRun: async () => WELCOME,
+      ...extra,
+    });
+    return { l, ...rec };
+  }
+
+  async function until(cond: () => boolean, ms = 10_000) {
+    const end = Date.now() + ms;
+    while (!cond()) {
+      if (Date.now() > end) throw new Error('timed out');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('starts services in order with their variables, prints the welcome, and stops them in reverse on a signal', async () => {
+    const { l, lines, raw, errors } = await launcher({});
+    const run = l.run();
+    await until(() => raw.length > 0);
+
+    const started = lines.filter((x) => /^start\| (starting|\w+ ready)/.test(x)).map((x) => x.split(' on ')[0]);
+    expect(started).toEqual(['start| starting one', 'start| one ready', 'start| starting two', 'start| two ready']);
+    const hello = lines.find((x) => x.startsWith('one| {'))!;
+    expect(JSON.parse(hello.slice(5))).toMatchObject({ secret_len: 44, url: 'https://localhost:9443' });
+    expect(raw.join('')).toContain('the-secret');
+    expect(raw.join('')).toContain('https://localhost:9443/v1/auth/token');
+
+    l.requestStop('SIGTERM');
+    await expect(run).resolves.toBe(0);
+    expect(readFileSync(orderFile, 'utf8')).toBe('two\none\n');
+    expect(errors).toEqual([]);
+    expect(readFileSync(join(dir, 'data', 'logs', 'one.log'), 'utf8')).toContain('shutting down');
+  });
+
+  it('lets the user environment win over what the launcher provides', async () => {
+    const { l, lines, raw } = await launcher({ ONE_SECRET: 'mine', ONE_URL: 'https://gw.example' });
+    const run = l.run();
+    await until(() => raw.length > 0);
+    const hello = lines.find((x) => x.startsWith('one| {'))!;
+    expect(JSON.parse(hello.slice(5))).toMatchObject({ secret_len: 4, url: 'https://gw.example' });
+    l.requestStop('SIGINT');
+    await expect(run).resolves.toBe(0);
+  });
+
+  it('reports a service that dies, stops the others and exits 1', async () => {
+    const { l, errors, raw } = await launcher({ TWO_CRASH_MS: '700' });
+    const run = l.run();
+    await until(() => raw.length > 0);
+    await expect(run).resolves.toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^two \(pid \d+\) exited unexpectedly \(exit code 3\)/);
+    expect(errors[0]).toContain('two: fatal: boom');
+    expect(readFileSync(orderFile, 'utf8')).toBe('one\n');
+  });
+
+  it('fails on a configuration error of a service while starting, with its message', async () => {
+    const { l, errors, raw } = await launcher({ TWO_CONFIG_ERROR: '1' });
+    await expect(l.run()).resolves.toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('exit code 78: configuration error');
+    expect(errors[0]).toContain('two: Invalid configuration: TWO_X is required');
+    expect(readFileSync(orderFile, 'utf8')).toBe('one\n');
+    expect(raw).toEqual([]);
+  });
+
+  it('starts nothing when a dependency is unreachable', async () => {
+    const { l, errors, lines } = await launcher({}, { checkDependencies: async () => ['NATS is not reachable at x'] });
+    await expect(l.run()).resolves.toBe(1);
+    expect(errors).toEqual(['NATS is not reachable at x']);
+    expect(lines.filter((x) => x.includes('starting'))).toEqual([]);
+  });
+
+  it('stops cleanly when the first-run step fails', async () => {
+    const { l, errors } = await launcher({}, { firstRun: async () => Promise.reject(new Error('No responders')) });
+    await expect(l.run()).resolves.toBe(1);
+    expect(errors[0]).toContain('could not set up the first project through the auth service: No responders');
+    expect(readFileSync(orderFile, 'utf8')).toBe('two\none\n');
+  });
+
+  it('a signal during start-up stops what started and exits 0', async () => {
+    const { l, lines } = await launcher({});
+    const run = l.run();
+    await until(() => lines.some((x) => x.startsWith('one| ')));
+    l.requestStop('SIGINT');
+    await expect(run).resolves.toBe(0);
+    expect(readFileSync(orderFile, 'utf8')).toBe('one\n');
+  });
+});
