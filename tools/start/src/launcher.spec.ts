@@ -101,6 +101,12 @@ describe('Launcher', () => {
     return { l, ...rec };
   }
 
+  function firstLine(lines: string[], prefix: string): string {
+    const line = lines.find((x) => x.startsWith(prefix));
+    if (line === undefined) throw new Error(`no line starting with ${prefix}`);
+    return line;
+  }
+
   async function until(cond: () => boolean, ms = 10_000) {
     const end = Date.now() + ms;
     while (!cond()) {
@@ -116,7 +122,7 @@ describe('Launcher', () => {
 
     const started = lines.filter((x) => /^start\| (starting|\w+ ready)/.test(x)).map((x) => x.split(' on ')[0]);
     expect(started).toEqual(['start| starting one', 'start| one ready', 'start| starting two', 'start| two ready']);
-    const hello = lines.find((x) => x.startsWith('one| {'))!;
+    const hello = firstLine(lines, 'one| {');
     expect(JSON.parse(hello.slice(5))).toMatchObject({ secret_len: 44, url: 'https://localhost:9443' });
     expect(raw.join('')).toContain('the-secret');
     expect(raw.join('')).toContain('https://localhost:9443/v1/auth/token');
@@ -132,7 +138,7 @@ describe('Launcher', () => {
     const { l, lines, raw } = await launcher({ ONE_SECRET: 'mine', ONE_URL: 'https://gw.example' });
     const run = l.run();
     await until(() => raw.length > 0);
-    const hello = lines.find((x) => x.startsWith('one| {'))!;
+    const hello = firstLine(lines, 'one| {');
     expect(JSON.parse(hello.slice(5))).toMatchObject({ secret_len: 4, url: 'https://gw.example' });
     l.requestStop('SIGINT');
     await expect(run).resolves.toBe(0);

@@ -1,0 +1,90 @@
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  connections: number;
+  seconds: number;
+}
+
+/** One autocannon run over keep-alive HTTPS connections (loopback; the certificate is not verified). */
+export async function load(opts: LoadOptions): Promise<LoadResult> {
+  const result = await autocannon({
+    url: opts.url,
+    method: opts.method ?? 'GET',
+    headers: opts.headers,
+    body: opts.body,
+    connections: opts.connections,
+    duration: opts.seconds,
+    pipelining: 1,
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export interface Contender {
+  name: string;
+  run: (seconds: number) => Promise<LoadResult>;
+}
+
+export interface RoundsReport {
+  rows: Array<{ round: number; name: string; result: LoadResult }>;
+  ratios: number[];
+}
+
+/**
+ * Interleaved rounds (A B A B ...), after a warm-up of each: this machine's speed
+ * drifts between minutes, so only ratios measured side by side carry meaning.
+ */
+export async function interleave(a: Contender, b: Contender, rounds: number, warmupS: number, seconds: number): Promise<RoundsReport> {
+  await a.run(warmupS);
+  await b.run(warmupS);
+  const rows: RoundsReport['rows'] = [];
+  const ratios: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const ra = await a.run(seconds);
+    const rb = await b.run(seconds);
+    rows.push({ round, name: a.name, result: ra }, { round, name: b.name, result: rb });
+    ratios.push(ra.rps / rb.rps);
+    process.stderr.write(`round ${round}: ${a.name} ${ra.rps.toFixed(0)} req/s, ${b.name} ${rb.rps.toFixed(0)} req/s\n`);
+  }
+  return { rows, ratios };
+}
+
+export function formatReport(title: string, report: RoundsReport, aName: string, bName: string): string {
+  const lines = [
+    `### ${title}`,
+    '',
+    '| round | contender | req/s | p50 ms | p99 ms | non-2xx | errors |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...report.rows.map(
+      ({ round, name, result: r }) =>
+        `| ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`,
+    ),
+    '',
+    `ratio ${aName} / ${bName}: median **${median(report.ratios).toFixed(2)}** ` +
+      `(range ${Math.min(...report.ratios).toFixed(2)}–${Math.max(...report.ratios).toFixed(2)}; per round ${report.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+  ];
+  return lines.join('\n');
+}
