@@ -1,8 +1,9 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { HealthController, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { HealthController, LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { ClientCredentialEntity } from './credentials/client-credential.entity';
 import { CredentialsController } from './credentials/credentials.controller';
@@ -25,25 +26,26 @@ export const AUTH_MIGRATIONS = [InitialSchema1764300000000];
 @Global()
 @Module({})
 class RuntimeModule {
-  static register(config: AuthConfig, nats: NatsService): DynamicModule {
+  static register(config: AuthConfig, nats: NatsService, logger: Logger): DynamicModule {
     return {
       module: RuntimeModule,
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
         { provide: NatsService, useValue: nats },
+        { provide: LOGGER, useValue: logger },
       ],
-      exports: [AUTH_CONFIG, NatsService],
+      exports: [AUTH_CONFIG, NatsService, LOGGER],
     };
   }
 }
 
 @Module({})
 export class AuthModule {
-  static register(config: AuthConfig, nats: NatsService): DynamicModule {
+  static register(config: AuthConfig, nats: NatsService, logger: Logger): DynamicModule {
     return {
       module: AuthModule,
       imports: [
-        RuntimeModule.register(config, nats),
+        RuntimeModule.register(config, nats, logger),
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: config.AUTH_DATABASE_URL,

@@ -10,7 +10,6 @@ import {
   GatehouseNatsServer,
   NatsService,
   PinoNestLogger,
-  RpcLoggingInterceptor,
   runMigrationsLocked,
 } from '@gatehouse/platform';
 import { AuthModule } from './app.module';
@@ -33,7 +32,7 @@ async function bootstrap(): Promise<void> {
     logger,
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AuthModule.register(config, nats), new FastifyAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(AuthModule.register(config, nats, logger), new FastifyAdapter(), {
     logger: new PinoNestLogger(logger),
     bufferLogs: false,
   });
@@ -41,8 +40,7 @@ async function bootstrap(): Promise<void> {
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   await app.get(KeysService).init();
 
-  app.useGlobalInterceptors(new RpcLoggingInterceptor(logger));
-  app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, AUTH_QUEUE) }, { inheritAppConfig: true });
+  app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, AUTH_QUEUE) });
   await app.startAllMicroservices();
   await app.listen(config.AUTH_HTTP_PORT, config.AUTH_HTTP_HOST);
   logger.info({ port: config.AUTH_HTTP_PORT }, 'auth service ready');

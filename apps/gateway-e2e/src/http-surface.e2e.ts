@@ -62,7 +62,7 @@ describe('the HTTPS surface', () => {
       json: { grant_type: 'client_credentials', client_id: cred.client_id, client_secret: 'wrong' },
       headers: { 'x-request-id': 'trace-me-42' },
     });
-    const authLine = sys.lines.find((l) => l.includes('"service":"auth"') && l.includes('trace-me-42'));
+    const authLine = await sys.waitForLine((l) => l.includes('"service":"auth"') && l.includes('trace-me-42'));
     expect(authLine).toBeDefined();
   });
 

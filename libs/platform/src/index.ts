@@ -6,4 +6,4 @@ export * from './lib/logging/logger';
 export * from './lib/database/ensure-database';
 export * from './lib/database/run-migrations';
 export * from './lib/health/health.controller';
-export * from './lib/logging/rpc-logging.interceptor';
+export * from './lib/logging/rpc-logging.filter';

@@ -1,4 +1,5 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { RpcLoggingFilter } from '@gatehouse/platform';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AuthSubjects,
@@ -13,6 +14,7 @@ import { CredentialsService } from './credentials.service';
 
 /** Operator subjects (the CLI): client credential pairs of a project. */
 @Controller()
+@UseFilters(RpcLoggingFilter)
 export class CredentialsController {
   constructor(private readonly credentials: CredentialsService) {}
 

@@ -1,9 +1,11 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
+import { RpcLoggingFilter } from '@gatehouse/platform';
 import { MessagePattern } from '@nestjs/microservices';
 import { AuthSubjects, JwksResponse, KeysRotateResponse } from '@gatehouse/contracts';
 import { KeysService } from './keys.service';
 
 @Controller()
+@UseFilters(RpcLoggingFilter)
 export class KeysController {
   constructor(private readonly keys: KeysService) {}
 

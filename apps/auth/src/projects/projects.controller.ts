@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ACCESS_TOKEN_TTL_MAX,
@@ -12,10 +12,11 @@ import {
   SettingsGetRequest,
   SettingsUpdateRequest,
 } from '@gatehouse/contracts';
-import { RpcError } from '@gatehouse/platform';
+import { RpcError, RpcLoggingFilter } from '@gatehouse/platform';
 import { ProjectsService } from './projects.service';
 
 @Controller()
+@UseFilters(RpcLoggingFilter)
 export class ProjectsController {
   constructor(private readonly projects: ProjectsService) {}
 

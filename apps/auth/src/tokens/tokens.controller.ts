@@ -1,4 +1,4 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import {
   AuthSubjects,
@@ -10,7 +10,7 @@ import {
   TokenRevokeRequest,
   TokenRevokeResponse,
 } from '@gatehouse/contracts';
-import { RpcError } from '@gatehouse/platform';
+import { RpcError, RpcLoggingFilter } from '@gatehouse/platform';
 import { RevocationsService } from './revocations.service';
 import { TokensService } from './tokens.service';
 
@@ -26,6 +26,7 @@ export function requestIdOf(ctx: NatsContext): string | undefined {
 }
 
 @Controller()
+@UseFilters(RpcLoggingFilter)
 export class TokensController {
   constructor(
     private readonly tokens: TokensService,

@@ -92,6 +92,16 @@ export class TestSystem {
     return system;
   }
 
+  /** Output reaches us through a pipe, a little after the fact: wait for a line. */
+  async waitForLine(predicate: (line: string) => boolean, timeoutMs = 3_000): Promise<string | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(predicate);
+      if (found || Date.now() > deadline) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   env(name: ServiceName): Record<string, string> {
     return this.envs[name];
   }

@@ -20,6 +20,9 @@ const REDACT = [
   '*.private_key',
 ];
 
+/** DI token of the process's pino logger. */
+export const LOGGER = Symbol('LOGGER');
+
 export function createLogger(service: string, level: string): Logger {
   return pino({
     level,

@@ -32,6 +32,11 @@ export class GatehouseNatsServer extends ServerNats {
     }
   }
 
+  /** Patterns are plain subject strings here: a map lookup, not Nest's per-message pattern parsing. */
+  override getHandlerByPattern(pattern: string) {
+    return this.messageHandlers.get(pattern) ?? null;
+  }
+
   /** The shared connection is closed by its owner; only stop receiving here. */
   override async close(): Promise<void> {
     for (const sub of this.subs.splice(0)) sub.unsubscribe();

@@ -3,6 +3,7 @@ import { connect, headers as natsHeaders, NatsConnection, Msg, Subscription, Eve
 import { ErrorCodes, Headers } from '@gatehouse/contracts';
 import { RemoteError } from '../errors/rpc-error';
 import type { Logger } from 'pino';
+import { coalesceWrites } from './write-coalescing';
 
 export interface NatsOptions {
   url: string;
@@ -56,7 +57,8 @@ export class NatsService {
       waitOnFirstConnect: true,
       pingInterval: 10_000,
     });
-    options.logger.info({ server: connection.getServer() }, 'nats connected');
+    const coalesced = coalesceWrites(connection);
+    options.logger.info({ server: connection.getServer(), coalesced_writes: coalesced }, 'nats connected');
     return new NatsService(connection, options);
   }
 

@@ -1,0 +1,88 @@
+# Gatehouse services: one Dockerfile, one image per service.
+#
+#   docker build --target auth    -t gatehouse-auth .
+#   docker build --target gateway -t gatehouse-gateway .
+#
+# docker-compose.yml builds the same targets; see it for the variables each service needs.
+#
+# How the service is selected: one build target per app (`FROM runtime AS auth`),
+# rather than `ARG APP` + `CMD sh -c "node ... dist/apps/${APP}/src/main.js"`, because
+#   - CMD stays in exec form: node itself receives SIGTERM and drains (a `sh -c`
+#     wrapper would receive it instead and, without `exec`, not pass it on);
+#   - a misspelt service fails the build (unknown target), not the container at start;
+#   - each target states its own port (EXPOSE) and listen-address default;
+#   - the stages above the targets are shared: building every target costs one
+#     `npm ci` and one `tsc`, and the images share all their layers but the last.
+# `ENV APP` still names the service inside each image (`docker inspect`, shells).
+#
+# Builds with BuildKit and with the classic builder (docker-compose 1.29's
+# default): no `RUN --mount`, no `COPY --link`, no `# syntax` directive needed.
+# No secret is baked in: the key-encryption key and the TLS key come at run time.
+
+# ---- base: the one place the Node.js image is named (pin a digest here) -------
+FROM node:20-bookworm-slim AS base
+WORKDIR /app
+
+# ---- build: every dependency, TypeScript compiled to dist/ --------------------
+FROM base AS build
+COPY package.json package-lock.json ./
+# --ignore-scripts: the compiler needs no install script (only dev tools have one: nx, @swc/core, @parcel/watcher).
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.base.json tsconfig.build.json ./
+COPY libs ./libs
+COPY apps ./apps
+COPY tools ./tools
+RUN npm run build && rm -f dist/.tsbuildinfo
+
+# ---- prod-deps: production dependencies only (none has an install script) ------
+FROM base AS prod-deps
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+
+# ---- runtime: what every service needs to run ---------------------------------
+# Started as `node -r ./tools/runtime/register-paths.js dist/apps/<app>/src/main.js`
+# from /app: register-paths.js reads tsconfig.base.json and resolves the
+# @gatehouse/* aliases into dist/libs with tsconfig-paths (a production dependency).
+# nx.json only marks the repository root for the operator CLI, which is included:
+#   docker compose exec auth node dist/tools/cli/src/main.js project list
+# Files stay owned by root: the service user can read its code, not rewrite it.
+FROM base AS runtime
+ENV NODE_ENV=production
+COPY --from=prod-deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json tsconfig.base.json nx.json ./
+COPY tools/runtime/register-paths.js ./tools/runtime/register-paths.js
+# `node deploy/healthcheck.js <url>`: the healthcheck of every service (no curl in slim images).
+COPY deploy/healthcheck.js ./deploy/healthcheck.js
+USER node
+STOPSIGNAL SIGTERM
+
+# ---- auth: tokens, keys, projects (API over NATS; HTTP serves health only) -----
+FROM runtime AS auth
+ENV APP=auth \
+    AUTH_HTTP_HOST=0.0.0.0
+EXPOSE 8081
+CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/auth/src/main.js"]
+
+# ---- gateway: the public HTTPS API ------------------------------------------
+FROM runtime AS gateway
+ENV APP=gateway \
+    GATEWAY_HOST=0.0.0.0
+EXPOSE 8443
+CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/gateway/src/main.js"]
+
+# ---- identity, policy: uncomment when apps/identity and apps/policy exist -------
+# FROM runtime AS identity
+# ENV APP=identity
+# EXPOSE 8082
+# CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/identity/src/main.js"]
+#
+# FROM runtime AS policy
+# ENV APP=policy
+# EXPOSE 8083
+# CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/policy/src/main.js"]
+
+# ---- no --target: the last stage is what a plain `docker build .` produces -------
+# Rather than silently build one of the services, it builds an image that says what to do.
+FROM runtime AS no-target
+CMD ["node", "-e", "console.error('Built without --target: rebuild with --target auth or --target gateway (see the Dockerfile).'); process.exit(64)"]
