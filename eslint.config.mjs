@@ -7,7 +7,8 @@ const noTransportOrDatabase = ['typeorm', '@nestjs/typeorm', 'pg', 'nats', '@nes
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
-  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.data'] },
+  // Config files load the shared preset by relative path; that is not a project import.
+  { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.data', '**/jest.config.js', 'jest.preset.js', '**/runtime/register-paths.js'] },
   {
     files: ['**/*.ts'],
     rules: {

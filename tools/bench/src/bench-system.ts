@@ -58,8 +58,9 @@ export class BenchSystem {
   }
 
   async partner(): Promise<CredentialsCreatedResponse> {
-    const project = await this.nats!.request<ProjectView>(AuthSubjects.projectCreate, { name: 'bench' });
-    return this.nats!.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: project.project_id });
+    if (!this.nats) throw new Error('start() first');
+    const project = await this.nats.request<ProjectView>(AuthSubjects.projectCreate, { name: 'bench' });
+    return this.nats.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: project.project_id });
   }
 
   async stop(): Promise<void> {

@@ -8,7 +8,8 @@ import { SERVICES } from './services';
 /**
  * `npm start`: runs every service in the foreground on a fresh machine with
  * PostgreSQL and NATS on their default local ports. Works without a terminal
- * (stdin is never read).
+ * (stdin is never read). GATEHOUSE_DATA_DIR moves the secrets and logs from
+ * <repo>/.data (tests use it to run a launcher beside a developer's).
  */
 async function main(): Promise<number> {
   const console = createConsole(SERVICES.map((s) => s.name));
@@ -21,7 +22,8 @@ async function main(): Promise<number> {
     return 78; // EX_CONFIG, as the services
   }
 
-  const launcher = new Launcher({ root: repoRoot(), env: process.env, config, services: SERVICES, console });
+  const dataDir = process.env['GATEHOUSE_DATA_DIR'] || undefined;
+  const launcher = new Launcher({ root: repoRoot(), env: process.env, config, services: SERVICES, console, dataDir });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => launcher.requestStop(signal));
   }

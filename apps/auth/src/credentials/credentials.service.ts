@@ -73,7 +73,7 @@ export class CredentialsService implements OnModuleInit {
   }
 
   async revoke(clientId: string): Promise<CredentialView> {
-    const row = await this.repo.findOneBy({ clientId });
+    const row = isUuid(clientId) ? await this.repo.findOneBy({ clientId }) : null;
     if (!row) throw new RpcError(ErrorCodes.notFound, 'No such client id');
     if (!row.revokedAt) {
       await this.repo.update({ clientId }, { revokedAt: () => 'now()' } as any);

@@ -97,8 +97,8 @@ export class KeysService {
     });
     await this.reload();
     this.nats.publish(AuthEvents.keysRotated, { kid: fresh.kid });
-    const created = this.keys.get(fresh.kid)!;
-    return { kid: fresh.kid, created_at: created.createdAt.toISOString() };
+    const created = this.keys.get(fresh.kid)?.createdAt ?? new Date();
+    return { kid: fresh.kid, created_at: created.toISOString() };
   }
 
   private generate(): Pick<SigningKeyEntity, 'kid' | 'algorithm' | 'publicJwk' | 'privateKeyCiphertext' | 'privateKeyIv' | 'privateKeyTag'> {

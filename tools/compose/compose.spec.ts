@@ -1,0 +1,464 @@
+/**
+ * docker-compose.yml, Dockerfile and .dockerignore, checked without a Docker engine:
+ * dclint (the compose schema and its rules), then what the services need from
+ * them, read from the services' own config schemas and from `npm start`'s table.
+ *
+ *   npx jest -c tools/jest.config.js compose
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import type { z } from 'zod';
+import { loadConfig } from '@gatehouse/platform';
+import { generateLocalhostCertificate } from '@gatehouse/supervisor';
+// The compose file must match what the services read: their schemas are the source of truth.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { authEnvSchema } from '../../apps/auth/src/config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { gatewayEnvSchema } from '../../apps/gateway/src/config';
+import { healthUrl, SERVICES, ServiceSpec } from '../start/src/services';
+import {
+  ComposeFile,
+  ComposeService,
+  copySources,
+  dependenciesOf,
+  dockerignore,
+  DockerStage,
+  effective,
+  environmentOf,
+  interpolate,
+  MissingVariableError,
+  mountsOf,
+  parseDockerfile,
+  readCompose,
+  repoPath,
+  runDclint,
+  stageChain,
+  variablesIn,
+} from './support';
+
+/** The env schema of every app service. A new app (identity, policy) adds its row here. */
+const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
+  auth: authEnvSchema,
+  gateway: gatewayEnvSchema,
+};
+
+/** Dependencies between apps that no URL in their environment shows. */
+const APP_DEPENDENCIES: Record<string, string[]> = { gateway: ['auth'] };
+
+const COMPOSE_FILE = repoPath('docker-compose.yml');
+const KEK = randomBytes(32).toString('base64');
+/** The variables a user must set (.env): only the key-encryption key. */
+const USER_VARS = { AUTH_KEY_ENCRYPTION_KEY: KEK };
+
+const compose: ComposeFile = readCompose(COMPOSE_FILE);
+const services = compose.services;
+const appNames = Object.keys(services).filter((name) => services[name].build !== undefined);
+const stages: DockerStage[] = parseDockerfile(readFileSync(repoPath('Dockerfile'), 'utf8'));
+const ignored = dockerignore(readFileSync(repoPath('.dockerignore'), 'utf8'));
+
+const targetOf = (service: ComposeService): string | undefined =>
+  typeof service.build === 'object' ? service.build.target : undefined;
+const resolvedEnv = (name: string, vars: Record<string, string> = USER_VARS): Record<string, string> =>
+  Object.fromEntries(Object.entries(environmentOf(services[name])).map(([k, v]) => [k, interpolate(v, vars)]));
+const healthcheckArgs = (service: ComposeService): string[] => {
+  const test = service.healthcheck?.test;
+  return Array.isArray(test) ? test : ['CMD-SHELL', test ?? ''];
+};
+const spawnStatus = (file: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; stderr: string }> =>
+  new Promise((resolve) => {
+    execFile(file, args, { env, timeout: 20_000 }, (err, _stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr });
+    });
+  });
+
+describe('dclint', () => {
+  it('finds no error and no warning in docker-compose.yml', async () => {
+    const result = await runDclint(COMPOSE_FILE, { maxWarnings: 0 });
+    const messages = result.files.flatMap((f) => f.messages.map((m) => `${m.line}: ${m.type} ${m.rule}: ${m.message}`));
+    expect({ status: result.status, messages, output: result.output }).toEqual({ status: 0, messages: [], output: '' });
+    expect(result.files.map((f) => f.filePath)).toEqual([COMPOSE_FILE]);
+  });
+
+  describe('fails on a broken copy of the file (so the check above can fail)', () => {
+    let dir: string;
+    beforeAll(() => (dir = mkdtempSync(join(tmpdir(), 'gatehouse-compose-'))));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    const lintBroken = async (edit: (text: string) => string, maxWarnings?: number) => {
+      const original = readFileSync(COMPOSE_FILE, 'utf8');
+      const broken = edit(original);
+      expect(broken).not.toBe(original);
+      const file = join(dir, `docker-compose.${Math.random().toString(36).slice(2)}.yml`);
+      writeFileSync(file, broken);
+      return runDclint(file, { maxWarnings });
+    };
+
+    it('a key the compose schema does not know', async () => {
+      const result = await lintBroken((t) => t.replace(/^( {4})healthcheck:/m, '$1helthcheck:'));
+      expect(result.status).not.toBe(0);
+      expect(result.files[0].messages.map((m) => m.rule)).toContain('invalid-schema');
+    });
+
+    it('a port published on every interface', async () => {
+      const result = await lintBroken((t) => t.replace("'127.0.0.1:8443:8443'", "'8443:8443'"));
+      expect(result.status).not.toBe(0);
+      expect(result.files[0].messages.map((m) => m.rule)).toContain('no-unbound-port-interfaces');
+    });
+
+    it('a style warning, as warnings are not allowed either', async () => {
+      const result = await lintBroken((t) => t.replace(/^volumes:\n {2}nats-data:\n {2}postgres-data:/m, 'volumes:\n  postgres-data:\n  nats-data:'), 0);
+      const noWarnings = await lintBroken((t) => `${t}\n# unchanged otherwise\n`, 0);
+      expect(noWarnings.status).toBe(0);
+      // volume order is not a rule: reorder the services instead
+      const reordered = await lintBroken((t) => t.replace(/^( {2})auth:/m, '$1zz-auth:'), 0);
+      expect(reordered.status).not.toBe(0);
+      expect(reordered.files[0].messages.map((m) => m.rule)).toContain('services-alphabetical-order');
+      expect(result.status).toBe(0);
+    });
+  });
+});
+
+describe('docker-compose.yml', () => {
+  it('has neither `name:` (docker-compose 1.29 rejects it) nor `version:` (obsolete)', () => {
+    expect(Object.keys(compose)).not.toContain('name');
+    expect(Object.keys(compose)).not.toContain('version');
+  });
+
+  it('runs every service of `npm start`, and nothing but known apps', () => {
+    for (const spec of SERVICES) {
+      expect({ service: spec.name, inCompose: spec.name in services }).toEqual({ service: spec.name, inCompose: true });
+    }
+    expect(appNames.sort()).toEqual(Object.keys(APP_SCHEMAS).sort());
+  });
+
+  it('can scale any service: no container_name, no fixed host port but the gateway 8443', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, container_name: service.container_name }).toEqual({ name, container_name: undefined });
+      if (name !== 'gateway') expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
+    }
+    expect(services.gateway.ports).toEqual(['127.0.0.1:8443:8443']);
+  });
+
+  it('restarts every service and checks its health', () => {
+    for (const [name, service] of Object.entries(services)) {
+      expect({ name, restart: service.restart }).toEqual({ name, restart: 'unless-stopped' });
+      const test = healthcheckArgs(service);
+      expect({ name, kind: test[0], hasCommand: test.length > 1 && test[1] !== '' }).toEqual({ name, kind: 'CMD', hasCommand: true });
+      expect(service.healthcheck?.disable).not.toBe(true);
+    }
+  });
+
+  it('starts each app only once what it uses is healthy', () => {
+    for (const name of appNames) {
+      const deps = dependenciesOf(services[name]);
+      // Every compose service named as a host in the app's URLs (NATS_URL, *_DATABASE_URL), plus APP_DEPENDENCIES.
+      const used = new Set(APP_DEPENDENCIES[name] ?? []);
+      for (const value of Object.values(resolvedEnv(name))) {
+        if (!/^[a-z]+:\/\//.test(value)) continue;
+        const host = new URL(value).hostname;
+        if (host in services) used.add(host);
+      }
+      expect({ name, dependsOn: Object.keys(deps).sort() }).toEqual({ name, dependsOn: [...used].sort() });
+      for (const [dep, { condition }] of Object.entries(deps)) {
+        expect({ name, dep, condition }).toEqual({ name, dep, condition: 'service_healthy' });
+        expect(services[dep]?.healthcheck).toBeDefined();
+      }
+    }
+    expect(Object.keys(dependenciesOf(services.auth)).sort()).toEqual(['nats', 'postgres']);
+    expect(Object.keys(dependenciesOf(services.gateway)).sort()).toEqual(['auth', 'nats']);
+  });
+
+  it('builds each app from its own Dockerfile target', () => {
+    const stageNames = stages.map((s) => s.name);
+    for (const name of appNames) {
+      const build = services[name].build;
+      expect(typeof build === 'object' ? { context: build.context, target: build.target } : build).toEqual({ context: '.', target: name });
+      expect(stageNames).toContain(targetOf(services[name]));
+      expect(existsSync(repoPath('apps', name, 'src', 'main.ts'))).toBe(true);
+    }
+  });
+
+  describe.each(Object.keys(APP_SCHEMAS))('the %s environment', (name) => {
+    const schema = APP_SCHEMAS[name];
+    const known = Object.keys(schema.shape);
+    const spec = SERVICES.find((s) => s.name === name) as ServiceSpec;
+
+    it("sets only variables the service's config schema knows (no typo)", () => {
+      const unknown = Object.keys(environmentOf(services[name])).filter((k) => !known.includes(k));
+      expect(unknown).toEqual([]);
+    });
+
+    it('provides every variable the schema requires (those without a default)', () => {
+      const required = known.filter((k) => !schema.shape[k].safeParse(undefined).success);
+      expect(required.length).toBeGreaterThan(0);
+      expect(required.filter((k) => !(k in environmentOf(services[name])))).toEqual([]);
+    });
+
+    it('passes the schema once interpolated with only the key-encryption key set', () => {
+      expect(() => loadConfig(schema, resolvedEnv(name))).not.toThrow();
+    });
+
+    it('listens on every interface of the container, on the port its healthcheck probes', () => {
+      const env = resolvedEnv(name);
+      expect(env[spec.health.hostVar]).toBe('0.0.0.0');
+      const test = healthcheckArgs(services[name]);
+      expect(test.slice(0, 3)).toEqual(['CMD', 'node', 'deploy/healthcheck.js']);
+      expect(test[3]).toBe(healthUrl(spec, env));
+      expect(new URL(test[3]).pathname).toBe('/health/ready');
+    });
+
+    it('runs with tini, read-only, without capabilities', () => {
+      const s = services[name];
+      expect({ init: s.init, read_only: s.read_only, cap_drop: s.cap_drop }).toEqual({ init: true, read_only: true, cap_drop: ['ALL'] });
+    });
+  });
+
+  it('requires the key-encryption key: no default, compose refuses to start without it', () => {
+    const value = environmentOf(services.auth).AUTH_KEY_ENCRYPTION_KEY;
+    expect(value).toMatch(/^\$\{AUTH_KEY_ENCRYPTION_KEY:\?[^}]+\}$/);
+    expect(variablesIn(value)).toEqual([{ name: 'AUTH_KEY_ENCRYPTION_KEY', required: true, hasDefault: false }]);
+    expect(() => resolvedEnv('auth', {})).toThrow(MissingVariableError);
+    expect(() => resolvedEnv('auth', { AUTH_KEY_ENCRYPTION_KEY: '' })).toThrow(MissingVariableError);
+    expect(resolvedEnv('auth').AUTH_KEY_ENCRYPTION_KEY).toBe(KEK);
+    // Only the auth service gets it.
+    for (const name of Object.keys(services).filter((n) => n !== 'auth')) {
+      expect(Object.keys(environmentOf(services[name]))).not.toContain('AUTH_KEY_ENCRYPTION_KEY');
+    }
+  });
+
+  it('gives auth and the gateway the same issuer, and the same NATS namespace', () => {
+    for (const vars of [USER_VARS, { ...USER_VARS, GATEHOUSE_PUBLIC_URL: 'https://auth.example.com', NATS_SUBJECT_PREFIX: 'staging.' }]) {
+      const auth = resolvedEnv('auth', vars);
+      const gateway = resolvedEnv('gateway', vars);
+      expect(auth.AUTH_ISSUER).toBe(gateway.GATEWAY_ISSUER);
+      expect(auth.NATS_URL).toBe(gateway.NATS_URL);
+      expect(auth.NATS_SUBJECT_PREFIX).toBe(gateway.NATS_SUBJECT_PREFIX);
+    }
+    expect(resolvedEnv('auth').AUTH_ISSUER).toBe('https://localhost:8443');
+  });
+
+  it('connects auth to the postgres service with its password', () => {
+    for (const vars of [USER_VARS, { ...USER_VARS, POSTGRES_PASSWORD: 's3cret' }]) {
+      const url = new URL(resolvedEnv('auth', vars).AUTH_DATABASE_URL);
+      const postgres = resolvedEnv('postgres', vars);
+      expect({ host: url.hostname, port: url.port, user: url.username, password: url.password }).toEqual({
+        host: 'postgres',
+        port: '5432',
+        user: postgres.POSTGRES_USER ?? 'postgres',
+        password: postgres.POSTGRES_PASSWORD,
+      });
+    }
+  });
+
+  it('mounts the TLS files read-only where the gateway reads them, from ./.data/tls by default', () => {
+    const env = resolvedEnv('gateway');
+    const mounts = mountsOf(services.gateway);
+    for (const file of [env.GATEWAY_TLS_CERT_FILE, env.GATEWAY_TLS_KEY_FILE]) {
+      const mount = mounts.find((m) => file.startsWith(`${m.target}/`));
+      expect({ file, mount: mount && { readOnly: mount.readOnly, source: interpolate(mount.source, USER_VARS) } }).toEqual({
+        file,
+        mount: { readOnly: true, source: './.data/tls' },
+      });
+      // The file names `npm start` generates.
+      expect(posix.basename(file)).toMatch(/^(cert|key)\.pem$/);
+    }
+    expect(interpolate(mounts[0].source, { GATEWAY_TLS_DIR: '/etc/ssl/gatehouse' })).toBe('/etc/ssl/gatehouse');
+  });
+
+  it('runs NATS with JetStream stored on a volume, and a healthcheck the alpine image can run', () => {
+    const nats = services.nats;
+    expect(nats.image).toMatch(/^nats:2\.10(\.\d+)?-alpine/);
+    const command = Array.isArray(nats.command) ? nats.command : (nats.command ?? '').split(/\s+/);
+    expect(command.some((a) => a === '-js' || a === '--jetstream')).toBe(true);
+    const storeFlag = command.findIndex((a) => a === '-sd' || a === '--store_dir');
+    expect(storeFlag).toBeGreaterThan(-1);
+    expect(mountsOf(nats).map((m) => m.target)).toContain(command[storeFlag + 1]);
+    expect(command[command.findIndex((a) => a === '-m' || a === '--http_port') + 1]).toBe('8222');
+    expect(healthcheckArgs(nats).slice(0, 2)).toEqual(['CMD', 'wget']);
+    expect(healthcheckArgs(nats).join(' ')).toContain('http://127.0.0.1:8222/healthz');
+    expect(new URL(resolvedEnv('auth').NATS_URL).port).toBe('4222');
+  });
+
+  it('runs PostgreSQL 15 on a volume, ready only once it accepts TCP connections', () => {
+    const postgres = services.postgres;
+    expect(postgres.image).toMatch(/^postgres:15(\b|-)/);
+    expect(mountsOf(postgres).map((m) => m.target)).toContain('/var/lib/postgresql/data');
+    const test = healthcheckArgs(postgres);
+    expect(test.slice(0, 2)).toEqual(['CMD', 'pg_isready']);
+    expect(test[test.indexOf('-h') + 1]).toBe('127.0.0.1');
+  });
+
+  it('declares every named volume it mounts', () => {
+    for (const service of Object.values(services)) {
+      for (const { source } of mountsOf(service)) {
+        if (source && !/^[./~$]/.test(source)) expect(Object.keys(compose.volumes ?? {})).toContain(source);
+      }
+    }
+  });
+});
+
+describe('Dockerfile', () => {
+  const stage = (name: string) => stages.find((s) => s.name === name) as DockerStage;
+  const runs = (s: DockerStage) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
+  const targets = appNames.map((n) => targetOf(services[n]) as string);
+
+  it('starts from node:20-bookworm-slim', () => {
+    const bases = stages.map((s) => s.from).filter((from) => !stages.some((s) => s.name === from));
+    expect([...new Set(bases)]).toEqual(['node:20-bookworm-slim']);
+  });
+
+  it('builds with every dependency: npm ci, then npm run build', () => {
+    const build = stage('build');
+    expect(runs(build).some((r) => /\bnpm ci\b/.test(r) && !r.includes('--omit=dev'))).toBe(true);
+    expect(runs(build).some((r) => /\bnpm run build\b/.test(r))).toBe(true);
+  });
+
+  it.each(targets)('target %s: production dependencies, dist/ and the path resolver; runs as node', (target) => {
+    const chain = stageChain(stages, target);
+    expect(chain.map((s) => s.name)).toContain('runtime');
+    const copies = chain.flatMap((s) => s.instructions.filter((i) => i.keyword === 'COPY').map(copySources));
+    const fromStage = (dest: string) => copies.find((c) => posix.normalize(c.dest) === dest && c.from)?.from;
+    const nodeModulesFrom = fromStage('node_modules');
+    expect(nodeModulesFrom).toBeDefined();
+    expect(runs(stage(nodeModulesFrom as string)).some((r) => /\bnpm ci\b.*--omit=dev/.test(r))).toBe(true);
+    expect(fromStage('dist')).toBe('build');
+    const fromContext = copies.filter((c) => !c.from).flatMap((c) => c.sources);
+    for (const file of ['tsconfig.base.json', 'tools/runtime/register-paths.js', 'deploy/healthcheck.js']) {
+      expect(fromContext).toContain(file);
+    }
+
+    expect(effective(stages, target, 'USER')?.args).toBe('node');
+    expect(effective(stages, target, 'STOPSIGNAL')?.args).toBe('SIGTERM');
+    expect(effective(stages, target, 'WORKDIR')?.args).toBe('/app');
+    expect(JSON.parse(effective(stages, target, 'CMD')?.args ?? 'null')).toEqual([
+      'node',
+      '-r',
+      './tools/runtime/register-paths.js',
+      `dist/apps/${target}/src/main.js`,
+    ]);
+    // USER is set once, in runtime, never switched back in a target.
+    expect(stage(target).instructions.filter((i) => i.keyword === 'USER')).toEqual([]);
+  });
+
+  it.each(targets)('target %s: ENV names the app and sets only variables its schema knows', (target) => {
+    const env: Record<string, string> = {};
+    for (const s of stageChain(stages, target).reverse()) {
+      for (const i of s.instructions.filter((x) => x.keyword === 'ENV')) {
+        for (const pair of i.args.split(/\s+/)) {
+          const [k, v] = pair.split('=');
+          env[k] = v;
+        }
+      }
+    }
+    expect(env.APP).toBe(target);
+    const known = Object.keys(APP_SCHEMAS[target].shape);
+    expect(Object.keys(env).filter((k) => !['APP', 'NODE_ENV'].includes(k) && !known.includes(k))).toEqual([]);
+  });
+
+  it('bakes no secret in: no secret-looking ARG or ENV, nothing copied from .data or .env', () => {
+    for (const s of stages) {
+      for (const i of s.instructions) {
+        if (i.keyword === 'ARG' || i.keyword === 'ENV') expect(i.args).not.toMatch(/KEY|SECRET|PASSWORD|TOKEN/i);
+        if (i.keyword === 'COPY' || i.keyword === 'ADD') expect(i.args).not.toMatch(/\.data|\.env|\bkek\b|\.pem/);
+      }
+    }
+  });
+
+  it('copies only files that exist and that .dockerignore lets into the context', () => {
+    const fromContext = stages.flatMap((s) =>
+      s.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD').map(copySources).filter((c) => !c.from),
+    );
+    expect(fromContext.length).toBeGreaterThan(0);
+    for (const source of fromContext.flatMap((c) => c.sources)) {
+      expect({ source, exists: existsSync(repoPath(source)), ignored: ignored(source) }).toEqual({ source, exists: true, ignored: false });
+    }
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps out dependencies, builds, local data and secrets, logs, git', () => {
+    for (const path of [
+      'node_modules/zod/package.json',
+      'apps/auth/node_modules/x/index.js',
+      'dist/apps/auth/src/main.js',
+      '.data/tls/key.pem',
+      '.data/secrets/kek',
+      '.env',
+      '.env.local',
+      '.nx/cache/x',
+      'tmp/x',
+      'coverage/lcov.info',
+      '.git/HEAD',
+      'npm-debug.log',
+      '.data/logs/auth.log',
+      'apps/auth/debug.log',
+    ]) {
+      expect({ path, ignored: ignored(path) }).toEqual({ path, ignored: true });
+    }
+    for (const path of ['apps/auth/src/main.ts', 'libs/platform/src/index.ts', 'package-lock.json', 'deploy/healthcheck.js']) {
+      expect({ path, ignored: ignored(path) }).toEqual({ path, ignored: false });
+    }
+  });
+});
+
+describe('deploy/healthcheck.js', () => {
+  const script = repoPath('deploy', 'healthcheck.js');
+  const servers: Server[] = [];
+  const listen = async (server: Server): Promise<number> => {
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return (server.address() as AddressInfo).port;
+  };
+  const probe = (url: string) => spawnStatus(process.execPath, [script, url], { ...process.env, HEALTHCHECK_TIMEOUT_MS: '500' });
+  afterAll(() => Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve)))));
+
+  it('exits 0 on a 2xx answer, 1 on any other status', async () => {
+    const port = await listen(
+      createHttpServer((req, res) => {
+        res.statusCode = req.url === '/health/ready' ? 200 : 503;
+        res.end();
+      }),
+    );
+    expect((await probe(`http://127.0.0.1:${port}/health/ready`)).code).toBe(0);
+    const down = await probe(`http://127.0.0.1:${port}/other`);
+    expect(down).toEqual({ code: 1, stderr: expect.stringContaining('HTTP 503') });
+  });
+
+  it('accepts a self-signed certificate over https', async () => {
+    const { cert, key } = await generateLocalhostCertificate();
+    const port = await listen(createHttpsServer({ cert, key }, (_req, res) => res.end('ok')));
+    expect((await probe(`https://127.0.0.1:${port}/health/ready`)).code).toBe(0);
+  });
+
+  it('exits 1 when nothing listens, when the answer is late, on a bad argument', async () => {
+    const closed = await listen(createHttpServer());
+    await new Promise((resolve) => servers.pop()?.close(resolve));
+    expect((await probe(`http://127.0.0.1:${closed}/health/ready`)).code).toBe(1);
+    const silent = await listen(createHttpServer(() => undefined));
+    const late = await probe(`http://127.0.0.1:${silent}/health/ready`);
+    expect(late).toEqual({ code: 1, stderr: expect.stringContaining('no answer within 500 ms') });
+    expect((await probe('not a url')).code).toBe(1);
+    expect((await probe('ftp://127.0.0.1/')).code).toBe(1);
+  });
+});
+
+describe('support: compose interpolation', () => {
+  it('follows compose: :- and - defaults, :? and ? requirements, $$', () => {
+    expect(interpolate('${A:-x}', {})).toBe('x');
+    expect(interpolate('${A:-x}', { A: '' })).toBe('x');
+    expect(interpolate('${A-x}', { A: '' })).toBe('');
+    expect(interpolate('${A:-${B:-y}}', {})).toBe('y');
+    expect(interpolate('a$${A}b', { A: 'no' })).toBe('a${A}b');
+    expect(interpolate('$A/${A}', { A: 'v' })).toBe('v/v');
+    expect(interpolate('${A:+set}', { A: 'v' })).toBe('set');
+    expect(() => interpolate('${A:?needed}', { A: '' })).toThrow('A: needed');
+    expect(interpolate('${A?needed}', { A: '' })).toBe('');
+    expect(() => interpolate('${A?needed}', {})).toThrow(MissingVariableError);
+  });
+});

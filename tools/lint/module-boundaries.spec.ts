@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/**
+ * The module boundaries are rules that fail, not decoration: each forbidden
+ * import below, linted as if it were written in that project, is an error.
+ */
+const root = join(__dirname, '..', '..');
+const eslintBin = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
+const nxBin = join(root, 'node_modules', 'nx', 'bin', 'nx.js');
+
+function boundaryErrors(file: string, code: string): string[] {
+  const run = spawnSync(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', join(root, file)], {
+    cwd: root,
+    input: code,
+    encoding: 'utf8',
+  });
+  const [result] = JSON.parse(run.stdout) as Array<{ messages: Array<{ ruleId: string; severity: number; message: string }> }>;
+  return result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries' && m.severity === 2).map((m) => m.message);
+}
+
+describe('module boundaries', () => {
+  beforeAll(() => {
+    // The rule reads Nx's project graph; make sure it exists.
+    spawnSync(process.execPath, [nxBin, 'show', 'projects'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' } });
+  }, 120_000);
+
+  it('refuses a service importing another service', () => {
+    const errors = boundaryErrors('apps/gateway/src/violation.ts', "import { AuthModule } from '../../auth/src/app.module';\nexport const x = AuthModule;\n");
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('refuses the database or the broker in the permission catalogue', () => {
+    expect(boundaryErrors('libs/permissions/src/violation.ts', "import { DataSource } from 'typeorm';\nexport const x = DataSource;\n").length).toBeGreaterThan(0);
+    expect(boundaryErrors('libs/permissions/src/violation.ts', "import { connect } from 'nats';\nexport const x = connect;\n").length).toBeGreaterThan(0);
+  });
+
+  it('refuses transport code and the platform lib in the contracts', () => {
+    expect(boundaryErrors('libs/contracts/src/violation.ts', "import { connect } from 'nats';\nexport const x = connect;\n").length).toBeGreaterThan(0);
+    expect(boundaryErrors('libs/contracts/src/violation.ts', "import { NatsService } from '@gatehouse/platform';\nexport const x = NatsService;\n").length).toBeGreaterThan(0);
+  });
+
+  it('allows a service to use the contracts, the catalogue and the platform lib (the control)', () => {
+    const code =
+      "import { AuthSubjects } from '@gatehouse/contracts';\nimport { OBJECT_TYPES } from '@gatehouse/permissions';\n" +
+      "import { NatsService } from '@gatehouse/platform';\nexport const x = [AuthSubjects, OBJECT_TYPES, NatsService];\n";
+    expect(boundaryErrors('apps/gateway/src/allowed.ts', code)).toEqual([]);
+  });
+});
