@@ -1,0 +1,60 @@
+import { ApiError } from '../http/api-error';
+import { parseBasic, resolveClient } from './client-authentication';
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+function errorOf(fn: () => unknown): ApiError {
+  try {
+    fn();
+  } catch (e) {
+    return e as ApiError;
+  }
+  throw new Error('expected a throw');
+}
+
+describe('parseBasic', () => {
+  it('returns null without a header', () => {
+    expect(parseBasic(undefined, 'oauth')).toBeNull();
+  });
+
+  it('decodes id and secret, form-urlencoded (RFC 6749 appendix B)', () => {
+    expect(parseBasic(`Basic ${b64('my%20id:s%3Acret+x')}`, 'oauth')).toEqual({ id: 'my id', secret: 's:cret x' });
+    expect(parseBasic(`basic ${b64('a:b:c')}`, 'oauth')).toEqual({ id: 'a', secret: 'b:c' });
+  });
+
+  it.each([
+    ['another scheme', 'Bearer abc'],
+    ['not base64', 'Basic ***'],
+    ['no colon', `Basic ${b64('nocolon')}`],
+    ['bad percent-encoding', `Basic ${b64('%zz:x')}`],
+    ['no credentials', 'Basic'],
+  ])('400s %s, in the dialect of the request', (_name, header) => {
+    const oauth = errorOf(() => parseBasic(header, 'oauth'));
+    expect(oauth.status).toBe(400);
+    expect(oauth.body).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+    const monite = errorOf(() => parseBasic(header, 'monite'));
+    expect(monite.status).toBe(400);
+    expect(monite.body).toEqual({ error: { message: expect.any(String) } });
+  });
+});
+
+describe('resolveClient', () => {
+  const basic = { id: 'id-1', secret: 's-1' };
+
+  it('takes Basic alone, or Basic with the same client_id in the body', () => {
+    expect(resolveClient(basic, undefined, undefined, 'oauth')).toEqual({ clientId: 'id-1', clientSecret: 's-1', basic: true });
+    expect(resolveClient(basic, 'id-1', undefined, 'oauth')).toEqual({ clientId: 'id-1', clientSecret: 's-1', basic: true });
+  });
+
+  it('takes the body alone', () => {
+    expect(resolveClient(null, 'id-2', 's-2', 'oauth')).toEqual({ clientId: 'id-2', clientSecret: 's-2', basic: false });
+  });
+
+  it('refuses two methods at once, a differing id, and no authentication at all', () => {
+    expect(errorOf(() => resolveClient(basic, undefined, 's-1', 'oauth')).status).toBe(400);
+    expect(errorOf(() => resolveClient(basic, 'other', undefined, 'oauth')).status).toBe(400);
+    expect(errorOf(() => resolveClient(null, undefined, undefined, 'oauth')).status).toBe(400);
+    expect(errorOf(() => resolveClient(null, 'id', '', 'oauth')).status).toBe(400);
+    expect(errorOf(() => resolveClient(null, 42, 's', 'oauth')).status).toBe(400);
+  });
+});
