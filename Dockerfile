@@ -54,6 +54,8 @@ COPY package.json tsconfig.base.json nx.json ./
 COPY tools/runtime/register-paths.js ./tools/runtime/register-paths.js
 # `node deploy/healthcheck.js <url>`: the healthcheck of every service (no curl in slim images).
 COPY deploy/healthcheck.js ./deploy/healthcheck.js
+# COPY keeps the modes of the checkout: under a umask of 077 these would be 0600, unreadable by `node`.
+RUN chmod a+r package.json tsconfig.base.json nx.json tools/runtime/register-paths.js deploy/healthcheck.js
 USER node
 STOPSIGNAL SIGTERM
 

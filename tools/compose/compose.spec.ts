@@ -78,6 +78,7 @@ const spawnStatus = (file: string, args: string[], env: NodeJS.ProcessEnv = proc
   });
 
 describe('dclint', () => {
+  jest.setTimeout(30_000); // each run starts a node process
   it('finds no error and no warning in docker-compose.yml', async () => {
     const result = await runDclint(COMPOSE_FILE, { maxWarnings: 0 });
     const messages = result.files.flatMap((f) => f.messages.map((m) => `${m.line}: ${m.type} ${m.rule}: ${m.message}`));
@@ -199,7 +200,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('provides every variable the schema requires (those without a default)', () => {
-      const required = known.filter((k) => !schema.shape[k].safeParse(undefined).success);
+      const required = known.filter((k) => !(schema.shape[k] as z.ZodType).safeParse(undefined).success);
       expect(required.length).toBeGreaterThan(0);
       expect(required.filter((k) => !(k in environmentOf(services[name])))).toEqual([]);
     });
@@ -412,6 +413,7 @@ describe('.dockerignore', () => {
 });
 
 describe('deploy/healthcheck.js', () => {
+  jest.setTimeout(30_000);
   const script = repoPath('deploy', 'healthcheck.js');
   const servers: Server[] = [];
   const listen = async (server: Server): Promise<number> => {
