@@ -7,3 +7,6 @@ export * from './lib/http/api-versions';
 export * from './lib/http/headers';
 export * from './lib/common/uuid';
 export * from './lib/openapi/monite-schemas';
+export * from './lib/identity/identity.subjects';
+export * from './lib/identity/access.dto';
+export * from './lib/identity/identity.dto';

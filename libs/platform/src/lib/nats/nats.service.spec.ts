@@ -44,14 +44,14 @@ describe('NatsService (real NATS)', () => {
       },
     });
     await callee.flush();
-    const err = await caller.request('demo.v1.fail', {}).catch((e) => e);
+    const err = await caller.request<never>('demo.v1.fail', {}).catch((e: unknown) => e as RemoteError);
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.body).toEqual({ code: 'conflict', message: 'taken' });
   });
 
   it('answers "unavailable" when nobody serves the subject', async () => {
     const caller = await connect(`spec${randomUUID().slice(0, 8)}.`);
-    const err = await caller.request('demo.v1.nobody', {}).catch((e) => e);
+    const err = await caller.request<never>('demo.v1.nobody', {}).catch((e: unknown) => e as RemoteError);
     expect(err).toBeInstanceOf(RemoteError);
     expect(err.code).toBe(ErrorCodes.unavailable);
   });
@@ -61,7 +61,7 @@ describe('NatsService (real NATS)', () => {
     const b = await connect(`specB${randomUUID().slice(0, 8)}.`);
     b.connection.subscribe(`${b.prefix}demo.v1.echo`, { callback: (_e, msg) => msg.respond(Buffer.from('{}')) });
     await b.flush();
-    expect((await a.request('demo.v1.echo', {}).catch((e) => e)).code).toBe(ErrorCodes.unavailable);
+    expect(((await a.request("demo.v1.echo", {}).catch((e: unknown) => e)) as RemoteError).code).toBe(ErrorCodes.unavailable);
   });
 
   it('delivers a broadcast to every plain subscriber', async () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect, headers as natsHeaders, NatsConnection, Msg, Subscription, Events } from 'nats';
+import { RequestMux } from './request-mux';
 import { ErrorCodes, Headers } from '@gatehouse/contracts';
 import { RemoteError } from '../errors/rpc-error';
 import type { Logger } from 'pino';
@@ -35,11 +36,13 @@ export class NatsService {
   private readonly reconnectListeners: Array<() => void> = [];
   private readonly disconnectListeners: Array<() => void> = [];
   private closing = false;
+  private readonly mux: RequestMux;
 
   private constructor(
     readonly connection: NatsConnection,
     private readonly options: NatsOptions,
   ) {
+    this.mux = new RequestMux(connection);
     void this.watchStatus();
   }
 
@@ -90,13 +93,10 @@ export class NatsService {
     const packet = JSON.stringify({ pattern: subject, data, id: randomUUID() });
     let reply: Msg;
     try {
-      reply = await this.connection.request(this.subject(subject), Buffer.from(packet), {
-        timeout: opts.timeoutMs ?? this.options.requestTimeoutMs,
-        headers: h,
-      });
+      reply = await this.mux.request(this.subject(subject), Buffer.from(packet), h, opts.timeoutMs ?? this.options.requestTimeoutMs);
     } catch (err) {
       // No responders, timeout, or connection closed: the callee is unavailable.
-      this.options.logger.warn({ subject, err: (err as Error).message }, 'nats request failed');
+      this.options.logger.warn({ subject, err: String(err) }, 'nats request failed');
       throw new RemoteError({ code: ErrorCodes.unavailable, message: 'Service temporarily unavailable' });
     }
     const body = JSON.parse(Buffer.from(reply.data).toString('utf8')) as { err?: unknown; response?: Res };
@@ -146,6 +146,7 @@ export class NatsService {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.mux.close();
     if (!this.connection.isClosed()) await this.connection.drain().catch(() => this.connection.close());
   }
 

@@ -1,0 +1,46 @@
+/** NATS subjects of the identity service (request/reply, queue group `identity`). */
+export const IdentitySubjects = {
+  entityCreate: 'identity.v1.entity.create',
+  entityList: 'identity.v1.entity.list',
+  entityGet: 'identity.v1.entity.get',
+  entityUpdate: 'identity.v1.entity.update',
+  entityActivate: 'identity.v1.entity.activate',
+  entityDeactivate: 'identity.v1.entity.deactivate',
+  entitySettingsGet: 'identity.v1.entity_settings.get',
+  entitySettingsUpdate: 'identity.v1.entity_settings.update',
+  entityUserCreate: 'identity.v1.entity_user.create',
+  entityUserList: 'identity.v1.entity_user.list',
+  entityUserGet: 'identity.v1.entity_user.get',
+  entityUserUpdate: 'identity.v1.entity_user.update',
+  entityUserDelete: 'identity.v1.entity_user.delete',
+  roleCreate: 'identity.v1.role.create',
+  roleList: 'identity.v1.role.list',
+  roleGet: 'identity.v1.role.get',
+  roleUpdate: 'identity.v1.role.update',
+  roleDelete: 'identity.v1.role.delete',
+} as const;
+
+export const IDENTITY_QUEUE = 'identity';
+
+/**
+ * Change events, past tense, published through the transactional outbox to the
+ * JetStream stream IDENTITY_EVENTS_STREAM (subjects `identity.v1.events.>`).
+ */
+export const IdentityEvents = {
+  entityCreated: 'identity.v1.events.entity.created',
+  entityUpdated: 'identity.v1.events.entity.updated',
+  entityActivated: 'identity.v1.events.entity.activated',
+  entityDeactivated: 'identity.v1.events.entity.deactivated',
+  entitySettingsUpdated: 'identity.v1.events.entity_settings.updated',
+  entityUserCreated: 'identity.v1.events.entity_user.created',
+  entityUserUpdated: 'identity.v1.events.entity_user.updated',
+  entityUserDeleted: 'identity.v1.events.entity_user.deleted',
+  roleCreated: 'identity.v1.events.role.created',
+  roleUpdated: 'identity.v1.events.role.updated',
+  roleDeleted: 'identity.v1.events.role.deleted',
+} as const;
+
+export type IdentityEventSubject = (typeof IdentityEvents)[keyof typeof IdentityEvents];
+
+export const IDENTITY_EVENTS_STREAM = 'IDENTITY_EVENTS';
+export const IDENTITY_EVENTS_WILDCARD = 'identity.v1.events.>';
