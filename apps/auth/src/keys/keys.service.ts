@@ -5,6 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import { ACCESS_TOKEN_TTL_MAX, AuthEvents, JwksResponse, KeysRotateResponse, PublicJwk } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
+import { Es256Signer } from '../tokens/es256-signer';
 import { open, seal } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
 
@@ -14,6 +15,7 @@ const RETIRED_KEY_GRACE_MS = (ACCESS_TOKEN_TTL_MAX + 300) * 1000;
 
 interface LoadedKey {
   kid: string;
+  signer: Es256Signer;
   privateKey: KeyObject;
   publicKey: KeyObject;
   jwk: PublicJwk;
@@ -64,9 +66,10 @@ export class KeysService {
     this.current = current;
   }
 
-  signingKey(): { kid: string; privateKey: KeyObject } {
+  /** The signer of the newest key. */
+  signer(): Es256Signer {
     if (!this.current) throw new Error('signing keys not loaded');
-    return this.current;
+    return this.current.signer;
   }
 
   publicKey(kid: string): KeyObject | undefined {
@@ -121,6 +124,7 @@ export class KeysService {
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     return {
       kid: row.kid,
+      signer: new Es256Signer(row.kid, privateKey),
       privateKey,
       publicKey: createPublicKey(privateKey),
       jwk: row.publicJwk,

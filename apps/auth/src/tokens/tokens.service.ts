@@ -48,13 +48,7 @@ export class TokensService {
       iat: now,
       exp: now + ttl,
     };
-    const key = this.keys.signingKey();
-    const access_token = this.jwt.sign(claims, {
-      privateKey: key.privateKey as any,
-      algorithm: SIGNING_ALGORITHM,
-      keyid: key.kid,
-      header: { alg: SIGNING_ALGORITHM, kid: key.kid, typ: 'JWT' },
-    });
+    const access_token = this.keys.signer().sign(claims);
     return { access_token, token_type: 'Bearer', expires_in: ttl };
   }
 
