@@ -10,3 +10,4 @@ export * from './lib/openapi/monite-schemas';
 export * from './lib/identity/identity.subjects';
 export * from './lib/identity/access.dto';
 export * from './lib/identity/identity.dto';
+export * from './lib/identity/list.dto';

@@ -1,0 +1,96 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { HealthController, LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { ListService } from './common/list.service';
+import { IDENTITY_CONFIG, IdentityConfig } from './config';
+import { EntitiesController } from './entities/entities.controller';
+import { EntitiesService } from './entities/entities.service';
+import { EntityEntity, EntitySettingsEntity } from './entities/entity.entity';
+import { EntityUserEntity } from './entity-users/entity-user.entity';
+import { EntityUsersController } from './entity-users/entity-users.controller';
+import { EntityUsersService } from './entity-users/entity-users.service';
+import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
+import { OutboxEntity } from './outbox/outbox.entity';
+import { OutboxRelayService, RELAY_NATS } from './outbox/outbox-relay.service';
+import { OutboxService } from './outbox/outbox.service';
+import { RoleEntity } from './roles/role.entity';
+import { RolesController } from './roles/roles.controller';
+import { RolesService } from './roles/roles.service';
+
+export const IDENTITY_ENTITIES = [EntityEntity, EntitySettingsEntity, EntityUserEntity, RoleEntity, OutboxEntity];
+export const IDENTITY_MIGRATIONS = [InitialSchema1764400000000];
+
+export interface IdentityRuntime {
+  config: IdentityConfig;
+  nats: NatsService;
+  relayNats: NatsService;
+  logger: Logger;
+}
+
+@Global()
+@Module({})
+class RuntimeModule {
+  static register(rt: IdentityRuntime): DynamicModule {
+    return {
+      module: RuntimeModule,
+      providers: [
+        { provide: IDENTITY_CONFIG, useValue: rt.config },
+        { provide: NatsService, useValue: rt.nats },
+        { provide: RELAY_NATS, useValue: rt.relayNats },
+        { provide: LOGGER, useValue: rt.logger },
+        OutboxService,
+        ListService,
+      ],
+      exports: [IDENTITY_CONFIG, NatsService, RELAY_NATS, LOGGER, OutboxService, ListService],
+    };
+  }
+}
+
+@Module({ imports: [TypeOrmModule.forFeature([EntityEntity, EntitySettingsEntity])], controllers: [EntitiesController], providers: [EntitiesService] })
+export class EntitiesModule {}
+
+@Module({ imports: [TypeOrmModule.forFeature([EntityUserEntity])], controllers: [EntityUsersController], providers: [EntityUsersService] })
+export class EntityUsersModule {}
+
+@Module({ imports: [TypeOrmModule.forFeature([RoleEntity])], controllers: [RolesController], providers: [RolesService] })
+export class RolesModule {}
+
+@Module({})
+export class IdentityModule {
+  static register(rt: IdentityRuntime): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [
+        RuntimeModule.register(rt),
+        TypeOrmModule.forRoot({
+          type: 'postgres',
+          url: rt.config.IDENTITY_DATABASE_URL,
+          entities: IDENTITY_ENTITIES,
+          migrations: IDENTITY_MIGRATIONS,
+          migrationsRun: false,
+          synchronize: false,
+          extra: { max: rt.config.IDENTITY_DB_POOL_SIZE, connectionTimeoutMillis: 2_000 },
+          retryAttempts: 10,
+          retryDelay: 1_000,
+        }),
+        EntitiesModule,
+        EntityUsersModule,
+        RolesModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        OutboxRelayService,
+        {
+          provide: READINESS_CHECKS,
+          inject: [DataSource],
+          useFactory: (ds: DataSource): ReadinessCheck[] => [
+            { name: 'database', check: async () => (await ds.query('SELECT 1')).length === 1 },
+            { name: 'nats', check: () => rt.nats.isConnected() },
+          ],
+        },
+      ],
+    };
+  }
+}

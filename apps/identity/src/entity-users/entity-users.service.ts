@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { AccessContext, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page } from '@gatehouse/contracts';
+import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
+import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/entity-guard';
+import { applyFilters, withCreatedAt } from '../common/filters';
+import { ListService } from '../common/list.service';
+import { entityUserView } from '../common/views';
+import { OutboxService } from '../outbox/outbox.service';
+import { EntityUserEntity } from './entity-user.entity';
+
+const FILTERS = withCreatedAt({
+  id__in: { column: 'id', op: 'in', cast: 'uuid' },
+  id__not_in: { column: 'id', op: 'not_in', cast: 'uuid' },
+  role_id: { column: 'role_id', op: '=', cast: 'uuid' },
+  role_id__in: { column: 'role_id', op: 'in', cast: 'uuid' },
+  login: { column: 'login', op: '=' },
+  status: { column: 'status', op: '=' },
+  first_name: { column: 'first_name', op: '=' },
+});
+
+const FIELDS: Record<string, keyof EntityUserEntity> = {
+  login: 'login',
+  first_name: 'firstName',
+  last_name: 'lastName',
+  email: 'email',
+  phone: 'phone',
+  title: 'title',
+  role_id: 'roleId',
+};
+
+const DUPLICATE_LOGIN = 'An entity user with this login already exists in the entity';
+
+@Injectable()
+export class EntityUsersService {
+  constructor(
+    private readonly ds: DataSource,
+    @InjectRepository(EntityUserEntity) private readonly repo: Repository<EntityUserEntity>,
+    private readonly outbox: OutboxService,
+    private readonly lists: ListService,
+  ) {}
+
+  create(access: AccessContext, body: Record<string, any>): Promise<EntityUserView> {
+    return conflictOnDuplicate(
+      () =>
+        this.ds.transaction(async (m) => {
+          const entityId = await lockActiveEntity(m, access);
+          if (body.role_id) await lockRoleOfEntity(m, entityId, body.role_id, ['body', 'role_id']);
+          const id = randomUUID();
+          await m.getRepository(EntityUserEntity).insert({
+            id,
+            projectId: access.project_id,
+            entityId,
+            login: body.login,
+            firstName: body.first_name,
+            lastName: body.last_name ?? null,
+            email: body.email ?? null,
+            phone: body.phone ?? null,
+            title: body.title ?? null,
+            roleId: body.role_id ?? null,
+            status: 'active',
+            createdByEntityUserId: access.actor_entity_user_id,
+            version: 1,
+          });
+          return this.publish(m, id, IdentityEvents.entityUserCreated);
+        }),
+      DUPLICATE_LOGIN,
+    );
+  }
+
+  async get(access: AccessContext, id: string): Promise<EntityUserView> {
+    const row = await this.repo.findOneBy({ id, entityId: requireEntityId(access), projectId: access.project_id });
+    if (!row) throw notFound('Entity user');
+    assertMayTouch(access, row);
+    return entityUserView(row);
+  }
+
+  async list(req: ListRequest<EntityUserListFilters>): Promise<Page<EntityUserView>> {
+    const entityId = await requireEntity(this.ds.manager, req.access);
+    return this.lists.page(req, {
+      alias: 'u',
+      defaultSort: 'created_at',
+      query: (state) => {
+        const filters = state.filters as EntityUserListFilters;
+        const qb = this.repo
+          .createQueryBuilder('u')
+          .where('u.entity_id = :entity AND u.project_id = :project', { entity: entityId, project: req.access.project_id });
+        applyFilters(qb, 'u', { status: 'active', ...filters }, FILTERS);
+        if (filters.name__istartswith) {
+          qb.andWhere("(u.first_name ILIKE :prefix ESCAPE '\\' OR u.last_name ILIKE :prefix ESCAPE '\\')", {
+            prefix: `${escapeLike(filters.name__istartswith)}%`,
+          });
+        }
+        if (req.access.scope === 'own') qb.andWhere('u.created_by_entity_user_id = :actor', { actor: req.access.actor_entity_user_id });
+        return qb;
+      },
+      view: entityUserView,
+    });
+  }
+
+  update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityUserView> {
+    return conflictOnDuplicate(
+      () =>
+        this.ds.transaction(async (m) => {
+          const entityId = await lockActiveEntity(m, access);
+          const current = await this.lockLive(m, access, entityId, id);
+          if (body.role_id) await lockRoleOfEntity(m, entityId, body.role_id, ['body', 'role_id']);
+          const patch: Partial<EntityUserEntity> = {};
+          for (const [field, column] of Object.entries(FIELDS)) {
+            if (body[field] !== undefined && body[field] !== null) (patch as any)[column] = body[field];
+          }
+          await m
+            .getRepository(EntityUserEntity)
+            .update({ id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
+          return this.publish(m, id, IdentityEvents.entityUserUpdated);
+        }),
+      DUPLICATE_LOGIN,
+    );
+  }
+
+  /** Soft delete: the user stays readable by id with status `deleted`, and leaves the default list. */
+  remove(access: AccessContext, id: string): Promise<void> {
+    return this.ds.transaction(async (m) => {
+      const entityId = await lockActiveEntity(m, access);
+      const current = await this.lockLive(m, access, entityId, id);
+      await m
+        .getRepository(EntityUserEntity)
+        .update({ id }, { status: 'deleted', version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
+      await this.publish(m, id, IdentityEvents.entityUserDeleted);
+    });
+  }
+
+  private async lockLive(m: EntityManager, access: AccessContext, entityId: string, id: string): Promise<EntityUserEntity> {
+    const row = await m.getRepository(EntityUserEntity).findOne({
+      where: { id, entityId, projectId: access.project_id, status: 'active' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!row) throw notFound('Entity user');
+    assertMayTouch(access, row);
+    return row;
+  }
+
+  private async publish(m: EntityManager, id: string, event: (typeof IdentityEvents)[keyof typeof IdentityEvents]): Promise<EntityUserView> {
+    const row = await m.getRepository(EntityUserEntity).findOneByOrFail({ id });
+    const view = entityUserView(row);
+    await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.entityId, id, version: row.version }, view);
+    return view;
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

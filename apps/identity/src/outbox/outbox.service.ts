@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { IdentityEventSubject } from '@gatehouse/contracts';
+
+export const OUTBOX_CHANNEL = 'identity_outbox';
+
+export interface EventRecord {
+  projectId: string;
+  entityId: string;
+  id: string;
+  version: number;
+}
+
+/**
+ * Writes a change event into the outbox, inside the caller's transaction: the
+ * event exists if and only if the change was committed. The relay publishes it.
+ */
+@Injectable()
+export class OutboxService {
+  async add(m: EntityManager, subject: IdentityEventSubject, record: EventRecord, view: unknown): Promise<void> {
+    const payload = {
+      project_id: record.projectId,
+      entity_id: record.entityId,
+      record_id: record.id,
+      version: record.version,
+      occurred_at: new Date().toISOString(),
+      record: view,
+    };
+    await m.query('INSERT INTO outbox (subject, payload) VALUES ($1, $2)', [subject, payload]);
+    // Delivered at commit, never before: wakes the relay at once.
+    await m.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+  }
+}

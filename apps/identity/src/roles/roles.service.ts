@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { AccessContext, ErrorCodes, IdentityEvents, ListRequest, Page, RoleListFilters, RoleView } from '@gatehouse/contracts';
+import { normalizeRolePermissions, RolePermissionsPayload, validateRolePermissions } from '@gatehouse/permissions';
+import { RpcError } from '@gatehouse/platform';
+import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
+import { lockActiveEntity, requireEntity } from '../common/entity-guard';
+import { applyFilters, withCreatedAt } from '../common/filters';
+import { ListService } from '../common/list.service';
+import { roleView } from '../common/views';
+import { OutboxService } from '../outbox/outbox.service';
+import { RoleEntity } from './role.entity';
+
+const FILTERS = withCreatedAt({
+  id__in: { column: 'id', op: 'in', cast: 'uuid' },
+  name: { column: 'name', op: '=' },
+  created_at: { column: 'created_at', op: '=', cast: 'timestamptz' },
+  status: { column: 'status', op: '=' },
+});
+
+const DUPLICATE_NAME = 'A role with this name already exists in the entity';
+
+@Injectable()
+export class RolesService {
+  constructor(
+    private readonly ds: DataSource,
+    @InjectRepository(RoleEntity) private readonly repo: Repository<RoleEntity>,
+    private readonly outbox: OutboxService,
+    private readonly lists: ListService,
+  ) {}
+
+  create(access: AccessContext, body: { name: string; permissions: unknown }): Promise<RoleView> {
+    const permissions = validPermissions(body.permissions);
+    return conflictOnDuplicate(
+      () =>
+        this.ds.transaction(async (m) => {
+          const entityId = await lockActiveEntity(m, access);
+          const id = randomUUID();
+          await m.getRepository(RoleEntity).insert({
+            id,
+            projectId: access.project_id,
+            entityId,
+            name: body.name,
+            permissions,
+            status: 'active',
+            createdByEntityUserId: access.actor_entity_user_id,
+            version: 1,
+          });
+          return this.publish(m, id, IdentityEvents.roleCreated);
+        }),
+      DUPLICATE_NAME,
+    );
+  }
+
+  async get(access: AccessContext, id: string): Promise<RoleView> {
+    const row = await this.repo.findOneBy({ id, entityId: requireEntityId(access), projectId: access.project_id });
+    if (!row) throw notFound('Role');
+    assertMayTouch(access, row);
+    return roleView(row);
+  }
+
+  async list(req: ListRequest<RoleListFilters>): Promise<Page<RoleView>> {
+    const entityId = await requireEntity(this.ds.manager, req.access);
+    return this.lists.page(req, {
+      alias: 'r',
+      defaultSort: 'created_at',
+      query: (state) => {
+        const qb = this.repo
+          .createQueryBuilder('r')
+          .where('r.entity_id = :entity AND r.project_id = :project', { entity: entityId, project: req.access.project_id });
+        applyFilters(qb, 'r', { status: 'active', ...(state.filters as RoleListFilters) }, FILTERS);
+        if (req.access.scope === 'own') qb.andWhere('r.created_by_entity_user_id = :actor', { actor: req.access.actor_entity_user_id });
+        return qb;
+      },
+      view: roleView,
+    });
+  }
+
+  update(access: AccessContext, id: string, body: { name?: string | null; permissions?: unknown }): Promise<RoleView> {
+    const permissions = body.permissions === undefined || body.permissions === null ? undefined : validPermissions(body.permissions);
+    return conflictOnDuplicate(
+      () =>
+        this.ds.transaction(async (m) => {
+          const entityId = await lockActiveEntity(m, access);
+          const current = await this.lockLive(m, access, entityId, id);
+          const patch: Partial<RoleEntity> = {};
+          if (body.name) patch.name = body.name;
+          if (permissions) patch.permissions = permissions;
+          await m.getRepository(RoleEntity).update({ id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
+          return this.publish(m, id, IdentityEvents.roleUpdated);
+        }),
+      DUPLICATE_NAME,
+    );
+  }
+
+  /**
+   * Soft delete, refused (409) while an active user holds the role or it is the
+   * entity's default role. The role row is locked first: assignments take a
+   * share lock on it, so neither can slip in between the checks and the delete.
+   */
+  remove(access: AccessContext, id: string): Promise<void> {
+    return this.ds.transaction(async (m) => {
+      const entityId = await lockActiveEntity(m, access);
+      const current = await this.lockLive(m, access, entityId, id);
+      const holders = await m.query("SELECT 1 FROM entity_users WHERE role_id = $1 AND status = 'active' LIMIT 1", [id]);
+      if (holders.length) throw new RpcError(ErrorCodes.conflict, 'The role is assigned to active entity users');
+      const defaults = await m.query('SELECT 1 FROM entity_settings WHERE default_role_id = $1 LIMIT 1', [id]);
+      if (defaults.length) throw new RpcError(ErrorCodes.conflict, "The role is the entity's default role");
+      await m.getRepository(RoleEntity).update({ id }, { status: 'deleted', version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
+      await this.publish(m, id, IdentityEvents.roleDeleted);
+    });
+  }
+
+  private async lockLive(m: EntityManager, access: AccessContext, entityId: string, id: string): Promise<RoleEntity> {
+    const row = await m.getRepository(RoleEntity).findOne({
+      where: { id, entityId, projectId: access.project_id, status: 'active' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!row) throw notFound('Role');
+    assertMayTouch(access, row);
+    return row;
+  }
+
+  private async publish(m: EntityManager, id: string, event: (typeof IdentityEvents)[keyof typeof IdentityEvents]): Promise<RoleView> {
+    const row = await m.getRepository(RoleEntity).findOneByOrFail({ id });
+    const view = roleView(row);
+    await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.entityId, id, version: row.version }, view);
+    return view;
+  }
+}
+
+/** The gateway validated the payload; it is checked again here, where it is stored. */
+function validPermissions(p: unknown): RolePermissionsPayload {
+  const issues = validateRolePermissions(p);
+  if (issues.length) throw new RpcError(ErrorCodes.validationFailed, 'Invalid permissions', issues);
+  return normalizeRolePermissions(p as RolePermissionsPayload);
+}
