@@ -1,7 +1,8 @@
 # Gatehouse services: one Dockerfile, one image per service.
 #
-#   docker build --target auth    -t gatehouse-auth .
-#   docker build --target gateway -t gatehouse-gateway .
+#   docker build --target auth     -t gatehouse-auth .
+#   docker build --target identity -t gatehouse-identity .
+#   docker build --target gateway  -t gatehouse-gateway .
 #
 # docker-compose.yml builds the same targets; see it for the variables each service needs.
 #
@@ -73,12 +74,14 @@ ENV APP=gateway \
 EXPOSE 8443
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/gateway/src/main.js"]
 
-# ---- identity, policy: uncomment when apps/identity and apps/policy exist -------
-# FROM runtime AS identity
-# ENV APP=identity
-# EXPOSE 8082
-# CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/identity/src/main.js"]
-#
+# ---- identity: entities, users, roles (API over NATS; HTTP serves health only) --
+FROM runtime AS identity
+ENV APP=identity \
+    IDENTITY_HTTP_HOST=0.0.0.0
+EXPOSE 8082
+CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/identity/src/main.js"]
+
+# ---- policy: uncomment when apps/policy exists ------------------------------------
 # FROM runtime AS policy
 # ENV APP=policy
 # EXPOSE 8083
@@ -87,4 +90,4 @@ CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/gateway/src/m
 # ---- no --target: the last stage is what a plain `docker build .` produces -------
 # Rather than silently build one of the services, it builds an image that says what to do.
 FROM runtime AS no-target
-CMD ["node", "-e", "console.error('Built without --target: rebuild with --target auth or --target gateway (see the Dockerfile).'); process.exit(64)"]
+CMD ["node", "-e", "console.error('Built without --target: rebuild with --target auth, --target identity or --target gateway (see the Dockerfile).'); process.exit(64)"]

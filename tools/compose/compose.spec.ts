@@ -21,6 +21,8 @@ import { generateLocalhostCertificate } from '@gatehouse/supervisor';
 import { authEnvSchema } from '../../apps/auth/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { gatewayEnvSchema } from '../../apps/gateway/src/config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { identityEnvSchema } from '../../apps/identity/src/config';
 import { healthUrl, SERVICES, ServiceSpec } from '../start/src/services';
 import {
   ComposeFile,
@@ -46,10 +48,11 @@ import {
 const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
   auth: authEnvSchema,
   gateway: gatewayEnvSchema,
+  identity: identityEnvSchema,
 };
 
 /** Dependencies between apps that no URL in their environment shows. */
-const APP_DEPENDENCIES: Record<string, string[]> = { gateway: ['auth'] };
+const APP_DEPENDENCIES: Record<string, string[]> = { gateway: ['auth', 'identity'] };
 
 const COMPOSE_FILE = repoPath('docker-compose.yml');
 const KEK = randomBytes(32).toString('base64');
@@ -66,6 +69,9 @@ const targetOf = (service: ComposeService): string | undefined =>
   typeof service.build === 'object' ? service.build.target : undefined;
 const resolvedEnv = (name: string, vars: Record<string, string> = USER_VARS): Record<string, string> =>
   Object.fromEntries(Object.entries(environmentOf(services[name])).map(([k, v]) => [k, interpolate(v, vars)]));
+/** The variables a schema requires: those without a default. */
+const requiredVars = (schema: z.ZodObject<z.ZodRawShape>): string[] =>
+  Object.keys(schema.shape).filter((k) => !(schema.shape[k] as z.ZodType).safeParse(undefined).success);
 const healthcheckArgs = (service: ComposeService): string[] => {
   const test = service.healthcheck?.test;
   return Array.isArray(test) ? test : ['CMD-SHELL', test ?? ''];
@@ -176,7 +182,8 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(Object.keys(dependenciesOf(services.auth)).sort()).toEqual(['nats', 'postgres']);
-    expect(Object.keys(dependenciesOf(services.gateway)).sort()).toEqual(['auth', 'nats']);
+    expect(Object.keys(dependenciesOf(services.identity)).sort()).toEqual(['nats', 'postgres']);
+    expect(Object.keys(dependenciesOf(services.gateway)).sort()).toEqual(['auth', 'identity', 'nats']);
   });
 
   it('builds each app from its own Dockerfile target', () => {
@@ -187,6 +194,12 @@ describe('docker-compose.yml', () => {
       expect(stageNames).toContain(targetOf(services[name]));
       expect(existsSync(repoPath('apps', name, 'src', 'main.ts'))).toBe(true);
     }
+  });
+
+  it('tells the required variables from the defaulted ones (so the check below can fail)', () => {
+    // Not every app has one (identity has none); these two do.
+    expect(requiredVars(authEnvSchema)).toEqual(['AUTH_KEY_ENCRYPTION_KEY']);
+    expect(requiredVars(gatewayEnvSchema).sort()).toEqual(['GATEWAY_TLS_CERT_FILE', 'GATEWAY_TLS_KEY_FILE']);
   });
 
   describe.each(Object.keys(APP_SCHEMAS))('the %s environment', (name) => {
@@ -200,9 +213,7 @@ describe('docker-compose.yml', () => {
     });
 
     it('provides every variable the schema requires (those without a default)', () => {
-      const required = known.filter((k) => !(schema.shape[k] as z.ZodType).safeParse(undefined).success);
-      expect(required.length).toBeGreaterThan(0);
-      expect(required.filter((k) => !(k in environmentOf(services[name])))).toEqual([]);
+      expect(requiredVars(schema).filter((k) => !(k in environmentOf(services[name])))).toEqual([]);
     });
 
     it('passes the schema once interpolated with only the key-encryption key set', () => {
@@ -237,26 +248,36 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives auth and the gateway the same issuer, and the same NATS namespace', () => {
+  it('gives auth and the gateway the same issuer, and every app the same NATS namespace', () => {
     for (const vars of [USER_VARS, { ...USER_VARS, GATEHOUSE_PUBLIC_URL: 'https://auth.example.com', NATS_SUBJECT_PREFIX: 'staging.' }]) {
       const auth = resolvedEnv('auth', vars);
       const gateway = resolvedEnv('gateway', vars);
       expect(auth.AUTH_ISSUER).toBe(gateway.GATEWAY_ISSUER);
-      expect(auth.NATS_URL).toBe(gateway.NATS_URL);
-      expect(auth.NATS_SUBJECT_PREFIX).toBe(gateway.NATS_SUBJECT_PREFIX);
+      for (const name of appNames) {
+        const env = resolvedEnv(name, vars);
+        expect({ name, url: env.NATS_URL, prefix: env.NATS_SUBJECT_PREFIX }).toEqual({
+          name,
+          url: auth.NATS_URL,
+          prefix: auth.NATS_SUBJECT_PREFIX,
+        });
+      }
     }
     expect(resolvedEnv('auth').AUTH_ISSUER).toBe('https://localhost:8443');
   });
 
-  it('connects auth to the postgres service with its password', () => {
+  it.each([
+    ['auth', 'AUTH_DATABASE_URL', '/gatehouse_auth'],
+    ['identity', 'IDENTITY_DATABASE_URL', '/gatehouse_identity'],
+  ])('connects %s to the postgres service with its password, in its own database', (name, urlVar, database) => {
     for (const vars of [USER_VARS, { ...USER_VARS, POSTGRES_PASSWORD: 's3cret' }]) {
-      const url = new URL(resolvedEnv('auth', vars).AUTH_DATABASE_URL);
+      const url = new URL(resolvedEnv(name, vars)[urlVar]);
       const postgres = resolvedEnv('postgres', vars);
-      expect({ host: url.hostname, port: url.port, user: url.username, password: url.password }).toEqual({
+      expect({ host: url.hostname, port: url.port, user: url.username, password: url.password, database: url.pathname }).toEqual({
         host: 'postgres',
         port: '5432',
         user: postgres.POSTGRES_USER ?? 'postgres',
         password: postgres.POSTGRES_PASSWORD,
+        database,
       });
     }
   });

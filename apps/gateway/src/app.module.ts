@@ -7,6 +7,7 @@ import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiVersionGuard } from './http/api-version.guard';
 import { GatewayHealthController } from './http/health.controller';
+import { IdentityModule } from './identity/identity.module';
 import { ClientAuthLimiterService } from './oauth/client-auth-limiter.service';
 import { DiscoveryController } from './oauth/discovery.controller';
 import { OAuthController } from './oauth/oauth.controller';
@@ -57,7 +58,7 @@ export class GatewayModule {
   static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [RuntimeModule.register(config, nats, logger), TokensModule, OAuthModule, SettingsModule],
+      imports: [RuntimeModule.register(config, nats, logger), TokensModule, OAuthModule, SettingsModule, IdentityModule],
       controllers: [GatewayHealthController],
       providers: [
         // Guards run in this order: the API version first, then the bearer token.

@@ -18,13 +18,17 @@ import {
 const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-/** Gatehouse (auth + gateway) as `npm start` runs it, on free ports, fresh database, its own subject prefix. */
+/**
+ * Gatehouse (auth + identity + gateway) as `npm start` runs it, on free ports,
+ * a fresh database per service, its own subject prefix (and so its own JetStream stream).
+ */
 export class BenchSystem {
   readonly procs: ServiceProcess[] = [];
   gatewayUrl = '';
   tls = { cert: '', key: '' };
+  prefix = '';
   private nats?: NatsService;
-  private db = '';
+  private readonly dbs: string[] = [];
   private dir = '';
 
   async start(): Promise<void> {
@@ -32,9 +36,14 @@ export class BenchSystem {
     this.dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
     const secrets = await ensureLocalSecrets(this.dir);
     this.tls = { cert: secrets.tlsCertFile, key: secrets.tlsKeyFile };
-    this.db = withDb(PG, `gh_bench_${runId}_auth`);
-    await createDatabase(this.db);
     const prefix = `bench${runId}.`;
+    this.prefix = prefix;
+    const authDb = withDb(PG, `gh_bench_${runId}_auth`);
+    const identityDb = withDb(PG, `gh_bench_${runId}_identity`);
+    for (const db of [authDb, identityDb]) {
+      await createDatabase(db);
+      this.dbs.push(db);
+    }
     const gatewayPort = await freePort();
     // Request logging off in both contenders (the baseline logs nothing either).
     const common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'warn' };
@@ -42,10 +51,18 @@ export class BenchSystem {
     const auth = spawnService({
       name: 'auth',
       script: join(repoRoot(), 'dist/apps/auth/src/main.js'),
-      env: { ...common, AUTH_DATABASE_URL: this.db, AUTH_HTTP_PORT: String(authPort), AUTH_KEY_ENCRYPTION_KEY: secrets.kek },
+      env: { ...common, AUTH_DATABASE_URL: authDb, AUTH_HTTP_PORT: String(authPort), AUTH_KEY_ENCRYPTION_KEY: secrets.kek },
     });
     this.procs.push(auth);
     await waitForHealthy(`http://127.0.0.1:${authPort}/health/ready`, { timeoutMs: 30_000, process: auth });
+    const identityPort = await freePort();
+    const identity = spawnService({
+      name: 'identity',
+      script: join(repoRoot(), 'dist/apps/identity/src/main.js'),
+      env: { ...common, IDENTITY_DATABASE_URL: identityDb, IDENTITY_HTTP_PORT: String(identityPort) },
+    });
+    this.procs.push(identity);
+    await waitForHealthy(`http://127.0.0.1:${identityPort}/health/ready`, { timeoutMs: 30_000, process: identity });
     const gateway = spawnService({
       name: 'gateway',
       script: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
@@ -63,16 +80,31 @@ export class BenchSystem {
     return this.nats.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: project.project_id });
   }
 
+  /** Stops everything started so far and leaves nothing behind (databases, the identity stream, the temp dir), whatever failed before. */
   async stop(): Promise<void> {
-    await this.nats?.close();
-    for (const p of [...this.procs].reverse()) await p.stop();
-    if (this.db) await dropDatabase(this.db).catch(() => undefined);
+    await this.nats?.close().catch(() => undefined);
+    this.nats = undefined;
+    for (const p of [...this.procs].reverse()) await p.stop().catch(() => undefined);
+    this.procs.length = 0;
+    for (const db of this.dbs.splice(0)) await dropDatabase(db).catch(() => undefined);
+    if (this.prefix) await dropIdentityStream(this.prefix).catch(() => undefined);
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 export function machine(): string {
   return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+/** The identity service's JetStream stream of this prefix (as the e2e harness drops it), so runs leave nothing on the shared broker. */
+async function dropIdentityStream(prefix: string): Promise<void> {
+  const nc = await NatsService.connect({ url: NATS_URL, name: 'bench-cleanup', prefix, requestTimeoutMs: 2_000, logger: createLogger('bench', 'silent') });
+  try {
+    const jsm = await nc.connection.jetstreamManager();
+    await jsm.streams.delete(`${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}IDENTITY_EVENTS`).catch(() => undefined);
+  } finally {
+    await nc.close();
+  }
 }
 
 function withDb(url: string, name: string): string {

@@ -4,8 +4,8 @@ const ctx = { kek: 'KEK', tlsCertFile: '/d/tls/cert.pem', tlsKeyFile: '/d/tls/ke
 const byName = (name: string) => SERVICES.find((s) => s.name === name) as ServiceSpec;
 
 describe('the SERVICES table', () => {
-  it('starts auth before the gateway, each with a unique compiled entry point', () => {
-    expect(SERVICES.map((s) => s.name).slice(0, 2)).toEqual(['auth', 'gateway']);
+  it('starts auth, then identity, then the gateway, each with a unique compiled entry point', () => {
+    expect(SERVICES.map((s) => s.name).slice(0, 3)).toEqual(['auth', 'identity', 'gateway']);
     const scripts = SERVICES.map((s) => s.script);
     expect(new Set(scripts).size).toBe(scripts.length);
     for (const s of SERVICES) expect(s.script).toBe(`dist/apps/${s.name}/src/main.js`);
@@ -16,6 +16,7 @@ describe('the SERVICES table', () => {
       AUTH_KEY_ENCRYPTION_KEY: 'KEK',
       AUTH_ISSUER: 'https://localhost:8443',
     });
+    expect(serviceEnv(byName('identity'), ctx, {})).toEqual({});
     expect(serviceEnv(byName('gateway'), ctx, {})).toEqual({
       GATEWAY_TLS_CERT_FILE: '/d/tls/cert.pem',
       GATEWAY_TLS_KEY_FILE: '/d/tls/key.pem',
@@ -30,6 +31,8 @@ describe('the SERVICES table', () => {
 
   it('reads the readiness URL from the same variables as the service', () => {
     expect(healthUrl(byName('auth'), {})).toBe('http://127.0.0.1:8081/health/ready');
+    expect(healthUrl(byName('identity'), {})).toBe('http://127.0.0.1:8082/health/ready');
+    expect(healthUrl(byName('identity'), { IDENTITY_HTTP_PORT: '18082' })).toBe('http://127.0.0.1:18082/health/ready');
     expect(healthUrl(byName('gateway'), {})).toBe('https://127.0.0.1:8443/health/ready');
     expect(healthUrl(byName('gateway'), { GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '9443' })).toBe(
       'https://127.0.0.1:9443/health/ready',

@@ -45,6 +45,20 @@ export const SERVICES: readonly ServiceSpec[] = [
     database: { urlVar: 'AUTH_DATABASE_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse_auth' },
   },
   {
+    name: 'identity',
+    script: 'dist/apps/identity/src/main.js',
+    health: {
+      scheme: 'http',
+      hostVar: 'IDENTITY_HTTP_HOST',
+      defaultHost: '127.0.0.1',
+      portVar: 'IDENTITY_HTTP_PORT',
+      defaultPort: 8082,
+      path: '/health/ready',
+    },
+    env: {},
+    database: { urlVar: 'IDENTITY_DATABASE_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse_identity' },
+  },
+  {
     name: 'gateway',
     script: 'dist/apps/gateway/src/main.js',
     health: {

@@ -24,7 +24,7 @@ import { HttpClient } from './http-client';
 const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-export type ServiceName = 'auth' | 'gateway';
+export type ServiceName = 'auth' | 'identity' | 'gateway';
 
 export interface SystemOptions {
   /** Extra environment per service. */
@@ -58,9 +58,12 @@ export class TestSystem {
     const dir = mkdtempSync(join(tmpdir(), `gatehouse-e2e-${runId}-`));
     const secrets = await ensureLocalSecrets(dir);
     const authDb = withDb(PG, `gh_test_${runId}_auth`);
+    const identityDb = withDb(PG, `gh_test_${runId}_identity`);
     await createDatabase(authDb);
+    await createDatabase(identityDb);
     const gatewayPort = await freePort();
     const authPort = await freePort();
+    const identityPort = await freePort();
     const common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'info', AUTH_ISSUER: 'https://localhost:8443', GATEWAY_ISSUER: 'https://localhost:8443' };
     const envs: Record<ServiceName, Record<string, string>> = {
       auth: {
@@ -69,6 +72,12 @@ export class TestSystem {
         AUTH_HTTP_PORT: String(authPort),
         AUTH_KEY_ENCRYPTION_KEY: secrets.kek,
         ...opts.env?.auth,
+      },
+      identity: {
+        ...common,
+        IDENTITY_DATABASE_URL: identityDb,
+        IDENTITY_HTTP_PORT: String(identityPort),
+        ...opts.env?.identity,
       },
       gateway: {
         ...common,
@@ -81,9 +90,10 @@ export class TestSystem {
     const ca = readFileSync(secrets.tlsCertFile, 'utf8');
     const baseUrl = `https://localhost:${gatewayPort}`;
     const http = new HttpClient(baseUrl, new Agent({ connect: { ca, servername: 'localhost' } }));
-    const system = new TestSystem(runId, prefix, dir, baseUrl, ca, http, envs, [authDb]);
+    const system = new TestSystem(runId, prefix, dir, baseUrl, ca, http, envs, [authDb, identityDb]);
     try {
       await system.startService('auth');
+      await system.startService('identity');
       await system.startService('gateway');
     } catch (err) {
       await system.stop();
@@ -107,9 +117,9 @@ export class TestSystem {
   }
 
   healthUrl(name: ServiceName): string {
-    return name === 'gateway'
-      ? `${this.baseUrl}/health/ready`
-      : `http://127.0.0.1:${this.envs.auth.AUTH_HTTP_PORT}/health/ready`;
+    if (name === 'gateway') return `${this.baseUrl}/health/ready`;
+    const port = name === 'auth' ? this.envs.auth.AUTH_HTTP_PORT : this.envs.identity.IDENTITY_HTTP_PORT;
+    return `http://127.0.0.1:${port}/health/ready`;
   }
 
   async startService(name: ServiceName): Promise<ServiceProcess> {
@@ -169,6 +179,17 @@ export class TestSystem {
     return (res.json as { access_token: string }).access_token;
   }
 
+  /** The run's JetStream stream, so test runs leave nothing behind on the shared broker. */
+  private async dropStream(): Promise<void> {
+    const nc = await NatsService.connect({ url: NATS_URL, name: `e2e-cleanup-${this.runId}`, prefix: this.prefix, requestTimeoutMs: 2_000, logger: createLogger('e2e', 'silent') });
+    try {
+      const jsm = await nc.connection.jetstreamManager();
+      await jsm.streams.delete(`${this.prefix.replace(/[^A-Za-z0-9_-]/g, '_')}IDENTITY_EVENTS`).catch(() => undefined);
+    } finally {
+      await nc.close();
+    }
+  }
+
   private extra?: { proc: ServiceProcess; http: HttpClient };
 
   /** A second gateway instance on its own port, sharing everything else. */
@@ -200,6 +221,7 @@ export class TestSystem {
     for (const name of [...this.procs.keys()].reverse()) await this.stopService(name);
     await this.http.close();
     for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
+    await this.dropStream();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { ErrorCodes } from '@gatehouse/contracts';
+import type { ValidationIssue } from '@gatehouse/permissions';
 import { RemoteError } from '@gatehouse/platform';
 import { ApiError } from './api-error';
 import { speaksOAuth } from './dialect';
@@ -39,6 +41,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, req: FastifyRequest): ApiError {
     if (exception instanceof ApiError) return exception;
+    // A service's validation failure with located issues reads as the gateway's own 422.
+    if (exception instanceof RemoteError && exception.code === ErrorCodes.validationFailed && Array.isArray(exception.body.details)) {
+      return ApiError.validation(exception.body.details as ValidationIssue[]);
+    }
     const oauth = speaksOAuth(req);
     const { status, message } = describe(exception);
     if (oauth) {

@@ -1,0 +1,275 @@
+/**
+ * npm run bench:identity — entity users through the public API (HTTPS → gateway
+ * → NATS → identity → PostgreSQL), on a fresh system (auth + identity + gateway):
+ *
+ *  1. create BENCH_USERS entity users in one entity, BENCH_CREATE_CONCURRENCY in flight;
+ *  2. page through all of them with limit=100, one request after the other
+ *     (keyset pagination: the last pages must cost about what the first do);
+ *  3. read single users by random id with BENCH_CONNECTIONS keep-alive
+ *     connections (autocannon), and GET /health the same way as a baseline.
+ *
+ * BENCH_USERS (100000), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5),
+ * BENCH_CONNECTIONS (50), BENCH_CREATE_CONCURRENCY (64).
+ */
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { BenchSystem, machine } from './bench-system';
+import { ApiError, GatewayClient, MONITE_VERSION, percentile } from './gateway-client';
+import { median } from './load';
+
+const USERS = Number(process.env.BENCH_USERS ?? 100_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const CREATE_CONCURRENCY = Number(process.env.BENCH_CREATE_CONCURRENCY ?? 64);
+const PAGE_SIZE = 100;
+const EDGE_PAGES = 10;
+const MAX_EDGE_RATIO = 2;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
+const now = () => performance.now();
+
+interface CreateResult {
+  ids: string[];
+  seconds: number;
+  latencies: Float64Array;
+}
+
+interface PagingResult {
+  pages: number;
+  distinct: number;
+  unknown: number;
+  seconds: number;
+  pageMs: number[];
+}
+
+interface ReadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  statuses: string;
+}
+
+async function createEntity(api: GatewayClient): Promise<string> {
+  const res = await api.request('POST', '/v1/entities', {
+    json: {
+      type: 'organization',
+      email: 'bench@example.com',
+      address: { country: 'DE', city: 'Berlin', postal_code: '10115', line1: 'Benchstraße 1' },
+      organization: { legal_name: 'Bench GmbH' },
+    },
+  });
+  const id = (res.json as { id?: string } | undefined)?.id;
+  if (res.status !== 201 || !id) throw new ApiError('POST /v1/entities', res.status, res.text);
+  return id;
+}
+
+/** N users through POST /v1/entity_users, `concurrency` in flight; the first failure stops every worker. */
+async function createUsers(api: GatewayClient, entityId: string, n: number, concurrency: number): Promise<CreateResult> {
+  const ids: string[] = new Array(n);
+  const latencies = new Float64Array(n);
+  const run = randomUUID().slice(0, 8);
+  let next = 0;
+  let done = 0;
+  let failure: unknown;
+  const step = Math.max(1, Math.floor(n / 10));
+  const start = now();
+  const worker = async () => {
+    while (failure === undefined) {
+      const i = next++;
+      if (i >= n) return;
+      const t0 = now();
+      try {
+        const res = await api.request('POST', '/v1/entity_users', {
+          headers: { 'x-monite-entity-id': entityId },
+          json: { login: `bench-${run}-${i}`, first_name: 'Bench', last_name: `User ${i}` },
+        });
+        const id = (res.json as { id?: string } | undefined)?.id;
+        if (res.status < 200 || res.status > 299 || !id) throw new ApiError(`POST /v1/entity_users (user #${i}, ${done} created so far)`, res.status, res.text);
+        latencies[i] = now() - t0;
+        ids[i] = id;
+      } catch (err) {
+        failure ??= err;
+        return;
+      }
+      if (++done % step === 0) {
+        const s = (now() - start) / 1000;
+        log(`created ${done}/${n} users in ${s.toFixed(1)} s (${(done / s).toFixed(0)} users/s)`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  if (failure !== undefined) throw failure;
+  return { ids, seconds: (now() - start) / 1000, latencies };
+}
+
+/** Every page of GET /v1/entity_users?limit=100, sequentially, each request timed. */
+async function pageThrough(api: GatewayClient, entityId: string, created: Set<string>): Promise<PagingResult> {
+  const seen = new Set<string>();
+  const pageMs: number[] = [];
+  let unknown = 0;
+  let token: string | null = null;
+  const start = now();
+  do {
+    const path = `/v1/entity_users?limit=${PAGE_SIZE}${token ? `&pagination_token=${encodeURIComponent(token)}` : ''}`;
+    const t0 = now();
+    const res = await api.request('GET', path, { headers: { 'x-monite-entity-id': entityId } });
+    pageMs.push(now() - t0);
+    const page = res.json as { data?: Array<{ id: string }>; next_pagination_token?: string | null } | undefined;
+    if (res.status !== 200 || !Array.isArray(page?.data)) throw new ApiError(`GET ${path} (page ${pageMs.length})`, res.status, res.text);
+    if (page.data.length > PAGE_SIZE) throw new ApiError(`GET ${path}: ${page.data.length} rows on a page of ${PAGE_SIZE}`, res.status, '');
+    for (const { id } of page.data) {
+      seen.add(id);
+      if (!created.has(id)) unknown++;
+    }
+    token = page.next_pagination_token ?? null;
+    if (pageMs.length % 100 === 0) log(`paged ${pageMs.length} pages, ${seen.size} users`);
+  } while (token);
+  return { pages: pageMs.length, distinct: seen.size, unknown, seconds: (now() - start) / 1000, pageMs };
+}
+
+/** One autocannon run; `path()` gives each request's path (a fresh random id per request). */
+async function hammer(url: string, headers: Record<string, string>, path: () => string, seconds: number): Promise<ReadResult> {
+  const result = await autocannon({
+    url,
+    method: 'GET',
+    headers,
+    connections: CONNECTIONS,
+    duration: seconds,
+    pipelining: 1,
+    requests: [
+      {
+        setupRequest: (req) => {
+          req.path = path();
+          return req;
+        },
+      },
+    ],
+  });
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    statuses: Object.entries(result.statusCodeStats ?? {})
+      .map(([code, s]) => `${code}×${s.count ?? 0}`)
+      .join(', '),
+  };
+}
+
+/** When the load saw non-2xx answers, a few of the same requests made by hand, to show what came back. */
+async function probe(api: GatewayClient, entityId: string, ids: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const id = ids[Math.floor(Math.random() * ids.length)];
+    const res = await api.request('GET', `/v1/entity_users/${id}`, { headers: { 'x-monite-entity-id': entityId } });
+    lines.push(`GET /v1/entity_users/${id} → ${res.status} ${res.text.slice(0, 500)}`);
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  const system = new BenchSystem();
+  let api: GatewayClient | undefined;
+  try {
+    log(`starting auth, identity and gateway (LOG_LEVEL=warn)…`);
+    await system.start();
+    const cred = await system.partner();
+    api = new GatewayClient(system.gatewayUrl, system.tls.cert, Math.max(CREATE_CONCURRENCY, 1));
+    await api.mintPartnerToken(cred);
+    const entityId = await createEntity(api);
+    log(`entity ${entityId}; creating ${USERS} users, ${CREATE_CONCURRENCY} in flight…`);
+
+    // 1. Creation. (A fresh token per phase: the default lifetime is 30 minutes.)
+    const created = await createUsers(api, entityId, USERS, CREATE_CONCURRENCY);
+    log(`created ${USERS} users in ${created.seconds.toFixed(1)} s`);
+
+    // 2. Paging.
+    await api.mintPartnerToken(cred);
+    const createdSet = new Set(created.ids);
+    const paging = await pageThrough(api, entityId, createdSet);
+    log(`paged ${paging.pages} pages in ${paging.seconds.toFixed(1)} s`);
+    const expectedPages = Math.max(1, Math.ceil(USERS / PAGE_SIZE));
+    const first = median(paging.pageMs.slice(0, EDGE_PAGES));
+    const last = median(paging.pageMs.slice(-EDGE_PAGES));
+    const edgeRatio = last / first;
+    const countOk = paging.distinct === USERS && paging.unknown === 0;
+
+    // 3. Reads by id, and the /health baseline.
+    const token = await api.mintPartnerToken(cred);
+    const ids = created.ids;
+    const randomUser = () => `/v1/entity_users/${ids[Math.floor(Math.random() * ids.length)]}`;
+    const userHeaders = { authorization: `Bearer ${token}`, 'x-monite-version': MONITE_VERSION, 'x-monite-entity-id': entityId };
+    const usersUrl = `${system.gatewayUrl}${randomUser()}`;
+    const healthUrl = `${system.gatewayUrl}/health`;
+    log(`reads: ${WARMUP} s warm-up, ${SECONDS} s measured, ${CONNECTIONS} connections…`);
+    await hammer(usersUrl, userHeaders, randomUser, WARMUP);
+    const reads = await hammer(usersUrl, userHeaders, randomUser, SECONDS);
+    log(`GET /v1/entity_users/{id}: ${reads.rps.toFixed(0)} req/s`);
+    await hammer(healthUrl, {}, () => '/health', WARMUP);
+    const health = await hammer(healthUrl, {}, () => '/health', SECONDS);
+    log(`GET /health: ${health.rps.toFixed(0)} req/s`);
+    const probes = reads.non2xx > 0 || reads.errors > 0 ? await probe(api, entityId, ids) : [];
+
+    const row = (name: string, r: ReadResult) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.statuses} |`;
+    const creationP = (p: number) => ms(percentile(created.latencies, p));
+    process.stdout.write(
+      [
+        `## bench:identity — entity users through the gateway (HTTPS → NATS → identity → PostgreSQL)`,
+        '',
+        `Machine: ${machine()}; the load generator shares the cores with the three services, NATS and PostgreSQL.`,
+        `Settings: BENCH_USERS=${USERS}, BENCH_CREATE_CONCURRENCY=${CREATE_CONCURRENCY}, page size ${PAGE_SIZE}, ` +
+          `BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_WARMUP_SECONDS=${WARMUP}, BENCH_SECONDS=${SECONDS}. ` +
+          `Fresh databases and NATS prefix; LOG_LEVEL=warn (request logging off); one partner token, one entity.`,
+        '',
+        `### 1. Create ${USERS} entity users (POST /v1/entity_users, ${CREATE_CONCURRENCY} in flight, undici keep-alive pool)`,
+        '',
+        '| users | time s | users/s | p50 ms | p99 ms | max ms |',
+        '| --- | --- | --- | --- | --- | --- |',
+        `| ${USERS} | ${created.seconds.toFixed(1)} | **${(USERS / created.seconds).toFixed(0)}** | ${creationP(50)} | ${creationP(99)} | ${creationP(100)} |`,
+        '',
+        `### 2. Page through all users (GET /v1/entity_users?limit=${PAGE_SIZE}, sequential, one connection)`,
+        '',
+        '| pages | distinct ids | total s | per-page p50 ms | p99 ms | max ms |',
+        '| --- | --- | --- | --- | --- | --- |',
+        `| ${paging.pages} | ${paging.distinct} | ${paging.seconds.toFixed(1)} | ${ms(percentile(paging.pageMs, 50))} | ${ms(percentile(paging.pageMs, 99))} | ${ms(Math.max(...paging.pageMs))} |`,
+        '',
+        `First ${EDGE_PAGES} pages: median ${ms(first)} ms; last ${EDGE_PAGES} pages: median ${ms(last)} ms; ` +
+          `ratio last/first **${edgeRatio.toFixed(2)}** (keyset pagination: must stay ≤ ${MAX_EDGE_RATIO}): ${edgeRatio <= MAX_EDGE_RATIO ? 'met' : 'NOT met'}` +
+          (paging.pages < 2 * EDGE_PAGES ? ` (only ${paging.pages} pages: the groups overlap)` : ''),
+        `Distinct ids seen ${paging.distinct} of ${USERS} created${paging.unknown ? `, ${paging.unknown} not among the created` : ''}; ` +
+          `pages ${paging.pages} (expected ${expectedPages}): ${countOk && paging.pages === expectedPages ? 'OK' : 'MISMATCH'}`,
+        '',
+        `### 3. Read single users by random id (${CONNECTIONS} keep-alive HTTPS connections, autocannon, ${WARMUP} s warm-up, ${SECONDS} s measured)`,
+        '',
+        '| route | req/s | p50 ms | p99 ms | non-2xx | errors | status codes |',
+        '| --- | --- | --- | --- | --- | --- | --- |',
+        row('GET /v1/entity_users/{id} (token check → NATS → identity → PostgreSQL)', reads),
+        row('baseline: GET /health (gateway only: no token, no NATS, no DB)', health),
+        '',
+        `GET /v1/entity_users/{id} ÷ GET /health (baseline) throughput: **${(reads.rps / health.rps).toFixed(2)}**`,
+        ...(probes.length ? ['', 'Non-2xx / errors during the reads; the same request by hand:', '', ...probes.map((p) => `    ${p}`)] : []),
+        '',
+      ].join('\n'),
+    );
+    if (!countOk || paging.pages !== expectedPages) process.exitCode = 1;
+  } catch (err) {
+    for (const p of system.procs) {
+      const out = p.recentOutput().trim();
+      if (out) log(`--- ${p.name} (pid ${p.pid}${p.exitStatus ? `, exited ${JSON.stringify(p.exitStatus)}` : ''}), recent output:\n${out}`);
+    }
+    throw err;
+  } finally {
+    await api?.close().catch(() => undefined);
+    await system.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench:identity failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
