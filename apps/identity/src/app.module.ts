@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { HealthController, LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { InvalidationsService } from './common/invalidations.service';
 import { ListService } from './common/list.service';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { EntitiesController } from './entities/entities.controller';
@@ -15,6 +16,8 @@ import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-s
 import { OutboxEntity } from './outbox/outbox.entity';
 import { OutboxRelayService, RELAY_NATS } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
+import { PolicyStateController } from './policy-state/policy-state.controller';
+import { PolicyStateService } from './policy-state/policy-state.service';
 import { RoleEntity } from './roles/role.entity';
 import { RolesController } from './roles/roles.controller';
 import { RolesService } from './roles/roles.service';
@@ -42,8 +45,9 @@ class RuntimeModule {
         { provide: LOGGER, useValue: rt.logger },
         OutboxService,
         ListService,
+        InvalidationsService,
       ],
-      exports: [IDENTITY_CONFIG, NatsService, RELAY_NATS, LOGGER, OutboxService, ListService],
+      exports: [IDENTITY_CONFIG, NatsService, RELAY_NATS, LOGGER, OutboxService, ListService, InvalidationsService],
     };
   }
 }
@@ -56,6 +60,9 @@ export class EntityUsersModule {}
 
 @Module({ imports: [TypeOrmModule.forFeature([RoleEntity])], controllers: [RolesController], providers: [RolesService] })
 export class RolesModule {}
+
+@Module({ controllers: [PolicyStateController], providers: [PolicyStateService] })
+export class PolicyStateModule {}
 
 @Module({})
 export class IdentityModule {
@@ -78,6 +85,7 @@ export class IdentityModule {
         EntitiesModule,
         EntityUsersModule,
         RolesModule,
+        PolicyStateModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -12,6 +12,7 @@
  * BENCH_CONNECTIONS (50), BENCH_CREATE_CONCURRENCY (64).
  */
 import { randomUUID } from 'node:crypto';
+import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import { BenchSystem, machine } from './bench-system';
 import { ApiError, GatewayClient, MONITE_VERSION, percentile } from './gateway-client';
@@ -29,6 +30,14 @@ const MAX_EDGE_RATIO = 2;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
 const now = () => performance.now();
+/** The 1-minute load average: this machine is shared, and other work skews the figures. */
+const load1 = () => loadavg()[0].toFixed(1);
+
+/** The median page time of each tenth of the walk, in walk order: flat means the cost does not grow with depth. */
+function tenths(values: number[]): string {
+  if (values.length < 10) return values.map(ms).join(', ');
+  return Array.from({ length: 10 }, (_, k) => ms(median(values.slice(Math.floor((k * values.length) / 10), Math.floor(((k + 1) * values.length) / 10))))).join(', ');
+}
 
 interface CreateResult {
   ids: string[];
@@ -173,6 +182,9 @@ async function probe(api: GatewayClient, entityId: string, ids: string[]): Promi
 }
 
 async function main(): Promise<void> {
+  for (const [name, value] of Object.entries({ BENCH_USERS: USERS, BENCH_SECONDS: SECONDS, BENCH_WARMUP_SECONDS: WARMUP, BENCH_CONNECTIONS: CONNECTIONS, BENCH_CREATE_CONCURRENCY: CREATE_CONCURRENCY })) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
+  }
   const system = new BenchSystem();
   let api: GatewayClient | undefined;
   try {
@@ -185,11 +197,13 @@ async function main(): Promise<void> {
     log(`entity ${entityId}; creating ${USERS} users, ${CREATE_CONCURRENCY} in flight…`);
 
     // 1. Creation. (A fresh token per phase: the default lifetime is 30 minutes.)
+    const loads = [`create ${load1()}`];
     const created = await createUsers(api, entityId, USERS, CREATE_CONCURRENCY);
     log(`created ${USERS} users in ${created.seconds.toFixed(1)} s`);
 
     // 2. Paging.
     await api.mintPartnerToken(cred);
+    loads.push(`paging ${load1()}`);
     const createdSet = new Set(created.ids);
     const paging = await pageThrough(api, entityId, createdSet);
     log(`paged ${paging.pages} pages in ${paging.seconds.toFixed(1)} s`);
@@ -201,6 +215,7 @@ async function main(): Promise<void> {
 
     // 3. Reads by id, and the /health baseline.
     const token = await api.mintPartnerToken(cred);
+    loads.push(`reads ${load1()}`);
     const ids = created.ids;
     const randomUser = () => `/v1/entity_users/${ids[Math.floor(Math.random() * ids.length)]}`;
     const userHeaders = { authorization: `Bearer ${token}`, 'x-monite-version': MONITE_VERSION, 'x-monite-entity-id': entityId };
@@ -213,6 +228,7 @@ async function main(): Promise<void> {
     await hammer(healthUrl, {}, () => '/health', WARMUP);
     const health = await hammer(healthUrl, {}, () => '/health', SECONDS);
     log(`GET /health: ${health.rps.toFixed(0)} req/s`);
+    loads.push(`end ${load1()}`);
     const probes = reads.non2xx > 0 || reads.errors > 0 ? await probe(api, entityId, ids) : [];
 
     const row = (name: string, r: ReadResult) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.statuses} |`;
@@ -225,6 +241,7 @@ async function main(): Promise<void> {
         `Settings: BENCH_USERS=${USERS}, BENCH_CREATE_CONCURRENCY=${CREATE_CONCURRENCY}, page size ${PAGE_SIZE}, ` +
           `BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_WARMUP_SECONDS=${WARMUP}, BENCH_SECONDS=${SECONDS}. ` +
           `Fresh databases and NATS prefix; LOG_LEVEL=warn (request logging off); one partner token, one entity.`,
+        `1-minute load average at the start of each phase (${cpus().length} cores): ${loads.join(', ')}.`,
         '',
         `### 1. Create ${USERS} entity users (POST /v1/entity_users, ${CREATE_CONCURRENCY} in flight, undici keep-alive pool)`,
         '',
@@ -241,6 +258,7 @@ async function main(): Promise<void> {
         `First ${EDGE_PAGES} pages: median ${ms(first)} ms; last ${EDGE_PAGES} pages: median ${ms(last)} ms; ` +
           `ratio last/first **${edgeRatio.toFixed(2)}** (keyset pagination: must stay ≤ ${MAX_EDGE_RATIO}): ${edgeRatio <= MAX_EDGE_RATIO ? 'met' : 'NOT met'}` +
           (paging.pages < 2 * EDGE_PAGES ? ` (only ${paging.pages} pages: the groups overlap)` : ''),
+        `Per-page median by tenth of the walk, ms: ${tenths(paging.pageMs)}`,
         `Distinct ids seen ${paging.distinct} of ${USERS} created${paging.unknown ? `, ${paging.unknown} not among the created` : ''}; ` +
           `pages ${paging.pages} (expected ${expectedPages}): ${countOk && paging.pages === expectedPages ? 'OK' : 'MISMATCH'}`,
         '',

@@ -34,9 +34,9 @@ export class TokensController {
   ) {}
 
   @MessagePattern(AuthSubjects.tokenIssue)
-  issue(@Payload() req: TokenIssueRequest): Promise<TokenIssueResponse> {
+  issue(@Payload() req: TokenIssueRequest, @Ctx() ctx: NatsContext): Promise<TokenIssueResponse> {
     requireStrings(req, ['grant_type', 'client_id', 'client_secret']);
-    return this.tokens.issue(req);
+    return this.tokens.issue(req, requestIdOf(ctx));
   }
 
   @MessagePattern(AuthSubjects.tokenRevoke)

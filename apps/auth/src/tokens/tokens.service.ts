@@ -3,14 +3,17 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import {
   AccessTokenClaims,
+  EntityUserLookupRequest,
+  EntityUserLookupResponse,
   ErrorCodes,
+  IdentitySubjects,
   isUuid,
   TokenIssueRequest,
   TokenIssueResponse,
   TokenRevokeRequest,
   TokenRevokeResponse,
 } from '@gatehouse/contracts';
-import { RpcError } from '@gatehouse/platform';
+import { NatsService, RemoteError, RpcError } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { CredentialsService } from '../credentials/credentials.service';
 import { KeysService, SIGNING_ALGORITHM } from '../keys/keys.service';
@@ -26,30 +29,61 @@ export class TokensService {
     private readonly keys: KeysService,
     private readonly revocations: RevocationsService,
     private readonly jwt: JwtService,
+    private readonly nats: NatsService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
 
-  async issue(req: TokenIssueRequest): Promise<TokenIssueResponse> {
+  async issue(req: TokenIssueRequest, requestId?: string): Promise<TokenIssueResponse> {
     // 1. authenticate the client
     const projectId = await this.credentials.authenticate(req.client_id, req.client_secret);
-    // 2. the grant
-    if (req.grant_type !== 'client_credentials') {
-      throw new RpcError(ErrorCodes.unsupportedGrantType, `Grant type '${String(req.grant_type)}' is not supported yet`);
-    }
+    // 2. the grant: who the token speaks for
+    const subject = await this.grant(req, projectId, requestId);
     // 3. mint
     const ttl = await this.projects.accessTokenTtl(projectId);
     const now = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
       iss: this.config.AUTH_ISSUER,
-      sub: req.client_id,
+      sub: subject.sub,
       project_id: projectId,
-      grant_type: 'client_credentials',
+      ...(subject.entityId ? { entity_id: subject.entityId } : {}),
+      grant_type: req.grant_type,
       jti: randomUUID(),
       iat: now,
       exp: now + ttl,
     };
     const access_token = this.keys.signer().sign(claims);
     return { access_token, token_type: 'Bearer', expires_in: ttl };
+  }
+
+  /**
+   * client_credentials: the client itself. entity_user: a user of the client's
+   * project that is active, in an active entity; anything else is `invalid_grant`
+   * (never `invalid_client`: the client did authenticate).
+   */
+  private async grant(req: TokenIssueRequest, projectId: string, requestId?: string): Promise<{ sub: string; entityId?: string }> {
+    if (req.grant_type === 'client_credentials') return { sub: req.client_id };
+    if (req.grant_type !== 'entity_user') {
+      throw new RpcError(ErrorCodes.unsupportedGrantType, `Grant type '${String(req.grant_type).slice(0, 64)}' is not supported`);
+    }
+    if (!isUuid(req.entity_user_id)) {
+      throw new RpcError(ErrorCodes.invalidRequest, 'entity_user_id is required for the entity_user grant');
+    }
+    let found: EntityUserLookupResponse;
+    try {
+      found = await this.nats.request<EntityUserLookupResponse>(
+        IdentitySubjects.entityUserLookup,
+        { project_id: projectId, entity_user_id: req.entity_user_id } satisfies EntityUserLookupRequest,
+        { requestId },
+      );
+    } catch (err) {
+      if (err instanceof RemoteError) throw new RpcError(ErrorCodes.unavailable, 'Service temporarily unavailable');
+      throw err;
+    }
+    const user = found.user;
+    if (!user) throw new RpcError(ErrorCodes.invalidGrant, 'No such entity user in this project');
+    if (user.status !== 'active') throw new RpcError(ErrorCodes.invalidGrant, 'The entity user is deleted');
+    if (user.entity_status !== 'active') throw new RpcError(ErrorCodes.invalidGrant, "The entity user's entity is not active");
+    return { sub: user.id, entityId: user.entity_id };
   }
 
   /**

@@ -24,7 +24,7 @@ import { HttpClient } from './http-client';
 const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-export type ServiceName = 'auth' | 'identity' | 'gateway';
+export type ServiceName = 'auth' | 'identity' | 'policy' | 'gateway';
 
 export interface SystemOptions {
   /** Extra environment per service. */
@@ -38,7 +38,7 @@ export interface SystemOptions {
  */
 export class TestSystem {
   readonly lines: string[] = [];
-  private readonly procs = new Map<ServiceName, ServiceProcess>();
+  private readonly procs = new Map<string, ServiceProcess>();
   private nc?: NatsService;
 
   private constructor(
@@ -64,6 +64,7 @@ export class TestSystem {
     const gatewayPort = await freePort();
     const authPort = await freePort();
     const identityPort = await freePort();
+    const policyPort = await freePort();
     const common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'info', AUTH_ISSUER: 'https://localhost:8443', GATEWAY_ISSUER: 'https://localhost:8443' };
     const envs: Record<ServiceName, Record<string, string>> = {
       auth: {
@@ -78,6 +79,11 @@ export class TestSystem {
         IDENTITY_DATABASE_URL: identityDb,
         IDENTITY_HTTP_PORT: String(identityPort),
         ...opts.env?.identity,
+      },
+      policy: {
+        ...common,
+        POLICY_HTTP_PORT: String(policyPort),
+        ...opts.env?.policy,
       },
       gateway: {
         ...common,
@@ -94,6 +100,7 @@ export class TestSystem {
     try {
       await system.startService('auth');
       await system.startService('identity');
+      await system.startService('policy');
       await system.startService('gateway');
     } catch (err) {
       await system.stop();
@@ -118,29 +125,35 @@ export class TestSystem {
 
   healthUrl(name: ServiceName): string {
     if (name === 'gateway') return `${this.baseUrl}/health/ready`;
-    const port = name === 'auth' ? this.envs.auth.AUTH_HTTP_PORT : this.envs.identity.IDENTITY_HTTP_PORT;
+    const port = { auth: this.envs.auth.AUTH_HTTP_PORT, identity: this.envs.identity.IDENTITY_HTTP_PORT, policy: this.envs.policy.POLICY_HTTP_PORT }[name];
     return `http://127.0.0.1:${port}/health/ready`;
   }
 
-  async startService(name: ServiceName): Promise<ServiceProcess> {
+  async startService(name: ServiceName, instance = name as string, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const proc = spawnService({
-      name,
+      name: instance,
       script: join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js'),
-      env: this.envs[name],
+      env: { ...this.envs[name], ...env },
       onLine: (line) => this.lines.push(line),
     });
-    this.procs.set(name, proc);
-    await waitForHealthy(this.healthUrl(name), { timeoutMs: 30_000, process: proc, ca: this.ca });
+    this.procs.set(instance, proc);
+    const url = env.POLICY_HTTP_PORT ? `http://127.0.0.1:${env.POLICY_HTTP_PORT}/health/ready` : this.healthUrl(name);
+    await waitForHealthy(url, { timeoutMs: 30_000, process: proc, ca: this.ca });
     return proc;
   }
 
-  process(name: ServiceName): ServiceProcess {
+  /** A second policy instance in the same queue group (its own health port). */
+  async startExtraPolicy(instance = 'policy-2'): Promise<ServiceProcess> {
+    return this.startService('policy', instance, { POLICY_HTTP_PORT: String(await freePort()) });
+  }
+
+  process(name: string): ServiceProcess {
     const p = this.procs.get(name);
     if (!p) throw new Error(`${name} is not running`);
     return p;
   }
 
-  async stopService(name: ServiceName): Promise<void> {
+  async stopService(name: string): Promise<void> {
     await this.procs.get(name)?.stop('SIGTERM', 10_000);
     this.procs.delete(name);
   }

@@ -1,44 +1,38 @@
-import type { AccessTokenClaims } from '@gatehouse/contracts';
-import { ApiError } from '../http/api-error';
+import type { NatsService } from '@gatehouse/platform';
 import type { Principal } from '../tokens/principal';
-import { AccessService, accessContext, requirePartner } from './access';
+import { accessContext, AccessService, policyPrincipal, requirePartner } from './access';
 
-const PROJECT = '6f1c0f3e-9a51-4b8e-8d0e-2b1f4f9b7a10';
-const ENTITY = '0b9c8a5e-2f8f-4a59-9d2e-4c6f6f0f3a11';
-const USER = '3cf491b0-31e2-4404-a6f6-bb4006fd0f39';
+const PROJECT = '11111111-1111-4111-8111-111111111111';
+const ENTITY = '22222222-2222-4222-8222-222222222222';
+const USER = '33333333-3333-4333-8333-333333333333';
 
-const partner: Principal = { kind: 'partner', projectId: PROJECT, subject: 'client-1', entityId: null, claims: {} as AccessTokenClaims };
-const entityUser: Principal = { kind: 'entity_user', projectId: PROJECT, subject: USER, entityId: ENTITY, claims: {} as AccessTokenClaims };
+const partner: Principal = { kind: 'partner', projectId: PROJECT, subject: 'client', entityId: null, claims: {} as any };
+const entityUser: Principal = { kind: 'entity_user', projectId: PROJECT, subject: USER, entityId: ENTITY, claims: {} as any };
 
-describe('accessContext', () => {
-  it('names no actor for a partner token', () => {
+describe('access context', () => {
+  it('names the actor for entity users only', () => {
     expect(accessContext(partner, ENTITY)).toEqual({ project_id: PROJECT, entity_id: ENTITY, actor_entity_user_id: null, scope: 'all' });
-    expect(accessContext(partner, null).entity_id).toBeNull();
+    expect(accessContext(entityUser, ENTITY, 'own')).toEqual({ project_id: PROJECT, entity_id: ENTITY, actor_entity_user_id: USER, scope: 'own' });
   });
 
-  it('names the entity user behind an entity-user token', () => {
-    expect(accessContext(entityUser, ENTITY)).toEqual({ project_id: PROJECT, entity_id: ENTITY, actor_entity_user_id: USER, scope: 'all' });
-    expect(accessContext(entityUser, ENTITY, 'own').scope).toBe('own');
+  it('turns a token into the policy principal', () => {
+    expect(policyPrincipal(partner)).toEqual({ kind: 'partner', project_id: PROJECT });
+    expect(policyPrincipal(entityUser)).toEqual({ kind: 'entity_user', project_id: PROJECT, entity_user_id: USER, entity_id: ENTITY });
   });
 
-  it('is what the service decides for now', async () => {
-    await expect(new AccessService().contextFor(entityUser, ENTITY, { objectType: 'role', action: 'read' })).resolves.toEqual(
-      accessContext(entityUser, ENTITY),
-    );
-  });
-});
-
-describe('requirePartner', () => {
-  it('lets a partner through and refuses an entity user with 403', () => {
+  it('reserves partner-only routes to partners', () => {
     expect(() => requirePartner(partner)).not.toThrow();
-    let err: unknown;
-    try {
-      requirePartner(entityUser);
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(ApiError);
-    expect((err as ApiError).status).toBe(403);
-    expect((err as ApiError).body).toEqual({ error: { message: expect.any(String) } });
+    expect(() => requirePartner(entityUser)).toThrow();
+  });
+
+  it('decides partner tokens locally (root in the project), without asking anyone', async () => {
+    const service = new AccessService(null as unknown as NatsService);
+    await expect(service.contextFor(partner, ENTITY, { objectType: 'role', action: 'delete' })).resolves.toEqual(accessContext(partner, ENTITY));
+    await expect(service.guardEscalation(partner, { objects: [] })).resolves.toBeUndefined();
+  });
+
+  it('refuses an entity user on a partner-only operation before asking anyone', async () => {
+    const service = new AccessService(null as unknown as NatsService);
+    await expect(service.contextFor(entityUser, ENTITY, null)).rejects.toMatchObject({ status: 403 });
   });
 });

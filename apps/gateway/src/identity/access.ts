@@ -1,20 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import type { AccessContext } from '@gatehouse/contracts';
-import type { Action, ObjectType } from '@gatehouse/permissions';
+import {
+  AccessContext,
+  CheckRequest,
+  CheckResponse,
+  EffectiveRoleRequest,
+  EffectiveRoleResponse,
+  IdentitySubjects,
+  PolicyPrincipal,
+  PolicySubjects,
+  RoleView,
+} from '@gatehouse/contracts';
+import { Action, compilePermissions, findEscalation, ObjectType, RolePermissionsPayload } from '@gatehouse/permissions';
+import { NatsService } from '@gatehouse/platform';
 import { ApiError } from '../http/api-error';
 import type { Principal } from '../tokens/principal';
 
 /**
  * What a request is about to do, in the permission catalogue's terms: the
- * question the policy service will be asked (next issue). `null` marks the
- * partner-only routes (`/entities`), where no role applies.
+ * question asked of the policy service. `null` marks the partner-only routes
+ * (`/entities`), where no role applies.
  */
 export interface Intent {
   objectType: ObjectType;
   action: Action;
 }
 
-/** The AccessContext that travels with every identity request, as the token alone decides it. */
+/** The AccessContext that travels with every identity request. */
 export function accessContext(principal: Principal, entityId: string | null, scope: AccessContext['scope'] = 'all'): AccessContext {
   return {
     project_id: principal.projectId,
@@ -29,15 +40,70 @@ export function requirePartner(principal: Principal): void {
   if (principal.kind !== 'partner') throw ApiError.message(403, 'Only a partner token may manage entities');
 }
 
+export function policyPrincipal(principal: Principal): PolicyPrincipal {
+  return principal.kind === 'partner'
+    ? { kind: 'partner', project_id: principal.projectId }
+    : { kind: 'entity_user', project_id: principal.projectId, entity_user_id: principal.subject, entity_id: principal.entityId ?? undefined };
+}
+
 /**
- * The one place where a request's AccessContext is decided. For now every
- * authenticated caller gets `scope: 'all'` within its project and entity; the
- * next issue asks the policy service here (deny → 403, `allowed_for_own` →
- * scope 'own') without the controllers changing.
+ * The one place where a request's AccessContext is decided. A partner token is
+ * root in its project (identity keeps it inside the project). An entity-user
+ * token is decided by the policy service: denied → 403 naming the rule,
+ * `allowed_for_own` → scope 'own' (identity then limits the operation to the
+ * user's own records). No answer in time → 503, never allowed.
  */
 @Injectable()
 export class AccessService {
-  async contextFor(principal: Principal, entityId: string | null, _intent: Intent | null): Promise<AccessContext> {
-    return accessContext(principal, entityId);
+  constructor(private readonly nats: NatsService) {}
+
+  async contextFor(principal: Principal, entityId: string | null, intent: Intent | null, requestId?: string): Promise<AccessContext> {
+    if (principal.kind === 'partner') return accessContext(principal, entityId);
+    if (!intent) throw ApiError.message(403, 'Only a partner token may do this');
+    const decision = await this.nats.request<CheckResponse>(
+      PolicySubjects.check,
+      { principal: policyPrincipal(principal), entity_id: entityId, object_type: intent.objectType, action: intent.action } satisfies CheckRequest,
+      { requestId },
+    );
+    if (!decision.allowed) throw ApiError.message(403, `Not allowed to ${intent.action} ${intent.objectType} (${decision.reason})`);
+    return accessContext(principal, entityId, decision.scope === 'own' ? 'own' : 'all');
+  }
+
+  /** The effective role of an entity user (its own, else the entity's, else the project's default). */
+  effectiveRole(principal: Principal, requestId?: string): Promise<EffectiveRoleResponse> {
+    return this.nats.request<EffectiveRoleResponse>(
+      PolicySubjects.effectiveRole,
+      { principal: policyPrincipal(principal) } satisfies EffectiveRoleRequest,
+      { requestId },
+    );
+  }
+
+  /**
+   * No privilege escalation: an entity user may create or edit a role, or give
+   * a user a role, only if every permission in it is at most their own. 403
+   * names the first permission that exceeds theirs. Partner tokens are not limited.
+   */
+  async guardEscalation(principal: Principal, requested: RolePermissionsPayload, requestId?: string): Promise<void> {
+    if (principal.kind === 'partner') return;
+    const own = await this.effectiveRole(principal, requestId);
+    const ceiling = own.active && own.permissions ? compilePermissions(own.permissions as RolePermissionsPayload) : null;
+    const over = findEscalation(requested, ceiling);
+    if (over) {
+      throw ApiError.message(
+        403,
+        `Privilege escalation: ${over.object_type}.${over.action_name} is ${over.requested} in the role, but ${over.held} for you`,
+      );
+    }
+  }
+
+  /** The same guard for assigning an existing role, read as the system (the caller may not read roles). */
+  async guardRoleAssignment(principal: Principal, entityId: string, roleId: string, requestId?: string): Promise<void> {
+    if (principal.kind === 'partner') return;
+    const role = await this.nats.request<RoleView>(
+      IdentitySubjects.roleGet,
+      { access: accessContext(principal, entityId, 'all'), id: roleId },
+      { requestId },
+    );
+    await this.guardEscalation(principal, role.permissions as RolePermissionsPayload, requestId);
   }
 }

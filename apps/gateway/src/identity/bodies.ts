@@ -102,3 +102,6 @@ export const parseCreateRole = requiredBody(roleBody('CreateRoleRequest', ['name
 
 /** PATCH /v1/roles/:role_id. */
 export const parseUpdateRole = requiredBody(roleBody('UpdateRoleRequest', []));
+
+/** PATCH /v1/entity_users/me: UpdateMeEntityUserRequest (no login, no role_id: a user cannot change those of its own). */
+export const parseUpdateMe = requiredBody(bodyValidator(moniteRef('UpdateMeEntityUserRequest')));

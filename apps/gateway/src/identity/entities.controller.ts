@@ -38,7 +38,7 @@ export class EntitiesController {
     requirePartner(principal);
     const body = parseCreateEntity(raw);
     ensureValid(body);
-    const access = await this.access.contextFor(principal, null, null);
+    const access = await this.access.contextFor(principal, null, null, req.id);
     return this.nats.request(IdentitySubjects.entityCreate, { access, body: body.value } satisfies CreateRequest<JsonBody>, { requestId: req.id });
   }
 
@@ -47,7 +47,7 @@ export class EntitiesController {
     requirePartner(principal);
     const query = parseEntityListQuery(rawQuery);
     ensureValid(query);
-    const access = await this.access.contextFor(principal, null, null);
+    const access = await this.access.contextFor(principal, null, null, req.id);
     return this.nats.request(IdentitySubjects.entityList, { access, ...query.value } satisfies ListRequest<EntityListFilters>, { requestId: req.id });
   }
 
@@ -98,7 +98,7 @@ export class EntitiesController {
     requirePartner(principal);
     const id = parsePathId('entity_id', rawId);
     ensureValid(id);
-    const access = await this.access.contextFor(principal, id.value, null);
+    const access = await this.access.contextFor(principal, id.value, null, req.id);
     return this.nats.request(subject, { access, id: id.value } satisfies ByIdRequest, { requestId: req.id });
   }
 
@@ -114,7 +114,7 @@ export class EntitiesController {
     const id = parsePathId('entity_id', rawId);
     const body = parseBody(raw);
     ensureValid(id, body);
-    const access = await this.access.contextFor(principal, id.value, null);
+    const access = await this.access.contextFor(principal, id.value, null, req.id);
     return this.nats.request(subject, { access, id: id.value, body: body.value } satisfies UpdateRequest<JsonBody>, { requestId: req.id });
   }
 }

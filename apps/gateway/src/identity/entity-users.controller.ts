@@ -31,6 +31,10 @@ export class EntityUsersController {
       parseCreate: parseCreateEntityUser,
       parseUpdate: parseUpdateEntityUser,
       parseList: parseEntityUserListQuery,
+      // No privilege escalation through giving a user a role.
+      guardWrite: async (principal, entityId, body, requestId) => {
+        if (typeof body.role_id === 'string') await access.guardRoleAssignment(principal, entityId, body.role_id, requestId);
+      },
     });
   }
 

@@ -18,6 +18,8 @@ export interface ScopedResourceSpec<F> {
   parseCreate: (raw: unknown) => Parsed<Body>;
   parseUpdate: (raw: unknown) => Parsed<Body>;
   parseList: (raw: unknown) => Parsed<ListQuery<F>>;
+  /** Checks before a create or an update reaches identity (the escalation guard). */
+  guardWrite?: (principal: Principal, entityId: string, body: Body, requestId: string) => Promise<void>;
 }
 
 /**
@@ -36,7 +38,8 @@ export class EntityScopedResource<V, F> {
     const entity = entityOf(principal, req);
     const body = this.spec.parseCreate(raw);
     ensureValid(entity, body);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('create'));
+    const access = await this.access.contextFor(principal, entity.value, this.intent('create'), req.id);
+    await this.spec.guardWrite?.(principal, entity.value, body.value, req.id);
     return this.send(this.spec.subjects.create, { access, body: body.value } satisfies CreateRequest<Body>, req);
   }
 
@@ -44,7 +47,7 @@ export class EntityScopedResource<V, F> {
     const query = this.spec.parseList(rawQuery);
     const entity = entityOf(principal, req);
     ensureValid(query, entity);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('read'));
+    const access = await this.access.contextFor(principal, entity.value, this.intent('read'), req.id);
     return this.send(this.spec.subjects.list, { access, ...query.value } satisfies ListRequest<F>, req);
   }
 
@@ -52,7 +55,7 @@ export class EntityScopedResource<V, F> {
     const id = parsePathId(this.spec.idParam, rawId);
     const entity = entityOf(principal, req);
     ensureValid(id, entity);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('read'));
+    const access = await this.access.contextFor(principal, entity.value, this.intent('read'), req.id);
     return this.send(this.spec.subjects.get, { access, id: id.value } satisfies ByIdRequest, req);
   }
 
@@ -61,7 +64,8 @@ export class EntityScopedResource<V, F> {
     const entity = entityOf(principal, req);
     const body = this.spec.parseUpdate(raw);
     ensureValid(id, entity, body);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('update'));
+    const access = await this.access.contextFor(principal, entity.value, this.intent('update'), req.id);
+    await this.spec.guardWrite?.(principal, entity.value, body.value, req.id);
     return this.send(this.spec.subjects.update, { access, id: id.value, body: body.value } satisfies UpdateRequest<Body>, req);
   }
 
@@ -70,7 +74,7 @@ export class EntityScopedResource<V, F> {
     const id = parsePathId(this.spec.idParam, rawId);
     const entity = entityOf(principal, req);
     ensureValid(id, entity);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('delete'));
+    const access = await this.access.contextFor(principal, entity.value, this.intent('delete'), req.id);
     await this.send(this.spec.subjects.delete, { access, id: id.value } satisfies ByIdRequest, req);
   }
 

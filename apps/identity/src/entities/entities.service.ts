@@ -18,6 +18,7 @@ import { lockRoleOfEntity } from '../common/entity-guard';
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { entityView, settingsView } from '../common/views';
+import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { EntityEntity, EntitySettingsEntity } from './entity.entity';
 
@@ -48,6 +49,7 @@ export class EntitiesService {
     @InjectRepository(EntityEntity) private readonly repo: Repository<EntityEntity>,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
+    private readonly invalidations: InvalidationsService,
   ) {}
 
   create(access: AccessContext, body: Record<string, any>): Promise<EntityView> {
@@ -99,8 +101,8 @@ export class EntitiesService {
     });
   }
 
-  update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityView> {
-    return this.ds.transaction(async (m) => {
+  async update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityView> {
+    return this.announce(access, await this.ds.transaction(async (m) => {
       const current = await m.getRepository(EntityEntity).findOne({ where: { id, projectId: access.project_id }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw notFound('Entity');
       assertMayTouch(access, current);
@@ -119,17 +121,17 @@ export class EntitiesService {
         patch[kind] = { ...(current[kind] ?? {}), ...body[kind] };
       }
       return this.save(m, current, patch, IdentityEvents.entityUpdated);
-    });
+    }));
   }
 
-  setStatus(access: AccessContext, id: string, status: 'active' | 'inactive'): Promise<EntityView> {
-    return this.ds.transaction(async (m) => {
+  async setStatus(access: AccessContext, id: string, status: 'active' | 'inactive'): Promise<EntityView> {
+    return this.announce(access, await this.ds.transaction(async (m) => {
       const current = await m.getRepository(EntityEntity).findOne({ where: { id, projectId: access.project_id }, lock: { mode: 'pessimistic_write' } });
       if (!current) throw notFound('Entity');
       if (current.status === status) return entityView(current);
       const event = status === 'active' ? IdentityEvents.entityActivated : IdentityEvents.entityDeactivated;
       return this.save(m, current, { status }, event);
-    });
+    }));
   }
 
   async settings(access: AccessContext, id: string): Promise<EntitySettingsView> {
@@ -138,8 +140,8 @@ export class EntitiesService {
     return settingsView(row);
   }
 
-  updateSettings(access: AccessContext, id: string, body: { default_role_id?: string | null }): Promise<EntitySettingsView> {
-    return this.ds.transaction(async (m) => {
+  async updateSettings(access: AccessContext, id: string, body: { default_role_id?: string | null }): Promise<EntitySettingsView> {
+    const view = await this.ds.transaction(async (m) => {
       const entity = await m.getRepository(EntityEntity).findOne({ where: { id, projectId: access.project_id }, lock: { mode: 'pessimistic_read' } });
       if (!entity) throw notFound('Entity');
       const repo = m.getRepository(EntitySettingsEntity);
@@ -153,6 +155,13 @@ export class EntitiesService {
       await this.outbox.add(m, IdentityEvents.entitySettingsUpdated, { projectId: entity.projectId, entityId: id, id, version: row.version }, view);
       return view;
     });
+    this.invalidations.publish({ kind: 'entity_settings', id, entity_id: id, project_id: access.project_id, version: view.version });
+    return view;
+  }
+
+  private announce(access: AccessContext, view: EntityView): EntityView {
+    this.invalidations.publish({ kind: 'entity', id: view.id, entity_id: view.id, project_id: access.project_id, version: view.version });
+    return view;
   }
 
   private async save(m: import('typeorm').EntityManager, current: EntityEntity, patch: Partial<EntityEntity>, event: typeof IdentityEvents[keyof typeof IdentityEvents]): Promise<EntityView> {

@@ -8,6 +8,7 @@ import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/ent
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { entityUserView } from '../common/views';
+import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { EntityUserEntity } from './entity-user.entity';
 
@@ -40,10 +41,11 @@ export class EntityUsersService {
     @InjectRepository(EntityUserEntity) private readonly repo: Repository<EntityUserEntity>,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
+    private readonly invalidations: InvalidationsService,
   ) {}
 
-  create(access: AccessContext, body: Record<string, any>): Promise<EntityUserView> {
-    return conflictOnDuplicate(
+  async create(access: AccessContext, body: Record<string, any>): Promise<EntityUserView> {
+    return this.announce(access, await conflictOnDuplicate(
       () =>
         this.ds.transaction(async (m) => {
           const entityId = await lockActiveEntity(m, access);
@@ -67,7 +69,7 @@ export class EntityUsersService {
           return this.publish(m, id, IdentityEvents.entityUserCreated);
         }),
       DUPLICATE_LOGIN,
-    );
+    ));
   }
 
   async get(access: AccessContext, id: string): Promise<EntityUserView> {
@@ -100,8 +102,8 @@ export class EntityUsersService {
     });
   }
 
-  update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityUserView> {
-    return conflictOnDuplicate(
+  async update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityUserView> {
+    return this.announce(access, await conflictOnDuplicate(
       () =>
         this.ds.transaction(async (m) => {
           const entityId = await lockActiveEntity(m, access);
@@ -117,19 +119,25 @@ export class EntityUsersService {
           return this.publish(m, id, IdentityEvents.entityUserUpdated);
         }),
       DUPLICATE_LOGIN,
-    );
+    ));
   }
 
   /** Soft delete: the user stays readable by id with status `deleted`, and leaves the default list. */
-  remove(access: AccessContext, id: string): Promise<void> {
-    return this.ds.transaction(async (m) => {
+  async remove(access: AccessContext, id: string): Promise<void> {
+    const view = await this.ds.transaction(async (m) => {
       const entityId = await lockActiveEntity(m, access);
       const current = await this.lockLive(m, access, entityId, id);
       await m
         .getRepository(EntityUserEntity)
         .update({ id }, { status: 'deleted', version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-      await this.publish(m, id, IdentityEvents.entityUserDeleted);
+      return this.publish(m, id, IdentityEvents.entityUserDeleted);
     });
+    this.announce(access, view);
+  }
+
+  private announce(access: AccessContext, view: EntityUserView): EntityUserView {
+    this.invalidations.publish({ kind: 'entity_user', id: view.id, entity_id: requireEntityId(access), project_id: access.project_id, version: view.version });
+    return view;
   }
 
   private async lockLive(m: EntityManager, access: AccessContext, entityId: string, id: string): Promise<EntityUserEntity> {

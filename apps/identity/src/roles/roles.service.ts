@@ -10,6 +10,7 @@ import { lockActiveEntity, requireEntity } from '../common/entity-guard';
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { roleView } from '../common/views';
+import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { RoleEntity } from './role.entity';
 
@@ -29,11 +30,12 @@ export class RolesService {
     @InjectRepository(RoleEntity) private readonly repo: Repository<RoleEntity>,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
+    private readonly invalidations: InvalidationsService,
   ) {}
 
-  create(access: AccessContext, body: { name: string; permissions: unknown }): Promise<RoleView> {
+  async create(access: AccessContext, body: { name: string; permissions: unknown }): Promise<RoleView> {
     const permissions = validPermissions(body.permissions);
-    return conflictOnDuplicate(
+    return this.announce(access, await conflictOnDuplicate(
       () =>
         this.ds.transaction(async (m) => {
           const entityId = await lockActiveEntity(m, access);
@@ -51,7 +53,7 @@ export class RolesService {
           return this.publish(m, id, IdentityEvents.roleCreated);
         }),
       DUPLICATE_NAME,
-    );
+    ));
   }
 
   async get(access: AccessContext, id: string): Promise<RoleView> {
@@ -78,9 +80,9 @@ export class RolesService {
     });
   }
 
-  update(access: AccessContext, id: string, body: { name?: string | null; permissions?: unknown }): Promise<RoleView> {
+  async update(access: AccessContext, id: string, body: { name?: string | null; permissions?: unknown }): Promise<RoleView> {
     const permissions = body.permissions === undefined || body.permissions === null ? undefined : validPermissions(body.permissions);
-    return conflictOnDuplicate(
+    return this.announce(access, await conflictOnDuplicate(
       () =>
         this.ds.transaction(async (m) => {
           const entityId = await lockActiveEntity(m, access);
@@ -92,7 +94,7 @@ export class RolesService {
           return this.publish(m, id, IdentityEvents.roleUpdated);
         }),
       DUPLICATE_NAME,
-    );
+    ));
   }
 
   /**
@@ -100,8 +102,8 @@ export class RolesService {
    * entity's default role. The role row is locked first: assignments take a
    * share lock on it, so neither can slip in between the checks and the delete.
    */
-  remove(access: AccessContext, id: string): Promise<void> {
-    return this.ds.transaction(async (m) => {
+  async remove(access: AccessContext, id: string): Promise<void> {
+    const view = await this.ds.transaction(async (m) => {
       const entityId = await lockActiveEntity(m, access);
       const current = await this.lockLive(m, access, entityId, id);
       const holders = await m.query("SELECT 1 FROM entity_users WHERE role_id = $1 AND status = 'active' LIMIT 1", [id]);
@@ -109,8 +111,14 @@ export class RolesService {
       const defaults = await m.query('SELECT 1 FROM entity_settings WHERE default_role_id = $1 LIMIT 1', [id]);
       if (defaults.length) throw new RpcError(ErrorCodes.conflict, "The role is the entity's default role");
       await m.getRepository(RoleEntity).update({ id }, { status: 'deleted', version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-      await this.publish(m, id, IdentityEvents.roleDeleted);
+      return this.publish(m, id, IdentityEvents.roleDeleted);
     });
+    this.announce(access, view);
+  }
+
+  private announce(access: AccessContext, view: RoleView): RoleView {
+    this.invalidations.publish({ kind: 'role', id: view.id, entity_id: requireEntityId(access), project_id: access.project_id, version: view.version });
+    return view;
   }
 
   private async lockLive(m: EntityManager, access: AccessContext, entityId: string, id: string): Promise<RoleEntity> {

@@ -18,7 +18,14 @@ export const IdentitySubjects = {
   roleGet: 'identity.v1.role.get',
   roleUpdate: 'identity.v1.role.update',
   roleDelete: 'identity.v1.role.delete',
+  /** For the policy service: entity, user and roles needed to decide, in one answer. */
+  policyStateGet: 'identity.v1.policy_state.get',
+  /** For auth's entity_user grant. */
+  entityUserLookup: 'identity.v1.entity_user.lookup',
 } as const;
+
+/** Core NATS broadcast (not JetStream), sent after commit and before the reply: see InvalidatedEvent. */
+export const IDENTITY_INVALIDATED = 'identity.v1.invalidated';
 
 export const IDENTITY_QUEUE = 'identity';
 

@@ -1,0 +1,120 @@
+import { roleOf, userWithRole } from './support/entity-users';
+import { Api, partner, Partner } from './support/identity-fixtures';
+import { TestSystem } from './support/system';
+
+const CRUD = ['create', 'read', 'update', 'delete'] as const;
+
+describe('RBAC guards: escalation, me, freshness, failing closed', () => {
+  let sys: TestSystem;
+  let p: Partner;
+  let partnerApi: Api;
+  let entity: string;
+
+  beforeAll(async () => {
+    sys = await TestSystem.start();
+    p = await partner(sys);
+    partnerApi = new Api(sys, p.token);
+    entity = (await partnerApi.entity()).id;
+  });
+  afterAll(() => sys?.stop());
+
+  it('refuses privilege escalation, naming the first permission that exceeds the caller', async () => {
+    const admin = await userWithRole(
+      sys,
+      partnerApi,
+      p,
+      entity,
+      roleOf('role admin', {
+        role: { actions: CRUD, permission: 'allowed' },
+        entity_user: { actions: CRUD, permission: 'allowed_for_own' },
+      }),
+    );
+    const within = await admin.api.post(
+      '/v1/roles',
+      roleOf('within', { entity_user: { actions: ['read'], permission: 'allowed_for_own' } }),
+      entity,
+    );
+    expect(within.status).toBe(200);
+    const above = await admin.api.post('/v1/roles', roleOf('above', { entity_user: { actions: ['read'], permission: 'allowed' } }), entity);
+    expect(above.status).toBe(403);
+    expect(above.json.error.message).toContain('entity_user.read');
+    const patchAbove = await admin.api.patch(`/v1/roles/${within.json.id}`, roleOf('x', { payable: { actions: ['pay'], permission: 'allowed' } }), entity);
+    expect(patchAbove.status).toBe(403);
+    expect(patchAbove.json.error.message).toContain('payable.pay');
+    // Assigning a stronger role to a user is the same escalation.
+    const strong = await partnerApi.role(entity, roleOf('strong', { entity_user: { actions: CRUD, permission: 'allowed' } }));
+    const assign = await admin.api.post('/v1/entity_users', { login: `esc-${Date.now()}`, first_name: 'E', role_id: strong.id }, entity);
+    expect(assign.status).toBe(403);
+    // Partners are not limited.
+    expect((await partnerApi.post('/v1/roles', roleOf('partner-made', { payable: { actions: ['pay'], permission: 'allowed' } }), entity)).status).toBe(200);
+  });
+
+  it('me, my_role and my_entity answer entity-user tokens; me cannot change its login or role', async () => {
+    const u = await userWithRole(sys, partnerApi, p, entity, roleOf('reader', { entity: { actions: ['read'], permission: 'allowed' } }));
+    const me = await u.api.get('/v1/entity_users/me');
+    expect(me.status).toBe(200);
+    expect(me.json.id).toBe(u.user.id);
+    const patched = await u.api.patch('/v1/entity_users/me', { title: 'Boss' });
+    expect(patched.json.title).toBe('Boss');
+    expect((await u.api.patch('/v1/entity_users/me', { login: 'new' })).status).toBe(422);
+    expect((await u.api.patch('/v1/entity_users/me', { role_id: u.role.id })).status).toBe(422);
+    const myRole = await u.api.get('/v1/entity_users/my_role');
+    expect(myRole.json).toMatchObject({ id: u.role.id, source: 'role' });
+    expect((await u.api.get('/v1/entity_users/my_entity')).json.id).toBe(entity);
+    expect((await partnerApi.get('/v1/entity_users/me')).status).toBe(403);
+  });
+
+  it("falls back to the entity's default role, then the project's, and says which", async () => {
+    const e = (await partnerApi.entity()).id;
+    const bare = await partnerApi.user(e);
+    const token = (await sys.http.post('/v1/auth/token', { json: { grant_type: 'entity_user', client_id: p.client_id, client_secret: p.client_secret, entity_user_id: bare.id } })).json.access_token;
+    const api = new Api(sys, token);
+    expect((await api.get('/v1/entity_users/my_role')).json).toMatchObject({ source: 'none' });
+    expect((await api.get('/v1/roles', e)).status).toBe(403);
+
+    await sys.http.patch('/v1/settings', { token: p.token, json: { default_role: roleOf('project default', { role: { actions: ['read'], permission: 'allowed' } }) } });
+    expect((await api.get('/v1/entity_users/my_role')).json).toMatchObject({ source: 'project_default' });
+    expect((await api.get('/v1/roles', e)).status).toBe(200);
+
+    const entityDefault = await partnerApi.role(e, roleOf('entity default', { entity_user: { actions: ['read'], permission: 'allowed' } }));
+    await partnerApi.patch(`/v1/entities/${e}/settings`, { default_role_id: entityDefault.id });
+    expect((await api.get('/v1/entity_users/my_role')).json).toMatchObject({ source: 'entity_default', id: entityDefault.id });
+    expect((await api.get('/v1/roles', e)).status).toBe(403);
+    expect((await api.get('/v1/entity_users', e)).status).toBe(200);
+    await sys.http.patch('/v1/settings', { token: p.token, json: { default_role: null } });
+  });
+
+  it('feels every change on the next request, on every policy instance (200 rounds, two instances)', async () => {
+    await sys.startExtraPolicy();
+    const u = await userWithRole(sys, partnerApi, p, entity, roleOf('flip', { role: { actions: ['read'], permission: 'allowed' } }));
+    const stale: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const allow = i % 2 === 0;
+      const change = await partnerApi.patch(
+        `/v1/roles/${u.role.id}`,
+        roleOf('flip', { role: { actions: ['read'], permission: allow ? 'allowed' : 'not_allowed' } }),
+        entity,
+      );
+      expect(change.status).toBe(200);
+      const res = await u.api.get('/v1/roles?limit=1', entity);
+      if (res.status !== (allow ? 200 : 403)) stale.push(i);
+    }
+    expect(stale).toEqual([]);
+    await sys.stopService('policy-2');
+  });
+
+  it('fails closed: with no policy instance, entity-user requests get 503 (never allowed); partners go on', async () => {
+    const u = await userWithRole(sys, partnerApi, p, entity, roleOf('any', { role: { actions: ['read'], permission: 'allowed' } }));
+    expect((await u.api.get('/v1/roles', entity)).status).toBe(200);
+    await sys.stopService('policy');
+    try {
+      const res = await u.api.get('/v1/roles', entity);
+      expect(res.status).toBe(503);
+      expect(res.json).toEqual({ error: { message: expect.any(String) } });
+      expect((await partnerApi.get('/v1/roles', entity)).status).toBe(200);
+    } finally {
+      await sys.startService('policy');
+    }
+    expect((await u.api.get('/v1/roles', entity)).status).toBe(200);
+  });
+});
