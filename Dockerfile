@@ -2,6 +2,7 @@
 #
 #   docker build --target auth     -t gatehouse-auth .
 #   docker build --target identity -t gatehouse-identity .
+#   docker build --target policy   -t gatehouse-policy .
 #   docker build --target gateway  -t gatehouse-gateway .
 #
 # docker-compose.yml builds the same targets; see it for the variables each service needs.
@@ -81,13 +82,14 @@ ENV APP=identity \
 EXPOSE 8082
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/identity/src/main.js"]
 
-# ---- policy: uncomment when apps/policy exists ------------------------------------
-# FROM runtime AS policy
-# ENV APP=policy
-# EXPOSE 8083
-# CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/policy/src/main.js"]
+# ---- policy: access decisions (API over NATS; HTTP serves health only) ----------
+FROM runtime AS policy
+ENV APP=policy \
+    POLICY_HTTP_HOST=0.0.0.0
+EXPOSE 8083
+CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/policy/src/main.js"]
 
 # ---- no --target: the last stage is what a plain `docker build .` produces -------
 # Rather than silently build one of the services, it builds an image that says what to do.
 FROM runtime AS no-target
-CMD ["node", "-e", "console.error('Built without --target: rebuild with --target auth, --target identity or --target gateway (see the Dockerfile).'); process.exit(64)"]
+CMD ["node", "-e", "console.error('Built without --target: rebuild with --target auth, --target identity, --target policy or --target gateway (see the Dockerfile).'); process.exit(64)"]

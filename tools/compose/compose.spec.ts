@@ -23,6 +23,8 @@ import { authEnvSchema } from '../../apps/auth/src/config';
 import { gatewayEnvSchema } from '../../apps/gateway/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { identityEnvSchema } from '../../apps/identity/src/config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { policyEnvSchema } from '../../apps/policy/src/config';
 import { healthUrl, SERVICES, ServiceSpec } from '../start/src/services';
 import {
   ComposeFile,
@@ -49,10 +51,15 @@ const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
   auth: authEnvSchema,
   gateway: gatewayEnvSchema,
   identity: identityEnvSchema,
+  policy: policyEnvSchema,
 };
 
 /** Dependencies between apps that no URL in their environment shows. */
-const APP_DEPENDENCIES: Record<string, string[]> = { gateway: ['auth', 'identity'] };
+const APP_DEPENDENCIES: Record<string, string[]> = {
+  // policy asks identity and auth (over NATS) for what it caches.
+  policy: ['auth', 'identity'],
+  gateway: ['auth', 'identity', 'policy'],
+};
 
 const COMPOSE_FILE = repoPath('docker-compose.yml');
 const KEK = randomBytes(32).toString('base64');
@@ -183,7 +190,10 @@ describe('docker-compose.yml', () => {
     }
     expect(Object.keys(dependenciesOf(services.auth)).sort()).toEqual(['nats', 'postgres']);
     expect(Object.keys(dependenciesOf(services.identity)).sort()).toEqual(['nats', 'postgres']);
-    expect(Object.keys(dependenciesOf(services.gateway)).sort()).toEqual(['auth', 'identity', 'nats']);
+    expect(Object.keys(dependenciesOf(services.policy)).sort()).toEqual(['auth', 'identity', 'nats']);
+    // policy has no database.
+    expect(Object.keys(environmentOf(services.policy)).filter((k) => k.includes('DATABASE'))).toEqual([]);
+    expect(Object.keys(dependenciesOf(services.gateway)).sort()).toEqual(['auth', 'identity', 'nats', 'policy']);
   });
 
   it('builds each app from its own Dockerfile target', () => {
@@ -197,7 +207,9 @@ describe('docker-compose.yml', () => {
   });
 
   it('tells the required variables from the defaulted ones (so the check below can fail)', () => {
-    // Not every app has one (identity has none); these two do.
+    // Not every app has one (identity and policy have none); these two do.
+    expect(requiredVars(identityEnvSchema)).toEqual([]);
+    expect(requiredVars(policyEnvSchema)).toEqual([]);
     expect(requiredVars(authEnvSchema)).toEqual(['AUTH_KEY_ENCRYPTION_KEY']);
     expect(requiredVars(gatewayEnvSchema).sort()).toEqual(['GATEWAY_TLS_CERT_FILE', 'GATEWAY_TLS_KEY_FILE']);
   });

@@ -1,11 +1,11 @@
-import { expand, healthUrl, publicUrl, serviceEnv, SERVICES, ServiceSpec, usesLocalCert } from './services';
+import { databaseUrl, expand, healthUrl, publicUrl, serviceEnv, SERVICES, ServiceSpec, usesLocalCert } from './services';
 
 const ctx = { kek: 'KEK', tlsCertFile: '/d/tls/cert.pem', tlsKeyFile: '/d/tls/key.pem', publicUrl: 'https://localhost:8443' };
 const byName = (name: string) => SERVICES.find((s) => s.name === name) as ServiceSpec;
 
 describe('the SERVICES table', () => {
-  it('starts auth, then identity, then the gateway, each with a unique compiled entry point', () => {
-    expect(SERVICES.map((s) => s.name).slice(0, 3)).toEqual(['auth', 'identity', 'gateway']);
+  it('starts auth, then identity, then policy, then the gateway, each with a unique compiled entry point', () => {
+    expect(SERVICES.map((s) => s.name).slice(0, 4)).toEqual(['auth', 'identity', 'policy', 'gateway']);
     const scripts = SERVICES.map((s) => s.script);
     expect(new Set(scripts).size).toBe(scripts.length);
     for (const s of SERVICES) expect(s.script).toBe(`dist/apps/${s.name}/src/main.js`);
@@ -17,6 +17,7 @@ describe('the SERVICES table', () => {
       AUTH_ISSUER: 'https://localhost:8443',
     });
     expect(serviceEnv(byName('identity'), ctx, {})).toEqual({});
+    expect(serviceEnv(byName('policy'), ctx, {})).toEqual({});
     expect(serviceEnv(byName('gateway'), ctx, {})).toEqual({
       GATEWAY_TLS_CERT_FILE: '/d/tls/cert.pem',
       GATEWAY_TLS_KEY_FILE: '/d/tls/key.pem',
@@ -33,12 +34,20 @@ describe('the SERVICES table', () => {
     expect(healthUrl(byName('auth'), {})).toBe('http://127.0.0.1:8081/health/ready');
     expect(healthUrl(byName('identity'), {})).toBe('http://127.0.0.1:8082/health/ready');
     expect(healthUrl(byName('identity'), { IDENTITY_HTTP_PORT: '18082' })).toBe('http://127.0.0.1:18082/health/ready');
+    expect(healthUrl(byName('policy'), {})).toBe('http://127.0.0.1:8083/health/ready');
+    expect(healthUrl(byName('policy'), { POLICY_HTTP_PORT: '18083' })).toBe('http://127.0.0.1:18083/health/ready');
     expect(healthUrl(byName('gateway'), {})).toBe('https://127.0.0.1:8443/health/ready');
     expect(healthUrl(byName('gateway'), { GATEWAY_HOST: '0.0.0.0', GATEWAY_PORT: '9443' })).toBe(
       'https://127.0.0.1:9443/health/ready',
     );
     expect(healthUrl(byName('auth'), { AUTH_HTTP_HOST: '::' })).toBe('http://[::1]:8081/health/ready');
     expect(healthUrl(byName('auth'), { AUTH_HTTP_HOST: '::1' })).toBe('http://[::1]:8081/health/ready');
+  });
+
+  it('checks a database only for the services that have one (policy and the gateway have none)', () => {
+    expect(databaseUrl(byName('identity'), {})).toBe('postgres://postgres@127.0.0.1:5432/gatehouse_identity');
+    expect(databaseUrl(byName('policy'), {})).toBeUndefined();
+    expect(databaseUrl(byName('gateway'), {})).toBeUndefined();
   });
 
   it('derives the public base URL from the gateway port', () => {

@@ -59,6 +59,19 @@ export const SERVICES: readonly ServiceSpec[] = [
     database: { urlVar: 'IDENTITY_DATABASE_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse_identity' },
   },
   {
+    name: 'policy',
+    script: 'dist/apps/policy/src/main.js',
+    health: {
+      scheme: 'http',
+      hostVar: 'POLICY_HTTP_HOST',
+      defaultHost: '127.0.0.1',
+      portVar: 'POLICY_HTTP_PORT',
+      defaultPort: 8083,
+      path: '/health/ready',
+    },
+    env: {},
+  },
+  {
     name: 'gateway',
     script: 'dist/apps/gateway/src/main.js',
     health: {
