@@ -4,13 +4,15 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DataSource } from 'typeorm';
 import { AUTH_QUEUE } from '@gatehouse/contracts';
 import {
-  ConfigError,
+  closeOnSignals,
   createLogger,
   ensureDatabase,
   GatehouseNatsServer,
+  natsOptions,
   NatsService,
   PinoNestLogger,
   runMigrationsLocked,
+  runService,
 } from '@gatehouse/platform';
 import { AuthModule } from './app.module';
 import { loadAuthConfig } from './config';
@@ -22,15 +24,7 @@ async function bootstrap(): Promise<void> {
   const config = loadAuthConfig();
   const logger = createLogger('auth', config.LOG_LEVEL);
   await ensureDatabase(config.AUTH_DATABASE_URL);
-  const nats = await NatsService.connect({
-    url: config.NATS_URL,
-    name: `auth-${process.pid}`,
-    prefix: config.NATS_SUBJECT_PREFIX,
-    user: config.NATS_USER,
-    password: config.NATS_PASSWORD,
-    requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-    logger,
-  });
+  const nats = await NatsService.connect(natsOptions(config, logger, 'auth'));
 
   const app = await NestFactory.create<NestFastifyApplication>(AuthModule.register(config, nats, logger), new FastifyAdapter(), {
     logger: new PinoNestLogger(logger),
@@ -45,22 +39,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.AUTH_HTTP_PORT, config.AUTH_HTTP_HOST);
   logger.info({ port: config.AUTH_HTTP_PORT }, 'auth service ready');
 
-  // Stop taking messages and requests, finish those in flight, then close the pool and the broker connection.
-  const shutdown = async () => {
-    logger.info('shutting down');
-    await app.close();
-    await nats.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  closeOnSignals(app, [nats], logger);
 }
 
-bootstrap().catch((err) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`auth: ${err.message}\n`);
-    process.exit(78); // EX_CONFIG
-  }
-  process.stderr.write(`auth: failed to start: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+runService('auth', bootstrap);

@@ -6,7 +6,14 @@ import type { Server as TlsServer } from 'node:tls';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Headers } from '@gatehouse/contracts';
-import { ConfigError, createLogger, NatsService, PinoNestLogger } from '@gatehouse/platform';
+import {
+  closeOnSignals,
+  createLogger,
+  natsOptions,
+  NatsService,
+  PinoNestLogger,
+  runService,
+} from '@gatehouse/platform';
 import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
 import { refusePlainHttp } from './http/https-only';
@@ -20,15 +27,7 @@ async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const tls = { key: readFileSync(config.GATEWAY_TLS_KEY_FILE), cert: readFileSync(config.GATEWAY_TLS_CERT_FILE) };
-  const nats = await NatsService.connect({
-    url: config.NATS_URL,
-    name: `gateway-${process.pid}`,
-    prefix: config.NATS_SUBJECT_PREFIX,
-    user: config.NATS_USER,
-    password: config.NATS_PASSWORD,
-    requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
-    logger,
-  });
+  const nats = await NatsService.connect(natsOptions(config, logger, 'gateway'));
 
   const adapter = new FastifyAdapter({
     https: { ...tls, minVersion: 'TLSv1.2' },
@@ -80,21 +79,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
   logger.info({ url: `https://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` }, 'gateway ready');
 
-  const shutdown = async () => {
-    logger.info('shutting down');
-    await app.close();
-    await nats.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  closeOnSignals(app, [nats], logger);
 }
 
-bootstrap().catch((err) => {
-  if (err instanceof ConfigError) {
-    process.stderr.write(`gateway: ${err.message}\n`);
-    process.exit(78);
-  }
-  process.stderr.write(`gateway: failed to start: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+runService('gateway', bootstrap);

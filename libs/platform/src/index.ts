@@ -7,3 +7,4 @@ export * from './lib/database/ensure-database';
 export * from './lib/database/run-migrations';
 export * from './lib/health/health.controller';
 export * from './lib/logging/rpc-logging.filter';
+export * from './lib/runtime/service-runtime';

@@ -19,8 +19,9 @@ const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /**
- * Gatehouse (auth + identity + gateway) as `npm start` runs it, on free ports,
- * a fresh database per service, its own subject prefix (and so its own JetStream stream).
+ * Gatehouse (auth + identity + gateway, and policy with `start({ policy: true })`)
+ * as `npm start` runs it, on free ports, a fresh database per service, its own
+ * subject prefix (and so its own JetStream stream).
  */
 export class BenchSystem {
   readonly procs: ServiceProcess[] = [];
@@ -31,7 +32,8 @@ export class BenchSystem {
   private readonly dbs: string[] = [];
   private dir = '';
 
-  async start(): Promise<void> {
+  /** `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does. */
+  async start(opts: { policy?: boolean } = {}): Promise<void> {
     const runId = randomRunId();
     this.dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
     const secrets = await ensureLocalSecrets(this.dir);
@@ -63,6 +65,16 @@ export class BenchSystem {
     });
     this.procs.push(identity);
     await waitForHealthy(`http://127.0.0.1:${identityPort}/health/ready`, { timeoutMs: 30_000, process: identity });
+    if (opts.policy) {
+      const policyPort = await freePort();
+      const policy = spawnService({
+        name: 'policy',
+        script: join(repoRoot(), 'dist/apps/policy/src/main.js'),
+        env: { ...common, POLICY_HTTP_PORT: String(policyPort) },
+      });
+      this.procs.push(policy);
+      await waitForHealthy(`http://127.0.0.1:${policyPort}/health/ready`, { timeoutMs: 30_000, process: policy });
+    }
     const gateway = spawnService({
       name: 'gateway',
       script: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
@@ -78,6 +90,12 @@ export class BenchSystem {
     if (!this.nats) throw new Error('start() first');
     const project = await this.nats.request<ProjectView>(AuthSubjects.projectCreate, { name: 'bench' });
     return this.nats.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: project.project_id });
+  }
+
+  /** A NATS connection of its own in the system's subject namespace (as the services connect); the caller closes it. */
+  async connectNats(name: string): Promise<NatsService> {
+    if (!this.prefix) throw new Error('start() first');
+    return NatsService.connect({ url: NATS_URL, name, prefix: this.prefix, requestTimeoutMs: 5_000, logger: createLogger('bench', 'silent') });
   }
 
   /** Stops everything started so far and leaves nothing behind (databases, the identity stream, the temp dir), whatever failed before. */

@@ -43,13 +43,13 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-export interface Contender {
+export interface Contender<R extends { rps: number } = LoadResult> {
   name: string;
-  run: (seconds: number) => Promise<LoadResult>;
+  run: (seconds: number) => Promise<R>;
 }
 
-export interface RoundsReport {
-  rows: Array<{ round: number; name: string; result: LoadResult }>;
+export interface RoundsReport<R extends { rps: number } = LoadResult> {
+  rows: Array<{ round: number; name: string; result: R }>;
   ratios: number[];
 }
 
@@ -57,10 +57,16 @@ export interface RoundsReport {
  * Interleaved rounds (A B A B ...), after a warm-up of each: this machine's speed
  * drifts between minutes, so only ratios measured side by side carry meaning.
  */
-export async function interleave(a: Contender, b: Contender, rounds: number, warmupS: number, seconds: number): Promise<RoundsReport> {
+export async function interleave<R extends { rps: number } = LoadResult>(
+  a: Contender<R>,
+  b: Contender<R>,
+  rounds: number,
+  warmupS: number,
+  seconds: number,
+): Promise<RoundsReport<R>> {
   await a.run(warmupS);
   await b.run(warmupS);
-  const rows: RoundsReport['rows'] = [];
+  const rows: RoundsReport<R>['rows'] = [];
   const ratios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     const ra = await a.run(seconds);

@@ -1,0 +1,21 @@
+/**
+ * The ceiling for an HTTPS GET: one Fastify process with one route answering
+ * {hello: 'world'}, with the gateway's TLS certificate. No auth, no NATS, no logging.
+ *
+ * Env: PORT, TLS_CERT_FILE, TLS_KEY_FILE.
+ */
+import Fastify from 'fastify';
+import { readFileSync } from 'node:fs';
+
+const app = Fastify({
+  https: { key: readFileSync(process.env.TLS_KEY_FILE ?? ''), cert: readFileSync(process.env.TLS_CERT_FILE ?? '') },
+  keepAliveTimeout: 72_000,
+});
+
+app.get('/', async () => ({ hello: 'world' }));
+
+app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }).catch((err) => {
+  process.stderr.write(`${err.message}\n`);
+  process.exit(1);
+});
+process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
