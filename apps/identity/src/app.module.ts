@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { HealthController, LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
 import { InvalidationsService } from './common/invalidations.service';
 import { ListService } from './common/list.service';
+import { StatisticsService } from './common/statistics.service';
 import { IDENTITY_CONFIG, IdentityConfig } from './config';
 import { EntitiesController } from './entities/entities.controller';
 import { EntitiesService } from './entities/entities.service';
@@ -90,6 +91,7 @@ export class IdentityModule {
       controllers: [HealthController],
       providers: [
         OutboxRelayService,
+        StatisticsService,
         {
           provide: READINESS_CHECKS,
           inject: [DataSource],

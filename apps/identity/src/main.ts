@@ -18,6 +18,7 @@ import { IdentityModule } from './app.module';
 import { ListService } from './common/list.service';
 import { loadIdentityConfig } from './config';
 import { OutboxRelayService } from './outbox/outbox-relay.service';
+import { StatisticsService } from './common/statistics.service';
 
 const MIGRATION_LOCK = 7400;
 
@@ -38,6 +39,7 @@ async function bootstrap(): Promise<void> {
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   await app.get(ListService).init();
   await app.get(OutboxRelayService).start();
+  app.get(StatisticsService).start();
 
   app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, IDENTITY_QUEUE) });
   await app.startAllMicroservices();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CATALOGUE, compilePermissions, Decision, EffectiveRole, evaluate, EvaluationQuery, RolePermissionsPayload } from '@gatehouse/permissions';
+import { Action, CATALOGUE, compilePermissions, Decision, EffectiveRole, evaluate, EvaluationQuery, ObjectType, RolePermissionsPayload } from '@gatehouse/permissions';
 import { median } from './load';
 
 export interface EvaluateCase {
@@ -23,7 +23,7 @@ export const BENCH_ROLE_PERMISSIONS: RolePermissionsPayload = {
 /** A role listing every (object type, action) of the catalogue, allowed: the largest table a role can have. */
 function fullCatalogueRole(): RolePermissionsPayload {
   return {
-    objects: Object.entries(CATALOGUE).map(([object_type, actions]) => ({
+    objects: (Object.entries(CATALOGUE) as Array<[ObjectType, readonly Action[]]>).map(([object_type, actions]) => ({
       object_type,
       actions: actions.map((action_name) => ({ action_name, permission: 'allowed' as const })),
     })),

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * This machine is shared: test suites (jest) and other benchmarks run beside a
+ * bench and skew it. Samples the process table (Linux /proc) once a second and
+ * says which of those ran during each measured run, so skewed rounds can be told
+ * apart. It sees only processes, not what they cost.
+ */
+export class ForeignLoad {
+  private readonly seen = new Set<string>();
+  private timer?: NodeJS.Timeout;
+
+  start(): void {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 1_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Runs `fn`; what was seen from its start to its end (sampled at both ends too). */
+  async during<T>(fn: () => Promise<T>): Promise<{ value: T; seen: string[] }> {
+    this.seen.clear();
+    this.sample();
+    const value = await fn();
+    this.sample();
+    return { value, seen: [...this.seen] };
+  }
+
+  private sample(): void {
+    for (const name of foreignProcesses()) this.seen.add(name);
+  }
+}
+
+/** This process and its ancestors (npm, sh -c): their command lines name this bench too. */
+function ownLineage(): Set<string> {
+  const own = new Set<string>([String(process.pid)]);
+  let pid = String(process.ppid);
+  while (pid !== '0' && !own.has(pid)) {
+    own.add(pid);
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      pid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] ?? '0';
+    } catch {
+      break;
+    }
+  }
+  return own;
+}
+
+let lineage: Set<string> | undefined;
+
+/** Test runners and other benchmarks now running, e.g. `jest hostile`, `identity.bench`; not this process or its parents. */
+export function foreignProcesses(): string[] {
+  let pids: string[];
+  try {
+    lineage ??= ownLineage();
+    const own = lineage;
+    pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d) && !own.has(d));
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  for (const pid of pids) {
+    let cmd: string;
+    try {
+      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      continue; // gone meanwhile
+    }
+    const bench = /([\w-]+\.bench)\.js/.exec(cmd);
+    if (bench) {
+      names.add(bench[1]);
+      continue;
+    }
+    const jest = /node_modules\/\.bin\/jest\b(.*)$/.exec(cmd);
+    if (jest) names.add(`jest${jest[1].replace(/-c \S+/, '').replace(/\s+/g, ' ')}`.slice(0, 80).trim());
+  }
+  return [...names].sort();
+}
