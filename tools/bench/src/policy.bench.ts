@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { CheckRequest, CheckResponse, CredentialsCreatedResponse, EntityUserView, PolicySubjects } from '@gatehouse/contracts';
 import type { NatsService } from '@gatehouse/platform';
-import { freePort, repoRoot, ServiceProcess, spawnService, waitForHealthy } from '@gatehouse/supervisor';
+import { freePort, repoRoot, ServiceProcess, spawnService, SpawnServiceOptions, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine } from './bench-system';
 import { BENCH_ROLE_PERMISSIONS, EvaluateCase, measureEvaluate } from './evaluate-cost';
 import { ApiError, GatewayClient, MONITE_VERSION } from './gateway-client';
@@ -178,8 +178,35 @@ async function main(): Promise<void> {
   const system = new BenchSystem();
   let api: GatewayClient | undefined;
   let client: NatsService | undefined;
-  let echo: ServiceProcess | undefined;
-  let hello: ServiceProcess | undefined;
+  /** The bench's own children (echo, hello-world); none is started once cleanup has begun. */
+  const children: ServiceProcess[] = [];
+  let aborted = false;
+  const child = (opts: SpawnServiceOptions): ServiceProcess => {
+    if (aborted) throw new Error('stopping: not starting another process');
+    const p = spawnService(opts);
+    children.push(p);
+    return p;
+  };
+  // Everything this run started, once, whatever stops it (the end, an error, Ctrl-C or SIGTERM).
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      aborted = true;
+      foreign.stop();
+      for (const p of children) await p.stop().catch(() => undefined);
+      await client?.close().catch(() => undefined);
+      await api?.close().catch(() => undefined);
+      await system.stop();
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: cleaning up…`);
+      // A second stop() catches a service that system.start() spawned while the first ran.
+      void cleanup()
+        .then(() => system.stop())
+        .finally(() => process.exit(130));
+    });
+  }
   try {
     log('starting auth, identity, policy and gateway (LOG_LEVEL=warn)…');
     await system.start({ policy: true });
@@ -202,7 +229,7 @@ async function main(): Promise<void> {
     };
     const first = await client.request<CheckResponse>(PolicySubjects.check, check);
     if (!first.allowed) throw new Error(`policy.v1.check denied the bench's check: ${JSON.stringify(first)}`);
-    echo = spawnService({
+    const echo = child({
       name: 'echo',
       script: join(repoRoot(), 'dist/tools/bench/src/echo-responder.js'),
       env: { NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', ECHO_SUBJECT: `${system.prefix}${ECHO_SUBJECT}` },
@@ -221,11 +248,10 @@ async function main(): Promise<void> {
       SECONDS,
     );
     await echo.stop();
-    echo = undefined;
 
     // 3. GET /v1/entity_users/me vs hello-world.
     const helloPort = await freePort();
-    hello = spawnService({
+    const hello = child({
       name: 'hello',
       script: join(repoRoot(), 'dist/tools/bench/src/baseline-hello-server.js'),
       env: { PORT: String(helloPort), TLS_CERT_FILE: system.tls.cert, TLS_KEY_FILE: system.tls.key },
@@ -309,18 +335,13 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (err) {
-    for (const p of [...system.procs, ...(echo ? [echo] : []), ...(hello ? [hello] : [])]) {
+    for (const p of [...system.procs, ...children]) {
       const out = p.recentOutput().trim();
       if (out) log(`--- ${p.name} (pid ${p.pid}${p.exitStatus ? `, exited ${JSON.stringify(p.exitStatus)}` : ''}), recent output:\n${out}`);
     }
     throw err;
   } finally {
-    foreign.stop();
-    await echo?.stop().catch(() => undefined);
-    await hello?.stop().catch(() => undefined);
-    await client?.close().catch(() => undefined);
-    await api?.close().catch(() => undefined);
-    await system.stop();
+    await cleanup();
   }
 }
 
