@@ -20,7 +20,36 @@ export type BodyValidator = (body: unknown) => ValidationIssue[];
 /** Compiles a JSON Schema (it may `$ref` the reference's schemas) into a validator that reports FastAPI-style issues. */
 export function bodyValidator(schema: object, loc: (string | number)[] = ['body']): BodyValidator {
   const validate: ValidateFunction = ajv.compile(schema);
-  return (body) => (validate(body) ? [] : toIssues(validate.errors ?? [], loc));
+  return (body) => {
+    const issues = validate(body) ? [] : toIssues(validate.errors ?? [], loc);
+    return issues.length ? issues : unstorableStrings(body, loc);
+  };
+}
+
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Strings no database column can hold as sent: NUL characters, and lone UTF-16
+ * surrogates (not Unicode text). Refused here with their location rather than
+ * stored altered or failing deeper down.
+ */
+export function unstorableStrings(value: unknown, loc: (string | number)[], depth = 0): ValidationIssue[] {
+  if (typeof value === 'string') {
+    if (NUL.test(value)) return [{ loc, msg: 'String should not contain NUL characters', type: 'string_type' }];
+    if (LONE_SURROGATE.test(value)) return [{ loc, msg: 'String should be valid Unicode (lone surrogate)', type: 'string_unicode' }];
+    return [];
+  }
+  if (depth > 64 || value === null || typeof value !== 'object') return [];
+  const out: ValidationIssue[] = [];
+  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [k, v] of entries) {
+    if (typeof k === 'string' && (NUL.test(k) || LONE_SURROGATE.test(k))) out.push({ loc: [...loc, k], msg: 'Key should be valid text', type: 'string_type' });
+    out.push(...unstorableStrings(v, [...loc, k], depth + 1));
+    if (out.length >= 20) break;
+  }
+  return out;
 }
 
 export function toIssues(errors: ErrorObject[], prefix: (string | number)[]): ValidationIssue[] {

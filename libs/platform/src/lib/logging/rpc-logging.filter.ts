@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, Inject, Injectable } from '@nestjs/common';
 import { BaseRpcExceptionFilter, NatsContext } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import type { Observable } from 'rxjs';
-import { Headers, isErrorBody } from '@gatehouse/contracts';
+import { ErrorCodes, Headers, isErrorBody } from '@gatehouse/contracts';
 import { RpcError } from '../errors/rpc-error';
 import { LOGGER } from './logger';
 
@@ -21,7 +21,8 @@ export class RpcLoggingFilter extends BaseRpcExceptionFilter {
     super();
   }
 
-  override catch(exception: unknown, host: ArgumentsHost): Observable<unknown> {
+  override catch(raw: unknown, host: ArgumentsHost): Observable<unknown> {
+    const exception = asClientError(raw);
     const ctx = host.switchToRpc().getContext<NatsContext>();
     const subject = ctx?.getSubject?.();
     const requestId = ctx?.getHeaders?.()?.get(Headers.requestId) || undefined;
@@ -33,4 +34,19 @@ export class RpcLoggingFilter extends BaseRpcExceptionFilter {
     }
     return super.catch(exception, host);
   }
+}
+
+/**
+ * PostgreSQL refuses some values a JSON request can carry (NUL in text, a lone
+ * surrogate in jsonb, a year-0000 date: SQLSTATE class 22, "data exception").
+ * They are the caller's mistake: answer 422, never 500.
+ */
+function asClientError(exception: unknown): unknown {
+  const code = (exception as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
+    return new RpcError(ErrorCodes.validationFailed, 'A value is not acceptable', [
+      { loc: ['body'], msg: 'A value is not acceptable (NUL characters, lone surrogates or out-of-range dates are refused)', type: 'value_error' },
+    ]);
+  }
+  return exception;
 }
