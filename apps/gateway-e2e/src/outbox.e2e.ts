@@ -1,4 +1,5 @@
 import { AckPolicy, DeliverPolicy, JsMsg } from 'nats';
+import { identityEventsStream } from '@gatehouse/contracts';
 import { Api, partner } from './support/identity-fixtures';
 import { TestSystem } from './support/system';
 import { TcpProxy } from './support/tcp-proxy';
@@ -31,7 +32,7 @@ describe('identity change events (outbox → JetStream)', () => {
     });
     api = new Api(sys, (await partner(sys)).token);
     const nc = (await sys.nats()).connection;
-    const stream = `${sys.prefix.replace(/[^A-Za-z0-9_-]/g, '_')}IDENTITY_EVENTS`;
+    const stream = identityEventsStream(sys.prefix);
     const jsm = await nc.jetstreamManager();
     await jsm.consumers.add(stream, { durable_name: 'e2e', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All });
     const consumer = await nc.jetstream().consumers.get(stream, 'e2e');

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthSubjects, CredentialsCreatedResponse, ProjectView } from '@gatehouse/contracts';
+import { AuthSubjects, CredentialsCreatedResponse, identityEventsStream, ProjectView } from '@gatehouse/contracts';
 import { createLogger, NatsService } from '@gatehouse/platform';
 import {
   createDatabase,
@@ -13,6 +13,7 @@ import {
   ServiceProcess,
   spawnService,
   waitForHealthy,
+  withDatabase,
 } from '@gatehouse/supervisor';
 
 const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -40,8 +41,8 @@ export class BenchSystem {
     this.tls = { cert: secrets.tlsCertFile, key: secrets.tlsKeyFile };
     const prefix = `bench${runId}.`;
     this.prefix = prefix;
-    const authDb = withDb(PG, `gh_bench_${runId}_auth`);
-    const identityDb = withDb(PG, `gh_bench_${runId}_identity`);
+    const authDb = withDatabase(PG, `gh_bench_${runId}_auth`);
+    const identityDb = withDatabase(PG, `gh_bench_${runId}_identity`);
     for (const db of [authDb, identityDb]) {
       await createDatabase(db);
       this.dbs.push(db);
@@ -119,14 +120,9 @@ async function dropIdentityStream(prefix: string): Promise<void> {
   const nc = await NatsService.connect({ url: NATS_URL, name: 'bench-cleanup', prefix, requestTimeoutMs: 2_000, logger: createLogger('bench', 'silent') });
   try {
     const jsm = await nc.connection.jetstreamManager();
-    await jsm.streams.delete(`${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}IDENTITY_EVENTS`).catch(() => undefined);
+    await jsm.streams.delete(identityEventsStream(prefix)).catch(() => undefined);
   } finally {
     await nc.close();
   }
 }
 
-function withDb(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}

@@ -5,6 +5,7 @@ import { Agent } from 'undici';
 import {
   AuthSubjects,
   CredentialsCreatedResponse,
+  identityEventsStream,
   ProjectView,
 } from '@gatehouse/contracts';
 import { createLogger, NatsService } from '@gatehouse/platform';
@@ -18,6 +19,7 @@ import {
   ServiceProcess,
   spawnService,
   waitForHealthy,
+  withDatabase,
 } from '@gatehouse/supervisor';
 import { HttpClient } from './http-client';
 
@@ -57,8 +59,8 @@ export class TestSystem {
     const prefix = `t${runId}.`;
     const dir = mkdtempSync(join(tmpdir(), `gatehouse-e2e-${runId}-`));
     const secrets = await ensureLocalSecrets(dir);
-    const authDb = withDb(PG, `gh_test_${runId}_auth`);
-    const identityDb = withDb(PG, `gh_test_${runId}_identity`);
+    const authDb = withDatabase(PG, `gh_test_${runId}_auth`);
+    const identityDb = withDatabase(PG, `gh_test_${runId}_identity`);
     await createDatabase(authDb);
     await createDatabase(identityDb);
     const gatewayPort = await freePort();
@@ -197,7 +199,7 @@ export class TestSystem {
     const nc = await NatsService.connect({ url: NATS_URL, name: `e2e-cleanup-${this.runId}`, prefix: this.prefix, requestTimeoutMs: 2_000, logger: createLogger('e2e', 'silent') });
     try {
       const jsm = await nc.connection.jetstreamManager();
-      await jsm.streams.delete(`${this.prefix.replace(/[^A-Za-z0-9_-]/g, '_')}IDENTITY_EVENTS`).catch(() => undefined);
+      await jsm.streams.delete(identityEventsStream(this.prefix)).catch(() => undefined);
     } finally {
       await nc.close();
     }
@@ -239,8 +241,3 @@ export class TestSystem {
   }
 }
 
-function withDb(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}

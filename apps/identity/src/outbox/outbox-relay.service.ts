@@ -3,7 +3,7 @@ import { JetStreamClient, JetStreamManager, RetentionPolicy, StorageType } from 
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { IDENTITY_EVENTS_STREAM, IDENTITY_EVENTS_WILDCARD } from '@gatehouse/contracts';
+import { IDENTITY_EVENTS_WILDCARD, identityEventsStream } from '@gatehouse/contracts';
 import { LOGGER, NatsService } from '@gatehouse/platform';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config';
 import { OUTBOX_CHANNEL } from './outbox.service';
@@ -13,10 +13,6 @@ const LEADER_LOCK = 7401;
 const BATCH = 200;
 const STANDBY_RETRY_MS = 2_000;
 
-/** The stream's name in a namespace: `t1a2b.` → `t1a2b_IDENTITY_EVENTS`. */
-export function streamName(prefix: string): string {
-  return `${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}${IDENTITY_EVENTS_STREAM}`;
-}
 
 /**
  * Relays the outbox to JetStream, in outbox order, one instance at a time (a
@@ -46,7 +42,7 @@ export class OutboxRelayService implements OnApplicationShutdown {
   ) {}
 
   async start(): Promise<void> {
-    this.stream = streamName(this.nats.prefix);
+    this.stream = identityEventsStream(this.nats.prefix);
     await this.ensureStream(await this.nats.connection.jetstreamManager());
     this.js = this.nats.connection.jetstream();
     this.running = true;

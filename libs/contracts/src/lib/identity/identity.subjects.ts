@@ -50,4 +50,9 @@ export const IdentityEvents = {
 export type IdentityEventSubject = (typeof IdentityEvents)[keyof typeof IdentityEvents];
 
 export const IDENTITY_EVENTS_STREAM = 'IDENTITY_EVENTS';
+
+/** The stream's name under a subject prefix (stream names take no dots): `t1a2b.` → `t1a2b_IDENTITY_EVENTS`. */
+export function identityEventsStream(prefix: string): string {
+  return `${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}${IDENTITY_EVENTS_STREAM}`;
+}
 export const IDENTITY_EVENTS_WILDCARD = 'identity.v1.events.>';
