@@ -8,4 +8,7 @@ module.exports = {
   testMatch: ['<rootDir>/src/**/*.e2e.ts'],
   testTimeout: 60_000,
   maxWorkers: 1,
+  // The log audit: every service's output is kept for the run and checked for secrets at the end.
+  globalSetup: '<rootDir>/src/support/global-setup.ts',
+  globalTeardown: '<rootDir>/src/support/global-teardown.ts',
 };

@@ -1,8 +1,9 @@
 import { spawn, ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropDatabase, freePort, randomRunId, repoRoot } from '@gatehouse/supervisor';
+import { auditDir, recordSecret } from './support/log-audit';
 
 /** `npm start` as a user runs it, in the background with no terminal (stdin closed). */
 describe('npm start (the launcher)', () => {
@@ -44,6 +45,13 @@ describe('npm start (the launcher)', () => {
   afterAll(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     await dropDatabase(db).catch(() => undefined);
+    // The launcher's service logs join the run's log audit before the folder goes.
+    const audit = auditDir();
+    const logs = join(dataDir, 'logs');
+    if (audit && existsSync(logs)) {
+      mkdirSync(join(audit, 'logs'), { recursive: true });
+      for (const f of readdirSync(logs)) copyFileSync(join(logs, f), join(audit, 'logs', `start-${runId}-${f}`));
+    }
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -52,6 +60,7 @@ describe('npm start (the launcher)', () => {
     expect(output).toContain(`https://localhost:${gatewayPort}`);
     const secret = curl.match(/"client_secret":"([^"]+)"/)?.[1];
     expect(secret).toBeDefined();
+    recordSecret(secret);
     expect(output).toMatch(/shown once/i);
     const answer = JSON.parse(execFileSync('bash', ['-c', curl], { encoding: 'utf8' }));
     expect(answer).toMatchObject({ token_type: 'Bearer', expires_in: 1800, access_token: expect.stringMatching(/^ey/) });

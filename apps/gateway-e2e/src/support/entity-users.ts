@@ -1,4 +1,5 @@
 import { Api } from './identity-fixtures';
+import { recordSecret } from './log-audit';
 import { TestSystem } from './system';
 
 export type Permission = 'allowed' | 'allowed_for_own' | 'not_allowed';
@@ -22,6 +23,7 @@ export async function entityUserToken(sys: TestSystem, cred: { client_id: string
     json: { grant_type: 'entity_user', client_id: cred.client_id, client_secret: cred.client_secret, entity_user_id: userId },
   });
   if (res.status !== 200) throw new Error(`entity_user grant: ${res.status} ${res.text}`);
+  recordSecret(res.json.access_token);
   return res.json.access_token;
 }
 

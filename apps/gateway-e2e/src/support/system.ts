@@ -22,6 +22,7 @@ import {
   withDatabase,
 } from '@gatehouse/supervisor';
 import { HttpClient } from './http-client';
+import { auditLogFile, recordSecret } from './log-audit';
 
 const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -136,6 +137,7 @@ export class TestSystem {
       name: instance,
       script: join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js'),
       env: { ...this.envs[name], ...env },
+      logFile: auditLogFile(`${this.runId}-${instance}`),
       onLine: (line) => this.lines.push(line),
     });
     this.procs.set(instance, proc);
@@ -177,7 +179,9 @@ export class TestSystem {
   }
 
   async createCredentials(projectId: string): Promise<CredentialsCreatedResponse> {
-    return (await this.nats()).request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: projectId });
+    const created = await (await this.nats()).request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: projectId });
+    recordSecret(created.client_secret);
+    return created;
   }
 
   /** A new project with one credential pair. */
@@ -191,7 +195,9 @@ export class TestSystem {
       json: { grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret },
     });
     if (res.status !== 200) throw new Error(`token: ${res.status} ${res.text}`);
-    return (res.json as { access_token: string }).access_token;
+    const token = (res.json as { access_token: string }).access_token;
+    recordSecret(token);
+    return token;
   }
 
   /** The run's JetStream stream, so test runs leave nothing behind on the shared broker. */
@@ -215,6 +221,7 @@ export class TestSystem {
       name: 'gateway-2',
       script: join(repoRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js'),
       env,
+      logFile: auditLogFile(`${this.runId}-gateway-2`),
       onLine: (line) => this.lines.push(line),
     });
     const baseUrl = `https://localhost:${port}`;
