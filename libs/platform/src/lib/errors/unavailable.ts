@@ -1,0 +1,32 @@
+/**
+ * Errors that mean "a dependency is away for now" rather than "this request is
+ * wrong" or "this code is broken": PostgreSQL restarting, refusing connections,
+ * cutting sessions, or a pool that could not get a connection in time. The
+ * caller gets 503 (`unavailable`) and may try again; nothing was half-done
+ * (a transaction cut before its commit is rolled back by the server).
+ */
+const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * SQLSTATE: class 08 (connection exception), 57P01..57P03 (admin shutdown, crash
+ * shutdown, cannot connect now: the server is starting or stopping), 53300 (too
+ * many connections).
+ */
+const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+
+/** What node-postgres and its pool say, with no code, when a connection goes or never comes. */
+const MESSAGES = [
+  /^Connection terminated/,
+  /^timeout exceeded when trying to connect/,
+  /^Client has encountered a connection error and is not queryable/,
+  /^Connection terminated due to connection timeout/,
+];
+
+export function isUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const { code, message, driverError } = err as { code?: unknown; message?: unknown; driverError?: unknown };
+  if (typeof code === 'string' && (NETWORK_CODES.has(code) || SQLSTATE.test(code))) return true;
+  if (typeof message === 'string' && MESSAGES.some((m) => m.test(message))) return true;
+  // TypeORM's QueryFailedError keeps the driver's error.
+  return driverError !== undefined && driverError !== err && isUnavailable(driverError);
+}

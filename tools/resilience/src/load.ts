@@ -1,0 +1,252 @@
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'undici';
+import { Kind, OpKind, Sample } from './report';
+
+export const MONITE_VERSION = '2024-05-25';
+/** A request that has not answered by then counts as hung (the issue's bar). */
+export const HANG_MS = 3_000;
+
+export interface Principals {
+  clientId: string;
+  clientSecret: string;
+  partnerToken: string;
+  entityId: string;
+  /** A user every read asks for. */
+  userId: string;
+  /** An entity user whose role allows reading entity users: its reads go through the policy service. */
+  allowedToken: string;
+  /** An entity user whose role allows nothing: every probe must be refused. */
+  deniedToken: string;
+}
+
+export interface Answer {
+  status: number;
+  json: any;
+}
+
+interface Gateway {
+  name: string;
+  pool: Pool;
+  up: boolean;
+  kills: number[];
+}
+
+export interface SendOptions {
+  token?: string;
+  json?: unknown;
+  /** Sent as x-monite-entity-id. */
+  entityId?: string;
+}
+
+/**
+ * Keep-alive HTTPS pools to every gateway (the run's certificate trusted), and
+ * the balancer's view of which are up. One request, one sample: no retries, and
+ * none may take longer than HANG_MS.
+ */
+export class Gateways {
+  private readonly gateways: Gateway[];
+  private next = 0;
+
+  constructor(gateways: Array<{ name: string; url: string }>, ca: string) {
+    this.gateways = gateways.map((g) => ({
+      name: g.name,
+      up: true,
+      kills: [],
+      pool: new Pool(g.url, { connections: 16, pipelining: 1, connect: { ca, servername: 'localhost' } }),
+    }));
+  }
+
+  /** The balancer takes a gateway out before it is killed, and back once it is ready again. */
+  markDown(name: string): void {
+    const g = this.gateway(name);
+    g.up = false;
+    g.kills.push(Date.now());
+  }
+
+  markUp(name: string): void {
+    this.gateway(name).up = true;
+  }
+
+  /** Round-robin over the gateways that are up. */
+  pick(): string {
+    const up = this.gateways.filter((g) => g.up);
+    const from = up.length ? up : this.gateways;
+    return from[this.next++ % from.length].name;
+  }
+
+  async send(gatewayName: string, kind: Kind, method: 'GET' | 'POST', path: string, opts: SendOptions = {}): Promise<{ sample: Sample; answer?: Answer }> {
+    const g = this.gateway(gatewayName);
+    const headers: Record<string, string> = { 'x-monite-version': MONITE_VERSION };
+    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+    if (opts.entityId) headers['x-monite-entity-id'] = opts.entityId;
+    if (opts.json !== undefined) headers['content-type'] = 'application/json';
+    const start = Date.now();
+    const sample: Sample = { kind, gateway: g.name, start, end: start, status: 0, outcome: 'answered', shapeOk: true };
+    let answer: Answer | undefined;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), HANG_MS);
+    try {
+      const res = await g.pool.request({
+        method,
+        path,
+        headers,
+        body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
+        signal: abort.signal,
+      });
+      const text = await res.body.text();
+      const json = parseJson(text);
+      sample.status = res.statusCode;
+      sample.shapeOk = res.statusCode < 400 || isErrorShape(json);
+      if (res.statusCode >= 400) sample.detail = text.slice(0, 200);
+      answer = { status: res.statusCode, json };
+    } catch (err) {
+      if (abort.signal.aborted) sample.outcome = 'hang';
+      else {
+        sample.outcome = 'connection';
+        sample.detail = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`.trim();
+        // Cut by the kill of this gateway while in flight: what any client of a crashed server sees.
+        sample.cutByKill = g.kills.some((t) => t >= start - 50 && t <= Date.now() + 50);
+      }
+    } finally {
+      clearTimeout(timer);
+      sample.end = Date.now();
+    }
+    return { sample, answer };
+  }
+
+  /** A request that must answer `status`; its JSON body. */
+  async expect(status: number, what: string, gatewayName: string, method: 'GET' | 'POST', path: string, opts: SendOptions = {}): Promise<any> {
+    const { sample, answer } = await this.send(gatewayName, 'read', method, path, opts);
+    if (answer?.status !== status) throw new Error(`${what}: expected ${status}, got ${answer?.status ?? sample.outcome} ${sample.detail ?? ''}`);
+    return answer.json;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.gateways.map((g) => g.pool.close()));
+  }
+
+  private gateway(name: string): Gateway {
+    const g = this.gateways.find((x) => x.name === name);
+    if (!g) throw new Error(`no gateway ${name}`);
+    return g;
+  }
+}
+
+/** The operations the load cycles through, in proportion. */
+const CYCLE: readonly OpKind[] = ['mint', 'read', 'policy_read', 'write_user', 'read', 'policy_read', 'mint', 'write_role'];
+
+/**
+ * A steady, bounded load over every gateway that is up (as a load balancer
+ * with health checks would spread it), plus probes that must always be refused:
+ * a principal with no permissions, and tokens revoked during the run. Every
+ * request is recorded.
+ */
+export class LoadDriver {
+  readonly samples: Sample[] = [];
+  /** Writes that got a 2xx: they must all be there at the end. */
+  readonly acked: Array<{ kind: 'write_user' | 'write_role'; id: string }> = [];
+  private readonly revoked: string[] = [];
+  private running = false;
+  private readonly loops: Promise<void>[] = [];
+
+  constructor(
+    readonly gateways: Gateways,
+    private readonly p: Principals,
+  ) {}
+
+  /** `workers` concurrent loops of CYCLE, each pausing `pauseMs` between requests; probes every `probeMs`. */
+  start(workers: number, pauseMs: number, probeMs: number): void {
+    this.running = true;
+    for (let w = 0; w < workers; w++) this.loops.push(this.loop(w, pauseMs));
+    this.loops.push(this.probeLoop(probeMs));
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all(this.loops);
+  }
+
+  /** From now on, this token must be refused everywhere. */
+  addRevoked(token: string): void {
+    this.revoked.push(token);
+  }
+
+  /** A request recorded with the load's. */
+  async send(gateway: string, kind: Kind, method: 'GET' | 'POST', path: string, opts: SendOptions = {}): Promise<Answer | undefined> {
+    const { sample, answer } = await this.gateways.send(gateway, kind, method, path, opts);
+    this.samples.push(sample);
+    return answer;
+  }
+
+  private async loop(worker: number, pauseMs: number): Promise<void> {
+    let i = worker;
+    while (this.running) {
+      await this.op(CYCLE[i++ % CYCLE.length], this.gateways.pick());
+      await sleep(pauseMs);
+    }
+  }
+
+  private async probeLoop(probeMs: number): Promise<void> {
+    let i = 0;
+    while (this.running) {
+      const g = this.gateways.pick();
+      const denied = { token: this.p.deniedToken };
+      if (i++ % 2 === 0) await this.send(g, 'denied_read', 'GET', '/v1/entity_users', denied);
+      else await this.send(g, 'denied_write', 'POST', '/v1/roles', { ...denied, json: role() });
+      for (const token of this.revoked) await this.send(g, 'revoked', 'GET', `/v1/entity_users/${this.p.userId}`, { token, entityId: this.p.entityId });
+      await sleep(probeMs);
+    }
+  }
+
+  private async op(kind: OpKind, g: string): Promise<void> {
+    const p = this.p;
+    const partner = { token: p.partnerToken, entityId: p.entityId };
+    switch (kind) {
+      case 'mint':
+        await this.send(g, kind, 'POST', '/v1/auth/token', {
+          json: { grant_type: 'client_credentials', client_id: p.clientId, client_secret: p.clientSecret },
+        });
+        return;
+      case 'read':
+        await this.send(g, kind, 'GET', `/v1/entity_users/${p.userId}`, partner);
+        return;
+      case 'policy_read':
+        await this.send(g, kind, 'GET', `/v1/entity_users/${p.userId}`, { token: p.allowedToken });
+        return;
+      case 'write_user':
+      case 'write_role': {
+        const json = kind === 'write_user' ? { login: `res-${randomUUID()}`, first_name: 'Resilient' } : role();
+        const answer = await this.send(g, kind, 'POST', kind === 'write_user' ? '/v1/entity_users' : '/v1/roles', { ...partner, json });
+        if (answer && answer.status >= 200 && answer.status < 300) this.acked.push({ kind, id: answer.json.id });
+        return;
+      }
+    }
+  }
+}
+
+function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The API's error shapes: `{error: {message}}`, or 422's `{detail: [...]}`. */
+export function isErrorShape(json: any): boolean {
+  if (!json || typeof json !== 'object') return false;
+  if (json.error && typeof json.error === 'object' && typeof json.error.message === 'string') return true;
+  return Array.isArray(json.detail);
+}
+
+/** A small role with a unique name. */
+export function role(permission = 'allowed'): unknown {
+  return {
+    name: `res-${randomUUID()}`,
+    permissions: { objects: [{ object_type: 'entity_user', actions: [{ action_name: 'read', permission }] }] },
+  };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
