@@ -1,3 +1,4 @@
+import { freePort } from '@gatehouse/supervisor';
 import { claimsOf } from './support/jwt';
 import { TestSystem } from './support/system';
 
@@ -110,5 +111,23 @@ describe('GET/PATCH /v1/settings', () => {
     const res = await sys.http.delete('/v1/settings', { token });
     expect(res.status).toBe(405);
     expect(res.headers['allow']).toContain('GET');
+  });
+
+  it('is read fresh by every auth instance right after a change (each caches settings until told)', async () => {
+    // Two auth instances in the queue group: reads and mints land on either, each with its own cache.
+    await sys.startService('auth', 'auth-2', { AUTH_HTTP_PORT: String(await freePort()) });
+    try {
+      for (let round = 0; round < 40; round++) {
+        const ttl = 60 + round;
+        expect((await patch({ access_token_ttl: ttl })).status).toBe(200);
+        expect((await sys.http.get('/v1/settings', { token })).json.access_token_ttl).toBe(ttl);
+        const minted = await sys.http.post('/v1/auth/token', {
+          json: { grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret },
+        });
+        expect(minted.json.expires_in).toBe(ttl);
+      }
+    } finally {
+      await sys.stopService('auth-2');
+    }
   });
 });

@@ -17,12 +17,15 @@ import { ProjectEntity } from './project.entity';
 const DEFAULT_SETTINGS: ProjectSettings = { access_token_ttl: ACCESS_TOKEN_TTL_DEFAULT, default_role: null };
 
 /**
- * Projects and their settings. The token lifetime is read on every mint, so it
- * is cached per project and dropped on the `settings.updated` broadcast.
+ * Projects and their settings. Settings are read on every mint (the token
+ * lifetime) and on every GET /v1/settings, so they are cached per project and
+ * dropped on the `settings.updated` broadcast (sent before the update's reply, so
+ * every instance has dropped its copy before the caller can read again) and on a
+ * reconnect (a broadcast may have been missed).
  */
 @Injectable()
 export class ProjectsService implements OnModuleInit {
-  private readonly ttlCache = new Map<string, number>();
+  private readonly cache = new Map<string, Readonly<ProjectSettings>>();
   private generation = 0;
 
   constructor(
@@ -51,8 +54,14 @@ export class ProjectsService implements OnModuleInit {
     return row;
   }
 
-  async settings(projectId: string): Promise<ProjectSettings> {
-    return withDefaults((await this.require(projectId)).settings);
+  async settings(projectId: string): Promise<Readonly<ProjectSettings>> {
+    const cached = this.cache.get(projectId);
+    if (cached) return cached;
+    // A broadcast that arrives while the row is being read wins: the read is not cached.
+    const generation = this.generation;
+    const settings = Object.freeze(withDefaults((await this.require(projectId)).settings));
+    if (generation === this.generation) this.cache.set(projectId, settings);
+    return settings;
   }
 
   /** Top-level keys of the patch replace the stored ones; optimistic versioning keeps concurrent patches. */
@@ -79,18 +88,13 @@ export class ProjectsService implements OnModuleInit {
   }
 
   async accessTokenTtl(projectId: string): Promise<number> {
-    const cached = this.ttlCache.get(projectId);
-    if (cached !== undefined) return cached;
-    const generation = this.generation;
-    const ttl = (await this.settings(projectId)).access_token_ttl;
-    if (generation === this.generation) this.ttlCache.set(projectId, ttl);
-    return ttl;
+    return (await this.settings(projectId)).access_token_ttl;
   }
 
   private invalidate(projectId?: string): void {
     this.generation++;
-    if (projectId) this.ttlCache.delete(projectId);
-    else this.ttlCache.clear();
+    if (projectId) this.cache.delete(projectId);
+    else this.cache.clear();
   }
 }
 
