@@ -26,10 +26,15 @@ const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
  */
 export class BenchSystem {
   readonly procs: ServiceProcess[] = [];
+  /** The first gateway instance. */
   gatewayUrl = '';
+  /** Every gateway instance started (see addGateway()), the first one first. */
+  readonly gatewayUrls: string[] = [];
   tls = { cert: '', key: '' };
   prefix = '';
   private nats?: NatsService;
+  /** The environment every service shares (NATS, subject prefix, log level). */
+  private common?: Record<string, string>;
   private readonly dbs: string[] = [];
   private dir = '';
 
@@ -47,9 +52,9 @@ export class BenchSystem {
       await createDatabase(db);
       this.dbs.push(db);
     }
-    const gatewayPort = await freePort();
     // Request logging off in both contenders (the baseline logs nothing either).
     const common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'warn' };
+    this.common = common;
     const authPort = await freePort();
     const auth = spawnService({
       name: 'auth',
@@ -76,21 +81,39 @@ export class BenchSystem {
       this.procs.push(policy);
       await waitForHealthy(`http://127.0.0.1:${policyPort}/health/ready`, { timeoutMs: 30_000, process: policy });
     }
+    this.gatewayUrl = await this.addGateway();
+    this.nats = await NatsService.connect({ url: NATS_URL, name: 'bench', prefix, requestTimeoutMs: 5_000, logger: createLogger('bench', 'silent') });
+  }
+
+  /**
+   * Starts one more gateway instance (same environment, its own port) and waits until
+   * it is ready; start() starts the first. Returns its base URL.
+   */
+  async addGateway(): Promise<string> {
+    if (!this.common) throw new Error('start() first');
+    const port = await freePort();
+    const n = this.gatewayUrls.length + 1;
     const gateway = spawnService({
-      name: 'gateway',
+      name: n === 1 ? 'gateway' : `gateway-${n}`,
       script: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
-      env: { ...common, GATEWAY_PORT: String(gatewayPort), GATEWAY_TLS_CERT_FILE: secrets.tlsCertFile, GATEWAY_TLS_KEY_FILE: secrets.tlsKeyFile },
+      env: { ...this.common, GATEWAY_PORT: String(port), GATEWAY_TLS_CERT_FILE: this.tls.cert, GATEWAY_TLS_KEY_FILE: this.tls.key },
     });
     this.procs.push(gateway);
-    this.gatewayUrl = `https://localhost:${gatewayPort}`;
-    await waitForHealthy(`${this.gatewayUrl}/health/ready`, { timeoutMs: 30_000, process: gateway });
-    this.nats = await NatsService.connect({ url: NATS_URL, name: 'bench', prefix, requestTimeoutMs: 5_000, logger: createLogger('bench', 'silent') });
+    const url = `https://localhost:${port}`;
+    await waitForHealthy(`${url}/health/ready`, { timeoutMs: 30_000, process: gateway });
+    this.gatewayUrls.push(url);
+    return url;
   }
 
   async partner(): Promise<CredentialsCreatedResponse> {
     if (!this.nats) throw new Error('start() first');
     const project = await this.nats.request<ProjectView>(AuthSubjects.projectCreate, { name: 'bench' });
     return this.nats.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: project.project_id });
+  }
+
+  /** The version the NATS server announced to the bench's connection (its INFO). */
+  natsServerVersion(): string | undefined {
+    return this.nats?.connection.info?.version;
   }
 
   /** A NATS connection of its own in the system's subject namespace (as the services connect); the caller closes it. */
@@ -105,6 +128,7 @@ export class BenchSystem {
     this.nats = undefined;
     for (const p of [...this.procs].reverse()) await p.stop().catch(() => undefined);
     this.procs.length = 0;
+    this.gatewayUrls.length = 0;
     for (const db of this.dbs.splice(0)) await dropDatabase(db).catch(() => undefined);
     if (this.prefix) await dropIdentityStream(this.prefix).catch(() => undefined);
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });

@@ -6,6 +6,8 @@ export interface LoadResult {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Responses by status code, e.g. `200×51234, 401×3`. */
+  statuses?: string;
 }
 
 export interface LoadOptions {
@@ -34,6 +36,9 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     p99: result.latency.p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    statuses: Object.entries(result.statusCodeStats ?? {})
+      .map(([code, s]) => `${code}×${s.count ?? 0}`)
+      .join(', '),
   };
 }
 
