@@ -12,7 +12,7 @@ import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { delimiter, join, posix } from 'node:path';
 import type { z } from 'zod';
 import { loadConfig } from '@gatehouse/platform';
 import { generateLocalhostCertificate } from '@gatehouse/supervisor';
@@ -62,9 +62,15 @@ const APP_DEPENDENCIES: Record<string, string[]> = {
 };
 
 const COMPOSE_FILE = repoPath('docker-compose.yml');
+const NATS_CONFIG = 'deploy/nats/nats-server.conf';
 const KEK = randomBytes(32).toString('base64');
-/** The variables a user must set (.env): only the key-encryption key. */
-const USER_VARS = { AUTH_KEY_ENCRYPTION_KEY: KEK };
+/** The NATS users: one per app, and the operator's (the CLI). */
+const NATS_USERS = [...Object.keys(APP_SCHEMAS), 'cli'];
+const natsPasswordVar = (user: string) => `NATS_${user.toUpperCase()}_PASSWORD`;
+/** The NATS passwords, as a user puts them in .env (letters and digits, starting with a letter). */
+const NATS_PASSWORDS: Record<string, string> = Object.fromEntries(NATS_USERS.map((u) => [natsPasswordVar(u), `p${randomBytes(12).toString('hex')}`]));
+/** The variables a user must set (.env): the key-encryption key and the NATS passwords. */
+const USER_VARS: Record<string, string> = { AUTH_KEY_ENCRYPTION_KEY: KEK, ...NATS_PASSWORDS };
 
 const compose: ComposeFile = readCompose(COMPOSE_FILE);
 const services = compose.services;
@@ -89,6 +95,14 @@ const spawnStatus = (file: string, args: string[], env: NodeJS.ProcessEnv = proc
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr });
     });
   });
+
+/** nats-server: NATS_SERVER_BIN, else on PATH, else Debian's /usr/sbin (CI installs it). */
+const natsServerBinary = (): string => {
+  if (process.env.NATS_SERVER_BIN) return process.env.NATS_SERVER_BIN;
+  const found = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin'].map((d) => join(d, 'nats-server')).find((f) => existsSync(f));
+  if (!found) throw new Error('nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN');
+  return found;
+};
 
 describe('dclint', () => {
   jest.setTimeout(30_000); // each run starts a node process
@@ -228,7 +242,7 @@ describe('docker-compose.yml', () => {
       expect(requiredVars(schema).filter((k) => !(k in environmentOf(services[name])))).toEqual([]);
     });
 
-    it('passes the schema once interpolated with only the key-encryption key set', () => {
+    it('passes the schema once interpolated with only the required variables set', () => {
       expect(() => loadConfig(schema, resolvedEnv(name))).not.toThrow();
     });
 
@@ -260,21 +274,75 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('gives auth and the gateway the same issuer, and every app the same NATS namespace', () => {
+  it('gives auth and the gateway the same issuer, and every app the same NATS, unprefixed', () => {
     for (const vars of [USER_VARS, { ...USER_VARS, GATEHOUSE_PUBLIC_URL: 'https://auth.example.com', NATS_SUBJECT_PREFIX: 'staging.' }]) {
       const auth = resolvedEnv('auth', vars);
       const gateway = resolvedEnv('gateway', vars);
       expect(auth.AUTH_ISSUER).toBe(gateway.GATEWAY_ISSUER);
       for (const name of appNames) {
         const env = resolvedEnv(name, vars);
-        expect({ name, url: env.NATS_URL, prefix: env.NATS_SUBJECT_PREFIX }).toEqual({
-          name,
-          url: auth.NATS_URL,
-          prefix: auth.NATS_SUBJECT_PREFIX,
-        });
+        // The NATS permissions name the subjects unprefixed: no prefix, whatever the environment says.
+        expect({ name, url: env.NATS_URL, prefix: env.NATS_SUBJECT_PREFIX }).toEqual({ name, url: auth.NATS_URL, prefix: '' });
       }
     }
     expect(resolvedEnv('auth').AUTH_ISSUER).toBe('https://localhost:8443');
+  });
+
+  describe('NATS users (deploy/nats/nats-server.conf)', () => {
+    const config = readFileSync(repoPath(NATS_CONFIG), 'utf8');
+    /** user → the environment variable its password comes from, as the config declares them. */
+    const configUsers = Object.fromEntries([...config.matchAll(/\buser:\s*(\w+)\s+password:\s*\$(\w+)/g)].map((m) => [m[1], m[2]]));
+
+    it('declares one user per app and one for the operator, each password from its own variable', () => {
+      expect(configUsers).toEqual(Object.fromEntries(NATS_USERS.map((u) => [u, natsPasswordVar(u)])));
+      // and nothing else lets a client in: no anonymous user, no token, no second way to log in
+      expect(config).not.toMatch(/\bno_auth_user\b|\btoken\s*:|\bnkey\s*:/);
+      expect(config.match(/\bpassword:/g)).toHaveLength(NATS_USERS.length);
+    });
+
+    it.each(Object.keys(APP_SCHEMAS))('%s logs in as its own user, with a required password (no default)', (name) => {
+      const env = environmentOf(services[name]);
+      expect(env.NATS_USER).toBe(name);
+      expect(variablesIn(env.NATS_PASSWORD)).toEqual([{ name: natsPasswordVar(name), required: true, hasDefault: false }]);
+      expect(resolvedEnv(name).NATS_PASSWORD).toBe(NATS_PASSWORDS[natsPasswordVar(name)]);
+      expect(() => resolvedEnv(name, { ...USER_VARS, [natsPasswordVar(name)]: '' })).toThrow(MissingVariableError);
+      // The user and the password match the config's.
+      expect(configUsers[env.NATS_USER]).toBe(natsPasswordVar(name));
+    });
+
+    it('gives no two apps the same user, and no app another app’s password or the operator’s', () => {
+      const users = appNames.map((n) => environmentOf(services[n]).NATS_USER);
+      expect(new Set(users).size).toBe(appNames.length);
+      for (const name of Object.keys(services)) {
+        const env = environmentOf(services[name]);
+        const passwords = Object.values(env)
+          .flatMap((v) => variablesIn(v).map((x) => x.name))
+          .filter((v) => /^NATS_\w+_PASSWORD$/.test(v))
+          .sort();
+        // Only the nats service holds every password (its config reads them).
+        expect({ name, passwords }).toEqual({ name, passwords: name === 'nats' ? NATS_USERS.map(natsPasswordVar).sort() : appNames.includes(name) ? [natsPasswordVar(name)] : [] });
+      }
+    });
+
+    it('passes every password to the nats service, required', () => {
+      const env = environmentOf(services.nats);
+      for (const user of NATS_USERS) {
+        const variable = natsPasswordVar(user);
+        expect({ variable, refs: variablesIn(env[variable] ?? '') }).toEqual({ variable, refs: [{ name: variable, required: true, hasDefault: false }] });
+      }
+      expect(() => resolvedEnv('nats', { ...USER_VARS, NATS_CLI_PASSWORD: '' })).toThrow(MissingVariableError);
+    });
+
+    it('is a config nats-server accepts with the passwords set, and refuses without one', async () => {
+      const bin = natsServerBinary();
+      const file = repoPath(NATS_CONFIG);
+      const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...NATS_PASSWORDS };
+      expect(await spawnStatus(bin, ['-c', file, '-t'], env)).toEqual({ code: 0, stderr: expect.stringContaining('is valid') });
+      const { NATS_GATEWAY_PASSWORD: _, ...missing } = env;
+      const refused = await spawnStatus(bin, ['-c', file, '-t'], missing);
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('NATS_GATEWAY_PASSWORD');
+    });
   });
 
   it.each([
@@ -309,15 +377,25 @@ describe('docker-compose.yml', () => {
     expect(interpolate(mounts[0].source, { GATEWAY_TLS_DIR: '/etc/ssl/gatehouse' })).toBe('/etc/ssl/gatehouse');
   });
 
-  it('runs NATS with JetStream stored on a volume, and a healthcheck the alpine image can run', () => {
+  it('runs NATS with its config, JetStream stored on a volume, and a healthcheck the alpine image can run', () => {
     const nats = services.nats;
     expect(nats.image).toMatch(/^nats:2\.10(\.\d+)?-alpine/);
     const command = Array.isArray(nats.command) ? nats.command : (nats.command ?? '').split(/\s+/);
-    expect(command.some((a) => a === '-js' || a === '--jetstream')).toBe(true);
+    // The config file of the repository, mounted read-only.
+    const configFlag = command.findIndex((a) => a === '-c' || a === '--config');
+    expect(configFlag).toBeGreaterThan(-1);
+    const configMount = mountsOf(nats).find((m) => m.target === command[configFlag + 1]);
+    expect(configMount).toEqual({ source: `./${NATS_CONFIG}`, target: command[configFlag + 1], readOnly: true });
+    const config = readFileSync(repoPath(NATS_CONFIG), 'utf8');
+    // JetStream on, monitoring on 8222, clients on 4222 (in the config, not on the command line)
+    expect(config).toMatch(/^jetstream:\s*enabled\s*$/m);
+    expect(config).toMatch(/^http_port:\s*8222\s*$/m);
+    expect(config).toMatch(/^port:\s*4222\s*$/m);
+    // and the store folder on the command line, on the volume (nats-server refuses it in both places).
+    expect(config).not.toMatch(/\bstore_dir\b\s*:/);
     const storeFlag = command.findIndex((a) => a === '-sd' || a === '--store_dir');
     expect(storeFlag).toBeGreaterThan(-1);
     expect(mountsOf(nats).map((m) => m.target)).toContain(command[storeFlag + 1]);
-    expect(command[command.findIndex((a) => a === '-m' || a === '--http_port') + 1]).toBe('8222');
     expect(healthcheckArgs(nats).slice(0, 2)).toEqual(['CMD', 'wget']);
     expect(healthcheckArgs(nats).join(' ')).toContain('http://127.0.0.1:8222/healthz');
     expect(new URL(resolvedEnv('auth').NATS_URL).port).toBe('4222');

@@ -32,6 +32,20 @@ export type ServiceName = 'auth' | 'identity' | 'policy' | 'gateway';
 export interface SystemOptions {
   /** Extra environment per service. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * A broker of the test's own instead of the shared one (NATS_URL): its URL, the subject
+   * prefix (default: a fresh one; '' runs the services unprefixed, as in production) and the
+   * credentials of the test's own connection (`nats()`: createProject, …). The services'
+   * credentials go in `env`. The stream is not dropped at stop: the broker is the test's.
+   */
+  nats?: BrokerOptions;
+}
+
+export interface BrokerOptions {
+  url: string;
+  prefix?: string;
+  user?: string;
+  password?: string;
 }
 
 /**
@@ -43,6 +57,7 @@ export class TestSystem {
   readonly lines: string[] = [];
   private readonly procs = new Map<string, ServiceProcess>();
   private nc?: NatsService;
+  private broker: BrokerOptions & { own: boolean } = { url: NATS_URL, own: false };
 
   private constructor(
     readonly runId: string,
@@ -57,7 +72,7 @@ export class TestSystem {
 
   static async start(opts: SystemOptions = {}): Promise<TestSystem> {
     const runId = randomRunId();
-    const prefix = `t${runId}.`;
+    const prefix = opts.nats?.prefix ?? `t${runId}.`;
     const dir = mkdtempSync(join(tmpdir(), `gatehouse-e2e-${runId}-`));
     const secrets = await ensureLocalSecrets(dir);
     const authDb = withDatabase(PG, `gh_test_${runId}_auth`);
@@ -68,7 +83,7 @@ export class TestSystem {
     const authPort = await freePort();
     const identityPort = await freePort();
     const policyPort = await freePort();
-    const common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'info', AUTH_ISSUER: 'https://localhost:8443', GATEWAY_ISSUER: 'https://localhost:8443' };
+    const common = { NATS_URL: opts.nats?.url ?? NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'info', AUTH_ISSUER: 'https://localhost:8443', GATEWAY_ISSUER: 'https://localhost:8443' };
     const envs: Record<ServiceName, Record<string, string>> = {
       auth: {
         ...common,
@@ -100,6 +115,7 @@ export class TestSystem {
     const baseUrl = `https://localhost:${gatewayPort}`;
     const http = new HttpClient(baseUrl, new Agent({ connect: { ca, servername: 'localhost' } }));
     const system = new TestSystem(runId, prefix, dir, baseUrl, ca, http, envs, [authDb, identityDb]);
+    if (opts.nats) system.broker = { ...opts.nats, own: true };
     try {
       await system.startService('auth');
       await system.startService('identity');
@@ -165,9 +181,11 @@ export class TestSystem {
   /** A NATS connection in the system's subject namespace, as the CLI would use. */
   async nats(): Promise<NatsService> {
     this.nc ??= await NatsService.connect({
-      url: NATS_URL,
+      url: this.broker.url,
       name: `e2e-${this.runId}`,
       prefix: this.prefix,
+      user: this.broker.user,
+      password: this.broker.password,
       requestTimeoutMs: 5_000,
       logger: createLogger('e2e', 'silent'),
     });
@@ -202,6 +220,7 @@ export class TestSystem {
 
   /** The run's JetStream stream, so test runs leave nothing behind on the shared broker. */
   private async dropStream(): Promise<void> {
+    if (this.broker.own) return;
     const nc = await NatsService.connect({ url: NATS_URL, name: `e2e-cleanup-${this.runId}`, prefix: this.prefix, requestTimeoutMs: 2_000, logger: createLogger('e2e', 'silent') });
     try {
       const jsm = await nc.connection.jetstreamManager();
