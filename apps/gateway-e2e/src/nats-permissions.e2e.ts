@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, ErrorCode, Events, Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { AuthEvents, AuthSubjects, IDENTITY_INVALIDATED, IdentityEvents, PolicySubjects } from '@gatehouse/contracts';
+import { inboxPrefixFor } from '@gatehouse/platform';
 import { repoRoot } from '@gatehouse/supervisor';
 import { join } from 'node:path';
 import { entityUserToken, userWithRole } from './support/entity-users';
@@ -45,7 +46,9 @@ class Probe {
   }
 
   static async as(broker: NatsServer, user: User): Promise<Probe> {
-    return new Probe(await connect({ servers: broker.url, user, pass: PASSWORDS[user], name: `e2e-probe-${user}`, maxReconnectAttempts: 0 }));
+    return new Probe(
+      await connect({ servers: broker.url, user, pass: PASSWORDS[user], name: `e2e-probe-${user}`, maxReconnectAttempts: 0, inboxPrefix: inboxPrefixFor(user) }),
+    );
   }
 
   /** Publishes in the services' packet format; flush: the server has read it (and answered -ERR if refused). */
@@ -304,7 +307,7 @@ describe('NATS permissions (deploy/nats/nats-server.conf)', () => {
 
     it('cannot forge a reply: nobody may publish to an inbox but as the answer to a request it received', async () => {
       const cli = await as('cli');
-      const inbox = `_INBOX.e2e${randomUUID().replace(/-/g, '')}`;
+      const inbox = `${inboxPrefixFor('cli')}.e2e${randomUUID().replace(/-/g, '')}`;
       const got: string[] = [];
       cli.nc.subscribe(inbox, { callback: (_e, m) => got.push(Buffer.from(m.data).toString('utf8')) });
       await cli.nc.flush();
@@ -315,6 +318,26 @@ describe('NATS permissions (deploy/nats/nats-server.conf)', () => {
       }
       await settle(cli);
       expect(got).toEqual([]);
+    });
+
+    it("cannot read another user's replies: the operator's new client secret stays with the operator", async () => {
+      const gateway = await as('gateway');
+      const heard: string[] = [];
+      for (const inboxes of ['_INBOX.>', `${inboxPrefixFor('cli')}.>`, `${inboxPrefixFor('auth')}.>`, '>']) {
+        gateway.nc.subscribe(inboxes, { callback: (err, m) => !err && heard.push(Buffer.from(m.data).toString('utf8')) });
+      }
+      await gateway.nc.flush();
+      for (const inboxes of ['_INBOX.>', `${inboxPrefixFor('cli')}.>`, `${inboxPrefixFor('auth')}.>`, '>']) {
+        expect(await gateway.violation('subscription', inboxes)).toBeDefined();
+      }
+      // Control: the operator gets its answer (a secret) on its own inbox; the gateway hears nothing.
+      const cli = await as('cli');
+      const created = await cli.request<{ client_secret: string }>(AuthSubjects.credentialsCreate, { project_id: p.project_id });
+      recordSecret(created.client_secret);
+      expect(created.client_secret).toEqual(expect.any(String));
+      await settle(gateway, cli);
+      expect(heard.filter((m) => m.includes(created.client_secret))).toEqual([]);
+      expect(heard).toEqual([]);
     });
 
     it('cannot call the operator subjects auth.v1.admin.* (the cli user can)', async () => {

@@ -17,6 +17,15 @@ export interface NatsOptions {
   logger: Logger;
 }
 
+/**
+ * Where a connection's replies arrive: `_INBOX_<user>` when it logs in as a user
+ * (so the broker can let each user subscribe to its own replies only:
+ * deploy/nats/nats-server.conf), nats.js's `_INBOX` otherwise.
+ */
+export function inboxPrefixFor(user: string | undefined): string {
+  return user ? `_INBOX_${user.replace(/[^A-Za-z0-9_-]/g, '_')}` : '_INBOX';
+}
+
 export interface RequestOptions {
   requestId?: string;
   timeoutMs?: number;
@@ -42,7 +51,7 @@ export class NatsService {
     readonly connection: NatsConnection,
     private readonly options: NatsOptions,
   ) {
-    this.mux = new RequestMux(connection);
+    this.mux = new RequestMux(connection, inboxPrefixFor(options.user));
     void this.watchStatus();
   }
 
@@ -52,6 +61,7 @@ export class NatsService {
       name: options.name,
       user: options.user,
       pass: options.password,
+      inboxPrefix: inboxPrefixFor(options.user),
       // Async stack traces cost ~17% of a busy process's CPU (measured here).
       noAsyncTraces: true,
       maxReconnectAttempts: -1,

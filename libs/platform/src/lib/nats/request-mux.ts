@@ -17,13 +17,18 @@ const SWEEP_EVERY_MS = 50;
  * a busy gateway's CPU measured here). Deadlines are swept every 50 ms.
  */
 export class RequestMux {
-  private readonly inbox = `${createInbox()}.`;
+  private readonly inbox: string;
   private readonly pending = new Map<string, Pending>();
   private readonly sub: Subscription;
   private readonly sweeper: NodeJS.Timeout;
   private seq = 0;
 
-  constructor(private readonly nc: NatsConnection) {
+  /** `inboxPrefix`: the connection's (see inboxPrefixFor), so a broker can let each user read only its own replies. */
+  constructor(
+    private readonly nc: NatsConnection,
+    inboxPrefix?: string,
+  ) {
+    this.inbox = `${createInbox(inboxPrefix)}.`;
     this.sub = nc.subscribe(`${this.inbox}*`, { callback: (_err, msg) => this.settle(msg) });
     this.sweeper = setInterval(() => this.sweep(), SWEEP_EVERY_MS);
     this.sweeper.unref();
