@@ -3,7 +3,7 @@ import { CATALOGUE } from '@gatehouse/permissions';
 import { roleOf, userWithRole } from './support/entity-users';
 import { Api, INDIVIDUAL, ORG, partner, ROLE } from './support/identity-fixtures';
 import { API_VERSION } from './support/http-client';
-import { isValidationError, pct, RawClient, RawRequest, RawResponse, responseProblem, visible } from './support/raw-client';
+import { pct, RawClient, RawRequest, RawResponse, responseProblem, visible } from './support/raw-client';
 import { TestSystem } from './support/system';
 
 /*
@@ -19,10 +19,11 @@ import { TestSystem } from './support/system';
  *     the project settings) exactly as they were (whole GET body compared);
  *     after an accepted one the baselines are re-read.
  * After the run the system is healthy, the test tokens still work, and every
- * error line in the services' logs belongs to a known-bug 5xx.
+ * error line in the services' logs (each names its request id) belongs to a
+ * known-bug 5xx: with none known, there is no error line at all.
  *
- * Known bugs (KNOWN_BUGS below, each a "known bug:" comment) are excluded by a
- * precise match of input and answer, and counted in the summary printed at the end.
+ * Known bugs (KNOWN_BUGS below, empty now) are excluded by a precise match of
+ * input and answer, and counted in the summary printed at the end.
  *
  * A failure names the request (tokens masked), the response and the service
  * log lines of its request id. Reproduce with FC_SEED=<seed> (fast-check prints
@@ -868,194 +869,15 @@ function build(c: Ctx, k: Case, requestId: string): Built {
 // ---- known bugs ------------------------------------------------------------------
 
 /**
- * Known bugs, each excluded by a precise match of input and answer so the suite
- * stays green while they wait for a fix. Every hit is counted and printed.
+ * Known bugs, each excluded by a precise match of input and answer (a `known bug:`
+ * comment saying what goes wrong) so the suite stays green while it waits for a
+ * fix; every hit is counted and printed. None is known now: the suite runs strict.
+ * The answer is WIRE_FAILURE when the connection closed without one.
  */
-const KNOWN_BUGS: Array<{ name: string; matches: (built: Built, res: RawResponse) => boolean }> = [
-  {
-    // known bug: the API-version guard runs before the dialect is chosen, so a form (OAuth) request to
-    // /v1/auth/token or /v1/auth/revoke with a malformed or too old x-monite-version gets the Monite 422
-    // {"detail":[{"loc":["header","x-monite-version"],...}]} instead of an RFC 6749 error body.
-    name: 'OAuth form request with a bad x-monite-version answers the Monite 422 shape',
-    matches: (b, r) =>
-      b.oauthDialect &&
-      r.status === 422 &&
-      isValidationError(r.json) &&
-      (r.json as { detail: Array<{ loc: unknown[] }> }).detail.every((d) => d.loc[0] === 'header' && d.loc[1] === 'x-monite-version'),
-  },
-  {
-    // known bug: a request Node's HTTP parser refuses (a raw, not percent-encoded, byte above 0x7e in the
-    // request target; a method it does not know, e.g. lower-case "get") never reaches the app: Fastify's default
-    // clientErrorHandler answers 400 {"error":"Bad Request","message":"Client Error","statusCode":400} (not the
-    // API's error shape, no x-request-id, no log line) and closes the connection. On a kept-alive connection that
-    // has already carried a response it writes nothing at all (it answers only while socket.bytesWritten === 0):
-    // the client just sees the connection closed.
-    name: 'request refused by the HTTP parser (raw byte > 0x7e in the target, unknown method): Fastify clientError 400 shape, or a silent close',
-    matches: (b, r) =>
-      (/[^\x21-\x7e]/.test(b.request.path) || !HTTP_METHODS.includes(b.request.method)) &&
-      (r === WIRE_FAILURE || (r.status === 400 && r.text === FASTIFY_CLIENT_ERROR)),
-  },
-  {
-    // known bug (the header limit itself is right): a request head over Node's 16 KiB maxHeaderSize gets 431 with
-    // Fastify's default body {"error":"Request Header Fields Too Large","message":"Exceeded maximum allowed HTTP
-    // header size","statusCode":431} (not the API's shape), or on a reused connection a silent close.
-    name: 'request head over 16 KiB: 431 in Fastify\'s clientError shape, or a silent close',
-    matches: (b, r) => headSize(b.request) > 16 * 1024 && (r === WIRE_FAILURE || (r.status === 431 && r.text === FASTIFY_431)),
-  },
-  {
-    // known bug: percent-encoding in the path that does not decode to UTF-8 (e.g. /v1/entities/%ff%fe,
-    // /v1/roles/%c3%28) makes Fastify answer 400 with its own default body {"error":"Bad Request",
-    // "code":"FST_ERR_BAD_URL","message":"'<path>' is not a valid url component","statusCode":400}.
-    name: 'path with percent-encoding that is not UTF-8: 400 in Fastify\'s shape (FST_ERR_BAD_URL)',
-    matches: (b, r) => r.status === 400 && (r.json as { code?: string } | undefined)?.code === 'FST_ERR_BAD_URL' && badlyEncodedPath(b.request.path),
-  },
-  {
-    // known bug: a path parameter longer than maxParamLength (200) makes Fastify answer 414 with its own
-    // default error body {"error":"Bad Request","code":"FST_ERR_MAX_PARAM_LENGTH","message":"'<path>' is exceeding
-    // the max param length","statusCode":414}: not the API's shape, and the whole path is echoed back.
-    name: 'path parameter over 200 characters: 414 in Fastify\'s shape (FST_ERR_MAX_PARAM_LENGTH)',
-    matches: (b, r) =>
-      r.status === 414 &&
-      (r.json as { code?: string } | undefined)?.code === 'FST_ERR_MAX_PARAM_LENGTH' &&
-      b.request.path.split('?', 1)[0].split('/').some((seg) => seg.length > 200),
-  },
-  {
-    // known bug: a NUL character (U+0000, JSON "\u0000") in any string of a body that identity or auth stores
-    // (entity phone/tax_id/address/organization/individual, entity-user login/first_name/last_name/phone/title,
-    // PATCH /v1/entity_users/me, role name, project settings website/commercial_conditions/default_role/mail...)
-    // reaches PostgreSQL, which refuses it (text: 22021 invalid byte sequence "0x00"; jsonb: 22P05 "unsupported
-    // Unicode escape sequence"): 500 {"error":{"message":"Internal server error"}} instead of a 422.
-    name: 'NUL (\\u0000) in a stored string of a JSON body: 500 from PostgreSQL (22021 / 22P05)',
-    matches: (b, r) => isServerError500(r) && b.request.method !== 'GET' && STORING_ROUTES.test(barePath(b)) && someString(parsedBody(b), hasNul),
-  },
-  {
-    // known bug: a lone UTF-16 surrogate (JSON "\ud800") in a string that lands in a jsonb column (entity
-    // address/organization/individual, project settings) is refused by PostgreSQL ("invalid input syntax for type
-    // json"): 500. (In text columns the same string is silently stored with U+FFFD in its place.)
-    name: 'lone surrogate (\\ud800) in a jsonb-stored string: 500 from PostgreSQL (invalid input syntax for type json)',
-    matches: (b, r) => isServerError500(r) && b.request.method !== 'GET' && JSONB_ROUTES.test(barePath(b)) && someString(parsedBody(b), hasLoneSurrogate),
-  },
-  {
-    // known bug: a NUL in a string filter of a list query (GET /v1/entity_users?login=%00, first_name,
-    // name__istartswith; /v1/roles?name=%00; /v1/entities?email=%00, email__in, ...) reaches PostgreSQL as a bound
-    // text parameter (22021): 500 instead of a 422 at ['query', name].
-    name: 'NUL (%00) in a string filter of a list query: 500 from PostgreSQL (22021)',
-    matches: (b, r) => isServerError500(r) && b.request.method === 'GET' && /^\/v1\/(entities|entity_users|roles)$/.test(barePath(b)) && queryParts(b.request.path).some(hasNul),
-  },
-  {
-    // known bug: a created_at filter in year 0000 (GET /v1/entities?created_at__gt=0000-01-01T00:00:00Z; the
-    // same for created_at__lt/__gte/__lte and /v1/entity_users, /v1/roles) passes the gateway's iso-date-time
-    // check, but PostgreSQL has no year 0 (22008 "date/time field value out of range"): 500 instead of a 422
-    // datetime_parsing at ['query', name].
-    name: 'created_at filter in year 0000: 500 from PostgreSQL (22008)',
-    matches: (b, r) => isServerError500(r) && b.request.method === 'GET' && /^\/v1\/(entities|entity_users|roles)$/.test(barePath(b)) && queryParts(b.request.path).some((v) => /^0000-/.test(v)),
-  },
-  {
-    // known bug: PATCH /v1/settings accepts any nesting under `mail` and `payments` (their reference schemas
-    // leave extra keys open); from ≈ 5,000 levels the gateway's JSON.stringify in NatsService.request overflows
-    // the stack ("RangeError: Maximum call stack size exceeded", logged by the gateway) → 500.
-    name: 'PATCH /v1/settings nested ≈ 5,000 levels deep under an open object: 500 (JSON.stringify stack overflow)',
-    matches: (b, r) => isServerError500(r) && b.request.method === 'PATCH' && barePath(b) === '/v1/settings' && nestingOf(b.request.body) >= 3_000,
-  },
-];
-
-/** Deepest bracket nesting of a JSON text (strings skipped). */
-function nestingOf(body: string | Buffer | undefined): number {
-  const text = body === undefined ? '' : body.toString();
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') max = Math.max(max, ++depth);
-    else if (c === '}' || c === ']') depth--;
-  }
-  return max;
-}
-
-/** Routes whose JSON body identity or auth stores (text and jsonb columns). */
-const STORING_ROUTES = /^\/v1\/(settings|entities|entities\/[^/?]+|entities\/[^/?]+\/settings|entity_users|entity_users\/[^/?]+|roles|roles\/[^/?]+)$/;
-/** Routes whose body lands in a jsonb column: entity address/organization/individual, project settings. */
-const JSONB_ROUTES = /^\/v1\/(settings|entities|entities\/[^/?]+|entity_users\/my_entity)$/;
-const INTERNAL_ERROR = '{"error":{"message":"Internal server error"}}';
-
-const isServerError500 = (r: RawResponse) => r.status === 500 && r.text === INTERNAL_ERROR;
-const barePath = (b: Built) => b.request.path.split('?', 1)[0];
-
-/** The request's JSON body as the server parses it, or undefined. */
-function parsedBody(b: Built): unknown {
-  const ct = String(b.request.headers['content-type'] ?? '').toLowerCase();
-  if (!ct.startsWith('application/json') || b.request.body === undefined) return undefined;
-  try {
-    return JSON.parse(b.request.body.toString());
-  } catch {
-    return undefined;
-  }
-}
-
-/** Some key or string value anywhere in a JSON value satisfies `pred` (iterative: bodies may nest thousands deep). */
-function someString(v: unknown, pred: (s: string) => boolean): boolean {
-  const stack: unknown[] = [v];
-  while (stack.length) {
-    const x = stack.pop();
-    if (typeof x === 'string') {
-      if (pred(x)) return true;
-    } else if (Array.isArray(x)) stack.push(...x);
-    else if (x && typeof x === 'object') {
-      for (const [k, y] of Object.entries(x)) {
-        if (pred(k)) return true;
-        stack.push(y);
-      }
-    }
-  }
-  return false;
-}
-
-const hasNul = (s: string) => s.includes('\u0000');
-const hasLoneSurrogate = (s: string) => /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(s);
-
-/** The decoded keys and values of a query string. */
-function queryParts(path: string): string[] {
-  const q = path.includes('?') ? path.slice(path.indexOf('?') + 1) : '';
-  return q.split('&').flatMap((pair) =>
-    pair.split('=').map((x) => {
-      try {
-        return decodeURIComponent(x.replace(/\+/g, ' '));
-      } catch {
-        return x;
-      }
-    }),
-  );
-}
-
-const FASTIFY_CLIENT_ERROR = '{"error":"Bad Request","message":"Client Error","statusCode":400}';
-const FASTIFY_431 = '{"error":"Request Header Fields Too Large","message":"Exceeded maximum allowed HTTP header size","statusCode":431}';
-/** Methods Node's HTTP parser knows (case-sensitive); anything else is refused before the app. */
-const HTTP_METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT', 'OPTIONS', 'HEAD', 'TRACE', 'PROPFIND', 'CONNECT'];
-
-/** Bytes of the request line and headers (as undici sends them, roughly). */
-function headSize(r: RawRequest): number {
-  let n = r.method.length + r.path.length + 12 + 64;
-  for (const [k, v] of Object.entries(r.headers)) for (const x of Array.isArray(v) ? v : [v]) n += k.length + x.length + 4;
-  return n;
-}
+const KNOWN_BUGS: Array<{ name: string; matches: (built: Built, res: RawResponse) => boolean }> = [];
 
 /** Stands for "no response: the connection was closed" in KNOWN_BUGS. */
 const WIRE_FAILURE: RawResponse = { status: 0, headers: {}, text: '', json: undefined, isJson: false };
-
-/** The path (before `?`) holds a percent-encoded sequence that is not UTF-8. */
-function badlyEncodedPath(path: string): boolean {
-  try {
-    decodeURIComponent(path.split('?', 1)[0]);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 // ---- the suite -------------------------------------------------------------------
 
@@ -1178,7 +1000,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
 
   /**
    * The failure, for a human: the request (tokens masked), the answer, and the log lines of its request id
-   * plus the error lines without any request id written meanwhile (identity's RpcExceptionsHandler has none).
+   * plus any error line without one written meanwhile.
    */
   async function report(built: Built, problem: string, linesAt: number, res?: RawResponse, err?: unknown): Promise<string> {
     const id = String(built.request.headers['x-request-id']);
@@ -1408,14 +1230,10 @@ describe('hostile input on every public endpoint (property-based)', () => {
     expect((await sys.http.get('/v1/settings', { token: ctx.partnerToken })).status).toBe(200);
     expect((await sys.http.get('/v1/entity_users/me', { token: ctx.userToken })).status).toBe(200);
     for (const name of tracked.keys()) await readOk(name);
-    // Every error line belongs to a 5xx excused as a known bug: the gateway's "request failed" line names its
-    // request id; the services' RpcExceptionsHandler lines name none, so they are counted against those 5xx.
+    // Every error line names its request id (the gateway's "request failed", a service's "rpc failed"),
+    // and that id is one of a 5xx excused as a known bug.
     const errors = sys.lines.slice(errorLinesBefore).filter((l) => l.includes('"level":"error"') || l.includes('"level":"fatal"'));
-    const unexplained = errors.filter((l) => {
-      const id = /"request_id":"([^"]+)"/.exec(l)?.[1];
-      return id ? !knownServerErrors.has(id) : !l.includes('"context":"RpcExceptionsHandler"');
-    });
+    const unexplained = errors.filter((l) => !knownServerErrors.has(/"request_id":"([^"]+)"/.exec(l)?.[1] ?? ''));
     expect(unexplained.map((l) => l.slice(0, 600))).toEqual([]);
-    expect(errors.filter((l) => l.includes('"context":"RpcExceptionsHandler"')).length).toBeLessThanOrEqual(knownServerErrors.size);
   });
 });

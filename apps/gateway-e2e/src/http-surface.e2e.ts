@@ -1,5 +1,6 @@
 import { connect as tlsConnect } from 'node:tls';
 import { request as httpRequest } from 'node:http';
+import { isMoniteError, isOAuthError, openTls, rawExchange, whenClosed } from './support/raw-client';
 import { TestSystem } from './support/system';
 
 describe('the HTTPS surface', () => {
@@ -70,6 +71,51 @@ describe('the HTTPS surface', () => {
     const res = await sys.http.get('/v1/nope');
     expect(res.status).toBe(404);
     expect(res.json).toEqual({ error: { message: expect.any(String) } });
+  });
+
+  describe('requests refused before the app: in the error shape, with a request id, never echoing the path', () => {
+    it.each([
+      ['percent-encoding that is not UTF-8', '/v1/entities/%ff%fe', 400],
+      ['a path parameter over 200 characters', `/v1/entities/${'a'.repeat(201)}`, 414],
+    ])('%s (Fastify routing)', async (_name, path, status) => {
+      const res = await sys.http.get(path);
+      expect(res.status).toBe(status);
+      expect(res.json).toEqual({ error: { message: expect.any(String) } });
+      expect(res.text).not.toMatch(/%ff|aaaa/i);
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    });
+
+    const refused = (head: string) => Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from('Host: localhost\r\nX-Monite-Version: 2024-05-25\r\n\r\n')]);
+
+    it.each([
+      ['a raw byte above 0x7e in the target', 'GET /v1/entities/\xa1 HTTP/1.1\r\n', 400],
+      ['a lower-case method', 'get /health HTTP/1.1\r\n', 400],
+      ['a head over 16 KiB', `GET /health HTTP/1.1\r\nX-Big: ${'a'.repeat(20 * 1024)}\r\n`, 431],
+    ])('%s (Node\'s HTTP parser): a JSON answer, then the connection closes', async (_name, head, status) => {
+      const res = await rawExchange(port, sys.ca, refused(head));
+      expect(res.status).toBe(status);
+      expect(res.head).toMatch(/\r\nconnection: close/i);
+      expect(res.head).toMatch(/\r\nx-request-id: [0-9a-f-]{36}/i);
+      expect(isMoniteError(JSON.parse(res.body))).toBe(true);
+    });
+
+    it('a form POST to the token endpoint that the parser refuses: the OAuth shape', async () => {
+      const res = await rawExchange(port, sys.ca, refused('POST /v1/auth/token?x=\xa1 HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n'));
+      expect(res.status).toBe(400);
+      expect(isOAuthError(JSON.parse(res.body))).toBe(true);
+    });
+
+    it('a refused request on a kept-alive connection that already carried a response is answered too', async () => {
+      const socket = await openTls(port, sys.ca);
+      const closed = whenClosed(socket, Date.now(), 5_000);
+      socket.write('GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      await new Promise((r) => socket.once('data', r));
+      socket.write(refused('get /health HTTP/1.1\r\n'));
+      const { data } = await closed;
+      socket.destroy();
+      expect(data.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
+      expect(isMoniteError(JSON.parse(data.slice(data.lastIndexOf('\r\n\r\n') + 4)))).toBe(true);
+    });
   });
 
   it('writes structured JSON log lines', async () => {

@@ -165,6 +165,17 @@ describe('POST /v1/auth/token', () => {
       expect(res.json.error).toBe('invalid_request');
     });
 
+    it.each(['2024-5-25', '2019-01-01'])('answers x-monite-version %s with 400 invalid_request (JSON: a 422 at the header)', async (version) => {
+      for (const path of ['/v1/auth/token', '/v1/auth/revoke']) {
+        const form = await sys.http.post(path, { version, form: { grant_type: 'client_credentials', ...ID_SECRET(cred), token: 'x' } });
+        expect(form.status).toBe(400);
+        expect(form.json).toEqual({ error: 'invalid_request', error_description: expect.stringContaining('x-monite-version') });
+        const json = await sys.http.post(path, { version, json: { grant_type: 'client_credentials', ...ID_SECRET(cred) } });
+        expect(json.status).toBe(422);
+        expect(json.json.detail).toEqual([expect.objectContaining({ loc: ['header', 'x-monite-version'] })]);
+      }
+    });
+
     it('400s no client authentication, two methods at once, a differing id, and a malformed Basic header', async () => {
       const none = await sys.http.post('/v1/auth/token', { form: { grant_type: 'client_credentials' } });
       const both = await sys.http.post('/v1/auth/token', {

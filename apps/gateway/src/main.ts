@@ -16,12 +16,18 @@ import {
 } from '@gatehouse/platform';
 import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
+import { answerRoutingError, clientErrorHandler } from './http/early-errors';
 import { refusePlainHttp } from './http/https-only';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** Slow clients: the head must arrive within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS. */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+/** How often Node checks those deadlines (its default, 30 s, lets a slow client stay up to 30 s longer). */
+const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 async function bootstrap(): Promise<void> {
   const config = loadGatewayConfig();
@@ -30,14 +36,16 @@ async function bootstrap(): Promise<void> {
   const nats = await NatsService.connect(natsOptions(config, logger, 'gateway'));
 
   const adapter = new FastifyAdapter({
-    https: { ...tls, minVersion: 'TLSv1.2' },
+    https: { ...tls, minVersion: 'TLSv1.2', headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     bodyLimit: config.GATEWAY_BODY_LIMIT,
     http2: false,
-    // Slow clients: headers and body must arrive in time.
-    requestTimeout: 15_000,
+    requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: 0,
     keepAliveTimeout: 72_000,
     maxParamLength: 200,
+    // Errors raised before the app (bad path encoding, over-long path parameter, a request Node's parser refuses).
+    frameworkErrors: answerRoutingError,
+    clientErrorHandler: clientErrorHandler(logger),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     onProtoPoisoning: 'error',

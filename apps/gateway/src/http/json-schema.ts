@@ -15,15 +15,64 @@ export function fromReference<T>(piece: T): T {
   ) as T;
 }
 
+const LOCAL_REF = /^#\/components\/schemas\/(.+)$/;
+
+/**
+ * A piece taken from the reference, with its schema `$ref`s inlined and every
+ * object that lists its properties but leaves others open closed
+ * (`additionalProperties: false`): an unknown key is refused, not carried along
+ * unvalidated. Objects the reference declares free-form (no `properties`) stay so.
+ */
+export function closedReference<T>(piece: T): T {
+  return close(piece, []) as T;
+}
+
+function close(node: unknown, inlining: string[]): unknown {
+  if (Array.isArray(node)) return node.map((n) => close(n, inlining));
+  if (node === null || typeof node !== 'object') return node;
+  const { $ref, ...rest } = node as Record<string, unknown>;
+  const name = typeof $ref === 'string' ? LOCAL_REF.exec($ref)?.[1] : undefined;
+  if (name !== undefined) {
+    // A recursive schema stays a reference (open) rather than unrolled forever.
+    if (inlining.includes(name)) return fromReference(node);
+    return close({ ...(moniteSchemas.components.schemas[name] as object), ...rest }, [...inlining, name]);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = close(v, inlining);
+  const listsProperties = typeof out['properties'] === 'object' && (out['type'] === 'object' || out['type'] === undefined);
+  if (listsProperties && out['additionalProperties'] === undefined) out['additionalProperties'] = false;
+  return out;
+}
+
 export type BodyValidator = (body: unknown) => ValidationIssue[];
+
+/** Deepest nesting of objects and arrays a body may have (the API's documents need fewer than ten). */
+export const MAX_NESTING = 32;
 
 /** Compiles a JSON Schema (it may `$ref` the reference's schemas) into a validator that reports FastAPI-style issues. */
 export function bodyValidator(schema: object, loc: (string | number)[] = ['body']): BodyValidator {
   const validate: ValidateFunction = ajv.compile(schema);
   return (body) => {
+    // Before anything walks it recursively (the schema check, JSON.stringify on the way to a service).
+    const deep = tooDeep(body);
+    if (deep) return [{ loc: [...loc, ...deep], msg: `Nesting is too deep: at most ${MAX_NESTING} levels`, type: 'value_error' }];
     const issues = validate(body) ? [] : toIssues(validate.errors ?? [], loc);
     return issues.length ? issues : unstorableStrings(body, loc);
   };
+}
+
+/** The location of the first object or array nested deeper than MAX_NESTING, if any (iterative: a body may nest thousands deep). */
+export function tooDeep(value: unknown): (string | number)[] | undefined {
+  const stack: Array<{ value: object; loc: (string | number)[] }> = [];
+  if (value !== null && typeof value === 'object') stack.push({ value, loc: [] });
+  while (stack.length) {
+    const { value: v, loc } = stack.pop() as { value: object; loc: (string | number)[] };
+    if (loc.length >= MAX_NESTING) return loc;
+    for (const [k, x] of Array.isArray(v) ? v.entries() : Object.entries(v)) {
+      if (x !== null && typeof x === 'object') stack.push({ value: x, loc: [...loc, k] });
+    }
+  }
+  return undefined;
 }
 
 // eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for

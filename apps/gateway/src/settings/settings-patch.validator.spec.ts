@@ -30,3 +30,38 @@ describe('validateSettingsPatch', () => {
     expect(validateSettingsPatch({ default_role: { permissions: {}, x: 1 } })[0].type).toBe('extra_forbidden');
   });
 });
+
+describe('validateSettingsPatch: the reference objects, closed', () => {
+  it('accepts the fields the reference lists', () => {
+    expect(
+      validateSettingsPatch({
+        mail: { from_name: 'Acme', attach_documents_as_pdf: false },
+        payments: { support_email: 'help@example.com', payment_page_theme: { button: { primary_color: '#ffffff' }, card: null } },
+        receivable: { create_without_personal_info: true },
+        units: [{ designation: 'kg', name: 'Kilogram' }],
+      }),
+    ).toEqual([]);
+  });
+
+  it.each([
+    [{ mail: { from_name: 'Acme', x: 1 } }, ['body', 'mail', 'x']],
+    [{ payments: { payment_page_theme: { card: { shadow: 'yes' } } } }, ['body', 'payments', 'payment_page_theme', 'card', 'shadow']],
+    [{ receivable: { create_without_personal_info: true, extra: [] } }, ['body', 'receivable', 'extra']],
+    [{ units: [{ designation: 'kg', name: 'Kilogram', factor: 1 }] }, ['body', 'units', 0, 'factor']],
+  ])('refuses a key the reference does not list: %j', (body, loc) => {
+    expect(validateSettingsPatch(body)).toEqual([expect.objectContaining({ loc, type: 'extra_forbidden' })]);
+  });
+
+  it('refuses nesting deeper than 32 levels with one located issue, however deep (no recursion)', () => {
+    const deep = (n: number): unknown => {
+      let v: unknown = 1;
+      for (let i = 0; i < n; i++) v = { a: v };
+      return v;
+    };
+    for (const field of ['mail', 'payments', 'default_role', 'currency']) {
+      const issues = validateSettingsPatch({ [field]: deep(10_000) });
+      expect(issues).toEqual([{ loc: ['body', field, ...Array(31).fill('a')], msg: expect.stringContaining('32'), type: 'value_error' }]);
+    }
+    expect(validateSettingsPatch({ commercial_conditions: JSON.parse('['.repeat(5_000) + ']'.repeat(5_000)) })[0].type).toBe('value_error');
+  });
+});

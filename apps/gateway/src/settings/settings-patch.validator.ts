@@ -1,6 +1,6 @@
 import { ACCESS_TOKEN_TTL_MAX, ACCESS_TOKEN_TTL_MIN, moniteSchemas, ProjectSettings } from '@gatehouse/contracts';
 import { ValidationIssue, validateRolePermissions } from '@gatehouse/permissions';
-import { bodyValidator, fromReference } from '../http/json-schema';
+import { bodyValidator, closedReference } from '../http/json-schema';
 
 const reference = moniteSchemas.components.schemas['PartnerProjectSettingsPayload-Input'] as {
   properties: Record<string, object>;
@@ -9,14 +9,15 @@ const reference = moniteSchemas.components.schemas['PartnerProjectSettingsPayloa
 /**
  * PATCH /v1/settings: the reference's PartnerProjectSettingsPayload, plus our
  * extension `access_token_ttl` (seconds, 60..86400). Unlike the reference, an
- * unknown field is a 422 rather than silently dropped: a typo in a security
- * setting must not pass for success.
+ * unknown field is a 422 rather than silently dropped, at any level (`mail`,
+ * `payments`... are closed too): a typo in a security setting must not pass for
+ * success, and nothing unvalidated is stored.
  */
 const validateShape = bodyValidator({
   type: 'object',
   additionalProperties: false,
   properties: {
-    ...fromReference(reference.properties),
+    ...closedReference(reference.properties),
     access_token_ttl: {
       anyOf: [{ type: 'integer', minimum: ACCESS_TOKEN_TTL_MIN, maximum: ACCESS_TOKEN_TTL_MAX }, { type: 'null' }],
     },

@@ -1,40 +1,54 @@
-import { ArgumentsHost, Catch, Inject, Injectable } from '@nestjs/common';
-import { BaseRpcExceptionFilter, NatsContext } from '@nestjs/microservices';
+import { ArgumentsHost, Catch, Inject, Injectable, RpcExceptionFilter } from '@nestjs/common';
+import type { NatsContext } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import type { Observable } from 'rxjs';
-import { ErrorCodes, Headers, isErrorBody } from '@gatehouse/contracts';
-import { RpcError } from '../errors/rpc-error';
+import { Observable, throwError } from 'rxjs';
+import { ErrorBody, ErrorCodes, Headers, isErrorBody } from '@gatehouse/contracts';
+import { RemoteError, RpcError } from '../errors/rpc-error';
+import { isUnavailable } from '../errors/unavailable';
 import { LOGGER } from './logger';
 
 /**
- * Logs every refused or failed NATS request with the caller's request id (sent
- * in the `x-request-id` header): info when refused (a caller's mistake), error
- * when it failed. A filter rather than an interceptor: it costs nothing on the
- * requests that succeed. Payloads are never logged. Apply it with
- * `@UseFilters(RpcLoggingFilter)` on a controller of `@MessagePattern`s (a hybrid
- * app binds a microservice's global filters before main can add one).
+ * Answers every refused or failed NATS request with an error body, and logs it
+ * once with the caller's request id (sent in the `x-request-id` header): info when
+ * refused (a caller's mistake, or a callee's refusal passed on), error with the
+ * stack when it failed (answered `internal`). It replaces Nest's base filter,
+ * whose own error line (RpcExceptionsHandler) carries no request id. A filter
+ * rather than an interceptor: it costs nothing on the requests that succeed.
+ * Payloads are never logged. Apply it with `@UseFilters(RpcLoggingFilter)` on a
+ * controller of `@MessagePattern`s (a hybrid app binds a microservice's global
+ * filters before main can add one).
  */
 @Injectable()
 @Catch()
-export class RpcLoggingFilter extends BaseRpcExceptionFilter {
-  constructor(@Inject(LOGGER) private readonly logger: Logger) {
-    super();
-  }
+export class RpcLoggingFilter implements RpcExceptionFilter {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
-  override catch(raw: unknown, host: ArgumentsHost): Observable<unknown> {
+  catch(raw: unknown, host: ArgumentsHost): Observable<never> {
     const exception = asClientError(raw);
     const ctx = host.switchToRpc().getContext<NatsContext>();
     const subject = ctx?.getSubject?.();
     const requestId = ctx?.getHeaders?.()?.get(Headers.requestId) || undefined;
-    const body = exception instanceof RpcError ? exception.body : isErrorBody(exception) ? exception : undefined;
-    if (body && body.code !== 'internal') {
+    const body = errorBodyOf(exception);
+    if (body && body.code !== ErrorCodes.internal) {
       this.logger.info({ request_id: requestId, subject, code: body.code }, 'rpc refused');
-    } else {
-      this.logger.error({ request_id: requestId, subject, err: (exception as Error)?.message }, 'rpc failed');
+      return throwError(() => body);
     }
-    return super.catch(exception, host);
+    const err = exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception);
+    this.logger.error({ request_id: requestId, subject, err }, 'rpc failed');
+    return throwError(() => body ?? INTERNAL);
   }
 }
+
+const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCodes));
+
+/** The error body to answer with: an RpcError's, a callee's (RemoteError), or a plain thrown body; not any Error with a `code`. */
+function errorBodyOf(exception: unknown): ErrorBody | undefined {
+  if (exception instanceof RpcError || exception instanceof RemoteError) return exception.body;
+  if (exception instanceof Error || !isErrorBody(exception) || !CODES.has(exception.code)) return undefined;
+  return exception.details === undefined ? { code: exception.code, message: exception.message } : { code: exception.code, message: exception.message, details: exception.details };
+}
+
+const INTERNAL: ErrorBody = { code: ErrorCodes.internal, message: 'Internal server error' };
 
 /**
  * PostgreSQL refuses some values a JSON request can carry (NUL in text, a lone
@@ -42,6 +56,8 @@ export class RpcLoggingFilter extends BaseRpcExceptionFilter {
  * They are the caller's mistake: answer 422, never 500.
  */
 function asClientError(exception: unknown): unknown {
+  // The database away (restarting, refusing, cutting sessions): 503, the caller may try again.
+  if (isUnavailable(exception)) return new RpcError(ErrorCodes.unavailable, 'Service temporarily unavailable');
   const code = (exception as { code?: unknown })?.code;
   if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) {
     return new RpcError(ErrorCodes.validationFailed, 'A value is not acceptable', [

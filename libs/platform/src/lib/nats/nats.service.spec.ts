@@ -56,6 +56,27 @@ describe('NatsService (real NATS)', () => {
     expect(err.code).toBe(ErrorCodes.unavailable);
   });
 
+  it('refuses data JSON cannot encode with a clean RemoteError, sending nothing', async () => {
+    const prefix = `spec${randomUUID().slice(0, 8)}.`;
+    const caller = await connect(prefix);
+    const callee = await connect(prefix);
+    let received = 0;
+    callee.connection.subscribe(`${prefix}demo.v1.echo`, { callback: () => received++ });
+    await callee.flush();
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const tooDeep = await caller.request<never>('demo.v1.echo', deep).catch((e: unknown) => e as RemoteError);
+    expect(tooDeep).toBeInstanceOf(RemoteError);
+    expect(tooDeep.body).toMatchObject({ code: ErrorCodes.validationFailed, details: [{ loc: ['body'], type: 'value_error' }] });
+    const cyclic: Record<string, unknown> = {};
+    cyclic['self'] = cyclic;
+    const cycle = await caller.request<never>('demo.v1.echo', cyclic).catch((e: unknown) => e as RemoteError);
+    expect(cycle).toBeInstanceOf(RemoteError);
+    expect(cycle.code).toBe(ErrorCodes.internal);
+    await caller.flush();
+    expect(received).toBe(0);
+  });
+
   it('keeps namespaces apart: another prefix never answers', async () => {
     const a = await connect(`specA${randomUUID().slice(0, 8)}.`);
     const b = await connect(`specB${randomUUID().slice(0, 8)}.`);

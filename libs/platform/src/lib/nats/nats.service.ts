@@ -100,7 +100,7 @@ export class NatsService {
   async request<Res>(subject: string, data: unknown, opts: RequestOptions = {}): Promise<Res> {
     const h = natsHeaders();
     h.set(Headers.requestId, opts.requestId ?? randomUUID());
-    const packet = JSON.stringify({ pattern: subject, data, id: randomUUID() });
+    const packet = this.encode(subject, data, h.get(Headers.requestId));
     let reply: Msg;
     try {
       reply = await this.mux.request(this.subject(subject), Buffer.from(packet), h, opts.timeoutMs ?? this.options.requestTimeoutMs);
@@ -112,6 +112,25 @@ export class NatsService {
     const body = JSON.parse(Buffer.from(reply.data).toString('utf8')) as { err?: unknown; response?: Res };
     if (body.err !== undefined && body.err !== null) throw RemoteError.from(body.err);
     return body.response as Res;
+  }
+
+  /**
+   * The request packet. Data JSON cannot encode (nested too deeply for the stack,
+   * a cycle, a BigInt) is refused with a clean error rather than an unexpected
+   * exception: a 422 at the gateway when the depth came from the caller, else internal.
+   */
+  private encode(subject: string, data: unknown, requestId: string): string {
+    try {
+      return JSON.stringify({ pattern: subject, data, id: randomUUID() });
+    } catch (err) {
+      this.options.logger.warn({ request_id: requestId, subject, err: String(err) }, 'nats request not encodable');
+      if (!(err instanceof RangeError)) throw new RemoteError({ code: ErrorCodes.internal, message: 'Internal server error' });
+      throw new RemoteError({
+        code: ErrorCodes.validationFailed,
+        message: 'The request is nested too deeply',
+        details: [{ loc: ['body'], msg: 'Nesting is too deep', type: 'value_error' }],
+      });
+    }
   }
 
   /** Publishes an event (broadcast) in Nest's event packet format (no id). */

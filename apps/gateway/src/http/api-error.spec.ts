@@ -1,0 +1,18 @@
+import { ApiError, issue, MAX_ISSUES } from './api-error';
+
+describe('ApiError.validation', () => {
+  const issues = (n: number) => Array.from({ length: n }, (_, i) => issue(['body', 'objects', i, 'object_type'], 'Duplicate', 'value_error'));
+
+  it('lists up to MAX_ISSUES issues as they are', () => {
+    expect(ApiError.validation(issues(MAX_ISSUES)).body).toEqual({ detail: issues(MAX_ISSUES) });
+  });
+
+  it('lists the first MAX_ISSUES of more, then one issue that counts the rest', () => {
+    const { status, body } = ApiError.validation(issues(1_300));
+    expect(status).toBe(422);
+    const detail = (body as { detail: unknown[] }).detail;
+    expect(detail).toHaveLength(MAX_ISSUES + 1);
+    expect(detail.slice(0, MAX_ISSUES)).toEqual(issues(MAX_ISSUES));
+    expect(detail[MAX_ISSUES]).toEqual({ loc: ['body'], msg: expect.stringContaining(`${1_300 - MAX_ISSUES} more issues`), type: 'too_many_issues' });
+  });
+});

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { Headers } from '@gatehouse/contracts';
+import { speaksOAuth } from './dialect';
+
+/*
+ * Errors raised before a request reaches Nest, answered in the API's error shape
+ * (never Fastify's or Node's default bodies, and never echoing the path):
+ * - Fastify's routing errors (`frameworkErrors`): a path that is not
+ *   percent-encoded UTF-8, a path parameter over `maxParamLength`;
+ * - Node's HTTP parser errors (`clientErrorHandler`): a request line or header
+ *   it refuses, a head over maxHeaderSize, a request not received in time.
+ *   No request exists then: a minimal HTTP/1.1 response goes on the socket,
+ *   which is closed.
+ */
+
+const ROUTING: Record<string, { status: number; message: string }> = {
+  FST_ERR_BAD_URL: { status: 400, message: 'The path is not valid percent-encoded UTF-8' },
+  FST_ERR_MAX_PARAM_LENGTH: { status: 414, message: 'A path segment is too long' },
+};
+
+/** Fastify's `frameworkErrors` option. */
+export function answerRoutingError(error: { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
+  const { status, message } = ROUTING[error.code ?? ''] ?? { status: 400, message: 'Bad request' };
+  const body = speaksOAuth(req) ? { error: 'invalid_request', error_description: message } : { error: { message } };
+  void reply.status(status).header(Headers.requestId, req.id).send(body);
+}
+
+const PARSER: Record<string, { status: number; message: string }> = {
+  HPE_HEADER_OVERFLOW: { status: 431, message: 'Request headers too large' },
+  ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'Request timeout' },
+};
+
+/** Fastify's `clientErrorHandler` option (Node's 'clientError' event), bound to a logger. */
+export function clientErrorHandler(logger: Logger) {
+  return (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void => {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    // A response already under way on this connection cannot be followed by another.
+    const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
+    const { status, message } = PARSER[err.code ?? ''] ?? { status: 400, message: 'Malformed HTTP request' };
+    const requestId = randomUUID();
+    const body = JSON.stringify(
+      oauthForm(err.rawPacket) ? { error: 'invalid_request', error_description: message } : { error: { message } },
+    );
+    logger.info({ request_id: requestId, status, code: err.code }, 'client error');
+    lingeringClose(
+      socket,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        'Content-Type: application/json; charset=utf-8\r\n' +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        `${Headers.requestId}: ${requestId}\r\n` +
+        'Connection: close\r\n\r\n' +
+        body,
+    );
+  };
+}
+
+/** How long a refused client may go on sending before its connection is cut. */
+const LINGER_MS = 2_000;
+
+/**
+ * Sends the last response and closes, reading (and dropping) what the client is
+ * still sending meanwhile: closing on unread data would reset the connection, and
+ * the client could lose the response (a request head over the size limit is
+ * refused while the client is still writing it).
+ */
+function lingeringClose(socket: Duplex, response: string): void {
+  socket.removeAllListeners('data'); // the HTTP parser reads no more
+  socket.on('data', () => undefined);
+  socket.end(response);
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  socket.once('close', () => clearTimeout(cut));
+}
+
+/**
+ * The dialect of a request the parser refused, read from its raw bytes (when
+ * Node passes them): a form POST to the token or revocation endpoint speaks OAuth.
+ */
+function oauthForm(raw: Buffer | undefined): boolean {
+  const head = raw?.toString('latin1') ?? '';
+  return /^POST \/v1\/auth\/(token|revoke)[ ?]/.test(head) && /\r\ncontent-type:[ \t]*application\/x-www-form-urlencoded/i.test(head);
+}
