@@ -8,6 +8,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Headers } from '@gatehouse/contracts';
 import {
   closeOnSignals,
+  installLeanAsyncResourceBind,
   createLogger,
   natsOptions,
   NatsService,
@@ -30,6 +31,7 @@ const REQUEST_TIMEOUT_MS = 15_000;
 const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
 
 async function bootstrap(): Promise<void> {
+  installLeanAsyncResourceBind();
   const config = loadGatewayConfig();
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const tls = { key: readFileSync(config.GATEWAY_TLS_KEY_FILE), cert: readFileSync(config.GATEWAY_TLS_CERT_FILE) };

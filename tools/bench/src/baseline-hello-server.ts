@@ -5,7 +5,12 @@
  * Env: PORT, TLS_CERT_FILE, TLS_KEY_FILE.
  */
 import Fastify from 'fastify';
+import { installLeanAsyncResourceBind } from '@gatehouse/platform';
+
 import { readFileSync } from 'node:fs';
+
+// As the gateway does: a ceiling must not pay a cost the contender is spared.
+installLeanAsyncResourceBind();
 
 const app = Fastify({
   https: { key: readFileSync(process.env.TLS_KEY_FILE ?? ''), cert: readFileSync(process.env.TLS_CERT_FILE ?? '') },

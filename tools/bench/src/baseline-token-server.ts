@@ -7,8 +7,13 @@
  * Env: PORT, TLS_CERT_FILE, TLS_KEY_FILE, CLIENT_ID, CLIENT_SECRET.
  */
 import Fastify from 'fastify';
+import { installLeanAsyncResourceBind } from '@gatehouse/platform';
+
 import { createHash, generateKeyPairSync, randomUUID, sign, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+
+// As the gateway does: a ceiling must not pay a cost the contender is spared.
+installLeanAsyncResourceBind();
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const kid = randomUUID();
