@@ -5,9 +5,8 @@
  * Env: PORT, TLS_CERT_FILE, TLS_KEY_FILE.
  */
 import Fastify from 'fastify';
-import { installLeanAsyncResourceBind } from '@gatehouse/platform';
-
 import { readFileSync } from 'node:fs';
+import { installLeanAsyncResourceBind } from '@gatehouse/platform';
 
 // As the gateway does: a ceiling must not pay a cost the contender is spared.
 installLeanAsyncResourceBind();

@@ -10,16 +10,19 @@ import { AsyncResource } from 'node:async_hooks';
  * (the gateway, and the benchmarks' Fastify ceilings, so they stay ceilings).
  */
 export function installLeanAsyncResourceBind(): void {
-  AsyncResource.prototype.bind = function bind<F extends (...args: any[]) => any>(this: AsyncResource, fn: F, thisArg?: unknown): F {
-    if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');
-    const resource = this;
-    const bound =
-      thisArg === undefined
-        ? function (this: unknown, ...args: unknown[]) {
-            return resource.runInAsyncScope(fn, this, ...args);
-          }
-        : (...args: unknown[]) => resource.runInAsyncScope(fn, thisArg, ...args);
-    Object.defineProperty(bound, 'length', { configurable: true, enumerable: false, writable: false, value: fn.length });
-    return bound as unknown as F;
+  AsyncResource.prototype.bind = function bind(this: AsyncResource, fn: (...args: any[]) => unknown, thisArg?: unknown) {
+    return leanBind(this, fn, thisArg);
   } as typeof AsyncResource.prototype.bind;
+}
+
+function leanBind(resource: AsyncResource, fn: (...args: any[]) => unknown, thisArg: unknown) {
+  if (typeof fn !== 'function') throw new TypeError('The "fn" argument must be of type function');
+  const bound =
+    thisArg === undefined
+      ? function (this: unknown, ...args: unknown[]) {
+          return resource.runInAsyncScope(fn, this, ...args);
+        }
+      : (...args: unknown[]) => resource.runInAsyncScope(fn, thisArg, ...args);
+  Object.defineProperty(bound, 'length', { configurable: true, enumerable: false, writable: false, value: fn.length });
+  return bound;
 }
