@@ -50,6 +50,44 @@ describe('the HTTPS surface', () => {
     expect(outcome).toBe('refused');
   });
 
+  /** What a TLS 1.2 client offering only `ciphers` gets: the suite agreed, or 'refused'. */
+  const tls12With = (ciphers: string) =>
+    new Promise<string>((resolve) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, maxVersion: 'TLSv1.2', ciphers: `${ciphers}:@SECLEVEL=0`, rejectUnauthorized: false });
+      socket.on('secureConnect', () => {
+        resolve(socket.getCipher().standardName);
+        socket.destroy();
+      });
+      socket.on('error', () => resolve('refused'));
+    });
+
+  it.each([
+    ['CBC with SHA-1', 'ECDHE-ECDSA-AES128-SHA'],
+    ['CBC with SHA-1, 256-bit', 'ECDHE-ECDSA-AES256-SHA'],
+    ['CBC with SHA-256', 'ECDHE-ECDSA-AES128-SHA256'],
+    ['CBC with SHA-384', 'ECDHE-ECDSA-AES256-SHA384'],
+    ['no forward secrecy', 'AES128-GCM-SHA256:AES256-GCM-SHA384:AES128-SHA'],
+    ['CCM', 'ECDHE-ECDSA-AES128-CCM:ECDHE-ECDSA-AES256-CCM'],
+    ['ARIA and CAMELLIA', 'ECDHE-ECDSA-ARIA128-GCM-SHA256:ECDHE-ECDSA-CAMELLIA128-SHA256'],
+  ])('refuses weak TLS 1.2 cipher suites: %s', async (_name, ciphers) => {
+    expect(await tls12With(ciphers)).toBe('refused');
+  });
+
+  it('agrees on AEAD suites with forward secrecy (TLS 1.2 ECDHE-GCM/ChaCha20, TLS 1.3)', async () => {
+    expect(await tls12With('ECDHE-ECDSA-AES128-GCM-SHA256')).toBe('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256');
+    expect(await tls12With('ECDHE-ECDSA-AES256-GCM-SHA384')).toBe('TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384');
+    expect(await tls12With('ECDHE-ECDSA-CHACHA20-POLY1305')).toBe('TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256');
+    const tls13 = await new Promise<string | undefined>((resolve) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port, minVersion: 'TLSv1.3', rejectUnauthorized: false });
+      socket.on('secureConnect', () => {
+        resolve(socket.getProtocol() ?? undefined);
+        socket.destroy();
+      });
+      socket.on('error', () => resolve(undefined));
+    });
+    expect(tls13).toBe('TLSv1.3');
+  });
+
   it('echoes a well-formed x-request-id and makes one up otherwise', async () => {
     const given = await sys.http.get('/health', { headers: { 'x-request-id': 'req-123' } });
     expect(given.headers['x-request-id']).toBe('req-123');

@@ -19,6 +19,7 @@ import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
 import { answerRoutingError, clientErrorHandler } from './http/early-errors';
 import { refusePlainHttp } from './http/https-only';
+import { TLS_POLICY } from './http/tls-policy';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
@@ -38,7 +39,7 @@ async function bootstrap(): Promise<void> {
   const nats = await NatsService.connect(natsOptions(config, logger, 'gateway'));
 
   const adapter = new FastifyAdapter({
-    https: { ...tls, minVersion: 'TLSv1.2', headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
+    https: { ...tls, ...TLS_POLICY, headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
     bodyLimit: config.GATEWAY_BODY_LIMIT,
     http2: false,
     requestTimeout: REQUEST_TIMEOUT_MS,
