@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { parse as parseForm } from 'node:querystring';
 import type { IncomingMessage } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
 import { NestFactory } from '@nestjs/core';
@@ -62,8 +63,16 @@ async function bootstrap(): Promise<void> {
   } as any);
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, nats, logger), adapter, {
     logger: new PinoNestLogger(logger),
+    // Nest's body parsers build a JSON parser on every request; Fastify's own JSON
+    // parser (set up once, with the poisoning options above) and a form parser do.
+    bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: config.GATEWAY_BODY_LIMIT },
+    (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, parseForm(body.toString())),
+  );
   const notAllowed = methodNotAllowed(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header(Headers.requestId, req.id);
