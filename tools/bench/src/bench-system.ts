@@ -150,3 +150,18 @@ async function dropIdentityStream(prefix: string): Promise<void> {
   }
 }
 
+/** On a failed run: the last lines each process wrote (a crash explains itself), on stderr. */
+export function logRecentOutput(procs: ServiceProcess[]): void {
+  for (const p of procs) {
+    const out = p.recentOutput().trim();
+    if (out) process.stderr.write(`--- ${p.name} (pid ${p.pid}${p.exitStatus ? `, exited ${JSON.stringify(p.exitStatus)}` : ''}), recent output:\n${out}\n`);
+  }
+}
+
+/** Runs a bench's main: a failure prints its stack and exits 1. */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().catch((err) => {
+    process.stderr.write(`${name} failed: ${(err as Error).stack ?? err}\n`);
+    process.exit(1);
+  });
+}

@@ -32,7 +32,7 @@ import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Pool } from 'undici';
 import { freePort, repoRoot, ServiceProcess, spawnService, waitForHealthy } from '@gatehouse/supervisor';
-import { BenchSystem } from './bench-system';
+import { BenchSystem, logRecentOutput, runBench } from './bench-system';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
 import { MONITE_VERSION, percentile } from './gateway-client';
 import { interleave, load, LoadResult, median, RoundsReport } from './load';
@@ -574,7 +574,7 @@ async function main(): Promise<void> {
       '',
       '## 2. Validating a token: authenticated read vs introspection',
       '',
-      `${GH}: GET /v1/settings with the partner's bearer token (the gateway verifies the ES256 JWT — cached once verified — checks the revocation list, then asks auth over NATS, which reads the project from PostgreSQL). ` +
+      `${GH}: GET /v1/settings with the partner's bearer token (the gateway verifies the ES256 JWT — cached once verified — checks the revocation list, then asks auth over NATS, which answers from its cache of the project's settings). ` +
         `${OP}: POST /token/introspection with the client's credentials and the token (what a resource server calls to validate a token). ` +
         `oidc-provider refuses to introspect its JWT access tokens (400 unsupported_token_type, see 3.), so it introspects an opaque access token of the same client ` +
         `(its second resource server, stored in its in-memory adapter); after every run the bench introspects it by hand and flags the round unless it is still \`active: true\`.`,
@@ -633,17 +633,11 @@ async function main(): Promise<void> {
     log(`written to ${OUT}`);
     if (mintFlags.length || readFlags.length || missed.some((m) => m > 0)) process.exitCode = 1;
   } catch (err) {
-    for (const p of [...system.procs, ...(oidc ? [oidc] : [])]) {
-      const out = p.recentOutput().trim();
-      if (out) log(`--- ${p.name} (pid ${p.pid}${p.exitStatus ? `, exited ${JSON.stringify(p.exitStatus)}` : ''}), recent output:\n${out}`);
-    }
+    logRecentOutput([...system.procs, ...(oidc ? [oidc] : [])]);
     throw err;
   } finally {
     await cleanup();
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench:compare failed: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+runBench('bench:compare', main);

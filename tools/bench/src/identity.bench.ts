@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import autocannon from 'autocannon';
-import { BenchSystem, machine } from './bench-system';
+import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
 import { ApiError, GatewayClient, MONITE_VERSION, percentile } from './gateway-client';
 import { median } from './load';
 
@@ -290,10 +290,7 @@ async function main(): Promise<void> {
     );
     if (passes.some((p) => !p.ok)) process.exitCode = 1;
   } catch (err) {
-    for (const p of system.procs) {
-      const out = p.recentOutput().trim();
-      if (out) log(`--- ${p.name} (pid ${p.pid}${p.exitStatus ? `, exited ${JSON.stringify(p.exitStatus)}` : ''}), recent output:\n${out}`);
-    }
+    logRecentOutput(system.procs);
     throw err;
   } finally {
     await api?.close().catch(() => undefined);
@@ -301,7 +298,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench:identity failed: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+runBench('bench:identity', main);

@@ -23,7 +23,7 @@ import { cpus, loadavg } from 'node:os';
 import { CheckRequest, CheckResponse, CredentialsCreatedResponse, EntityUserView, PolicySubjects } from '@gatehouse/contracts';
 import type { NatsService } from '@gatehouse/platform';
 import { freePort, repoRoot, ServiceProcess, spawnService, SpawnServiceOptions, waitForHealthy } from '@gatehouse/supervisor';
-import { BenchSystem, machine } from './bench-system';
+import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
 import { BENCH_ROLE_PERMISSIONS, EvaluateCase, measureEvaluate } from './evaluate-cost';
 import { ApiError, GatewayClient, MONITE_VERSION } from './gateway-client';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
@@ -335,17 +335,11 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } catch (err) {
-    for (const p of [...system.procs, ...children]) {
-      const out = p.recentOutput().trim();
-      if (out) log(`--- ${p.name} (pid ${p.pid}${p.exitStatus ? `, exited ${JSON.stringify(p.exitStatus)}` : ''}), recent output:\n${out}`);
-    }
+    logRecentOutput([...system.procs, ...children]);
     throw err;
   } finally {
     await cleanup();
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench:policy failed: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+runBench('bench:policy', main);

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
-import { BenchSystem, machine } from './bench-system';
+import { BenchSystem, machine, runBench } from './bench-system';
 import { formatReport, interleave, load, median } from './load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -68,7 +68,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`bench:token failed: ${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+runBench('bench:token', main);
