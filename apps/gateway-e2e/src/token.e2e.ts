@@ -4,6 +4,11 @@ import { TestSystem } from './support/system';
 const ID_SECRET = (c: { client_id: string; client_secret: string }) => ({ client_id: c.client_id, client_secret: c.client_secret });
 const basic = (id: string, secret: string) => 'Basic ' + Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64');
 
+const ID_PAIRS = (c: { client_id: string; client_secret: string }): Array<[string, string]> => [
+  ['client_id', c.client_id],
+  ['client_secret', c.client_secret],
+];
+
 describe('POST /v1/auth/token', () => {
   let sys: TestSystem;
   let cred: { project_id: string; client_id: string; client_secret: string };
@@ -163,6 +168,21 @@ describe('POST /v1/auth/token', () => {
       });
       expect(res.status).toBe(400);
       expect(res.json.error).toBe('invalid_request');
+    });
+
+    it('400s a parameter given twice even behind 1,000 padding pairs (no parser cap drops it)', async () => {
+      const padding = Array.from({ length: 1_000 }, (_, i): [string, string] => [`pad${i}`, 'x']);
+      for (const repeated of [
+        ['client_id', cred.client_id],
+        ['grant_type', 'client_credentials'],
+        ['client_secret', 'a-second-secret'],
+      ] as Array<[string, string]>) {
+        const res = await sys.http.post('/v1/auth/token', {
+          form: [['grant_type', 'client_credentials'], ...ID_PAIRS(cred), ...padding, repeated],
+        });
+        expect(res.status).toBe(400);
+        expect(res.json.error).toBe('invalid_request');
+      }
     });
 
     it.each(['2024-5-25', '2019-01-01'])('answers x-monite-version %s with 400 invalid_request (JSON: a 422 at the header)', async (version) => {

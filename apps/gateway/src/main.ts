@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { parse as parseForm } from 'node:querystring';
 import type { IncomingMessage } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
 import { NestFactory } from '@nestjs/core';
+import { parse as parseForm } from 'fast-querystring';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Headers } from '@gatehouse/contracts';
 import {
@@ -65,6 +65,8 @@ async function bootstrap(): Promise<void> {
     logger: new PinoNestLogger(logger),
     // Nest's body parsers build a JSON parser on every request; Fastify's own JSON
     // parser (set up once, with the poisoning options above) and a form parser do.
+    // Forms: fast-querystring, as Nest's parser: no cap on the number of pairs (node:querystring
+    // drops pairs past 1000, which would hide a duplicated parameter the OAuth checks refuse).
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
