@@ -2,8 +2,10 @@
  * Errors that mean "a dependency is away for now" rather than "this request is
  * wrong" or "this code is broken": PostgreSQL restarting, refusing connections,
  * cutting sessions, or a pool that could not get a connection in time. The
- * caller gets 503 (`unavailable`) and may try again; nothing was half-done
- * (a transaction cut before its commit is rolled back by the server).
+ * caller gets 503 (`unavailable`). A transaction cut before its COMMIT was sent
+ * is rolled back by the server; one cut while its COMMIT was in flight may have
+ * committed: a write answered 503 may be there (never half-done), so a client
+ * that tries again may meet its first attempt (a 409 on a unique name or login).
  */
 const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -19,7 +21,6 @@ const MESSAGES = [
   /^Connection terminated/,
   /^timeout exceeded when trying to connect/,
   /^Client has encountered a connection error and is not queryable/,
-  /^Connection terminated due to connection timeout/,
 ];
 
 export function isUnavailable(err: unknown): boolean {

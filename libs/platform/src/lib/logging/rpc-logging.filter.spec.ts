@@ -31,6 +31,11 @@ class DemoController {
     throw new RemoteError({ code: ErrorCodes.unavailable, message: 'Service temporarily unavailable' });
   }
 
+  @MessagePattern('demo.v1.outage')
+  outage(): never {
+    throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+  }
+
   @MessagePattern('demo.v1.database')
   database(): never {
     throw Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
@@ -96,5 +101,13 @@ describe('RpcLoggingFilter (real NATS)', () => {
     expect(err.body).toEqual({ code: ErrorCodes.internal, message: 'Internal server error' });
     expect(linesOf('rid-db')).toEqual([expect.objectContaining({ level: 'error', msg: 'rpc failed' })]);
     expect(lines.filter((l) => l['level'] === 'error' && l['request_id'] === undefined)).toEqual([]);
+  });
+
+  it('answers a database outage unavailable (503), logged at warn with what the driver said', async () => {
+    const err = await caller.request<never>('demo.v1.outage', {}, { requestId: 'rid-outage' }).catch((e: unknown) => e as RemoteError);
+    expect(err.body).toEqual({ code: ErrorCodes.unavailable, message: 'Service temporarily unavailable' });
+    expect(linesOf('rid-outage')).toEqual([
+      expect.objectContaining({ level: 'warn', msg: 'rpc unavailable', cause: { code: '57P01', message: 'terminating connection due to administrator command' } }),
+    ]);
   });
 });

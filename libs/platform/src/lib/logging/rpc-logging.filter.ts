@@ -29,6 +29,12 @@ export class RpcLoggingFilter implements RpcExceptionFilter {
     const subject = ctx?.getSubject?.();
     const requestId = ctx?.getHeaders?.()?.get(Headers.requestId) || undefined;
     const body = errorBodyOf(exception);
+    if (isUnavailable(raw)) {
+      // An outage, not a caller's mistake: warn (alerting sees it), with what the driver said.
+      const cause = raw as { code?: unknown; message?: unknown };
+      this.logger.warn({ request_id: requestId, subject, code: body?.code, cause: { code: cause.code, message: cause.message } }, 'rpc unavailable');
+      return throwError(() => body);
+    }
     if (body && body.code !== ErrorCodes.internal) {
       this.logger.info({ request_id: requestId, subject, code: body.code }, 'rpc refused');
       return throwError(() => body);

@@ -1,0 +1,87 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { Controller, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MessagePattern, Payload } from '@nestjs/microservices';
+import type { INestMicroservice } from '@nestjs/common';
+import pino from 'pino';
+import { ErrorCodes } from '@gatehouse/contracts';
+import { RemoteError } from '../errors/rpc-error';
+import { GatehouseNatsServer } from './gatehouse-nats.server';
+import { NatsService } from './nats.service';
+
+@Controller()
+class EchoController {
+  @MessagePattern('echo.v1.echo')
+  echo(@Payload() data: unknown): unknown {
+    return { echoed: data };
+  }
+}
+
+/** The Nest NATS transport on the real broker (NATS_URL, default 127.0.0.1:4222). */
+describe('GatehouseNatsServer (real NATS)', () => {
+  const url = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const prefix = `spec${randomUUID().slice(0, 8)}.`;
+  const silent = pino({ level: 'silent' });
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  let server: NatsService;
+  let caller: NatsService;
+  let app: INestMicroservice;
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onRejection);
+    server = await NatsService.connect({ url, name: 'spec-server', prefix, requestTimeoutMs: 2_000, logger: silent });
+    caller = await NatsService.connect({ url, name: 'spec-caller', prefix, requestTimeoutMs: 2_000, logger: silent });
+    @Module({ controllers: [EchoController] })
+    class EchoModule {}
+    app = await NestFactory.createMicroservice(EchoModule, { strategy: new GatehouseNatsServer(server, 'spec'), logger: false });
+    await app.listen();
+    await server.flush();
+  });
+
+  afterAll(async () => {
+    process.off('unhandledRejection', onRejection);
+    await app?.close();
+    await caller?.close();
+    await server?.close();
+  });
+
+  it('answers a request with the value, in Nest packet format', async () => {
+    expect(await caller.request('echo.v1.echo', { a: 1 })).toEqual({ echoed: { a: 1 } });
+    expect(await caller.request('echo.v1.echo', null)).toEqual({ echoed: null });
+  });
+
+  it.each([
+    ['not JSON', 'this is not json'],
+    ['empty', ''],
+    ['JSON but not an object', '[1,2,3]'],
+    ['JSON null', 'null'],
+    ['bad UTF-8', Buffer.from([0xff, 0xfe, 0x7b])],
+  ])('refuses a malformed packet (%s) with invalid_request, and stays up', async (_name, payload) => {
+    const reply = await caller.connection.request(`${prefix}echo.v1.echo`, typeof payload === 'string' ? Buffer.from(payload) : payload, { timeout: 2_000 });
+    expect(JSON.parse(Buffer.from(reply.data).toString())).toEqual({
+      err: { code: ErrorCodes.invalidRequest, message: 'Malformed request packet' },
+      isDisposed: true,
+    });
+    // A malformed packet without a reply subject is dropped; the next request is answered.
+    caller.connection.publish(`${prefix}echo.v1.echo`, typeof payload === 'string' ? Buffer.from(payload) : payload);
+    expect(await caller.request('echo.v1.echo', 'still here')).toEqual({ echoed: 'still here' });
+    await new Promise((r) => setImmediate(r));
+    expect(rejections).toEqual([]);
+  });
+
+  it('passes a request with no id to Nest (an event: no answer), without a rejection', async () => {
+    caller.connection.publish(`${prefix}echo.v1.echo`, Buffer.from(JSON.stringify({ pattern: 'echo.v1.echo', data: 1 })));
+    const err = await caller.connection
+      .request(`${prefix}echo.v1.echo`, Buffer.from(JSON.stringify({ pattern: 'echo.v1.echo', data: 1 })), { timeout: 300 })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(await caller.request('echo.v1.echo', 2)).toEqual({ echoed: 2 });
+    expect(rejections).toEqual([]);
+  });
+
+  it('still answers an unknown caller error path as a RemoteError (unknown subject → no responders)', async () => {
+    await expect(caller.request('echo.v1.nope', {})).rejects.toBeInstanceOf(RemoteError);
+  });
+});
