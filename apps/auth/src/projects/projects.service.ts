@@ -19,13 +19,16 @@ const DEFAULT_SETTINGS: ProjectSettings = { access_token_ttl: ACCESS_TOKEN_TTL_D
 /**
  * Projects and their settings. Settings are read on every mint (the token
  * lifetime) and on every GET /v1/settings, so they are cached per project and
- * dropped on the `settings.updated` broadcast (sent before the update's reply, so
- * every instance has dropped its copy before the caller can read again) and on a
- * reconnect (a broadcast may have been missed).
+ * dropped on the `settings.updated` broadcast, on a reconnect (a broadcast may
+ * have been missed) and after SETTINGS_CACHE_MS whatever happens (a backstop for
+ * a broadcast lost another way). The broadcast leaves before the update's reply
+ * on the same connection; with one NATS server, which keeps a connection's order,
+ * every instance has it before the caller can ask again (with a cluster of NATS
+ * servers the backstop bounds the staleness).
  */
 @Injectable()
 export class ProjectsService implements OnModuleInit {
-  private readonly cache = new Map<string, Readonly<ProjectSettings>>();
+  private readonly cache = new Map<string, { settings: Readonly<ProjectSettings>; until: number }>();
   private generation = 0;
 
   constructor(
@@ -56,11 +59,11 @@ export class ProjectsService implements OnModuleInit {
 
   async settings(projectId: string): Promise<Readonly<ProjectSettings>> {
     const cached = this.cache.get(projectId);
-    if (cached) return cached;
+    if (cached && cached.until > Date.now()) return cached.settings;
     // A broadcast that arrives while the row is being read wins: the read is not cached.
     const generation = this.generation;
-    const settings = Object.freeze(withDefaults((await this.require(projectId)).settings));
-    if (generation === this.generation) this.cache.set(projectId, settings);
+    const settings = deepFreeze(withDefaults((await this.require(projectId)).settings));
+    if (generation === this.generation) this.cache.set(projectId, { settings, until: Date.now() + SETTINGS_CACHE_MS });
     return settings;
   }
 
@@ -96,6 +99,18 @@ export class ProjectsService implements OnModuleInit {
     if (projectId) this.cache.delete(projectId);
     else this.cache.clear();
   }
+}
+
+/** How long a cached copy may serve at most, broadcasts or not. */
+const SETTINGS_CACHE_MS = 60_000;
+
+/** Cached copies are shared by every caller: nothing may change one in place. */
+function deepFreeze<T>(value: T): Readonly<T> {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 function withDefaults(stored: Record<string, unknown>): ProjectSettings {
