@@ -31,13 +31,15 @@ export function answerRoutingError(error: { code?: string }, req: FastifyRequest
 
 const PARSER: Record<string, { status: number; message: string }> = {
   HPE_HEADER_OVERFLOW: { status: 431, message: 'Request headers too large' },
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: { status: 413, message: 'Chunk extensions too large' },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, message: 'Request timeout' },
 };
 
 /** Fastify's `clientErrorHandler` option (Node's 'clientError' event), bound to a logger. */
 export function clientErrorHandler(logger: Logger) {
   return (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Duplex): void => {
-    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    // Already answered and closing: a second parser error (e.g. at the end of a timed-out body) changes nothing.
+    if (err.code === 'ECONNRESET' || socket.destroyed || (socket as Lingering)[LINGERING]) return;
     // A response already under way on this connection cannot be followed by another.
     const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
     if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
@@ -59,6 +61,9 @@ export function clientErrorHandler(logger: Logger) {
   };
 }
 
+const LINGERING = Symbol('lingering close');
+type Lingering = Duplex & { [LINGERING]?: boolean };
+
 /** How long a refused client may go on sending before its connection is cut. */
 const LINGER_MS = 2_000;
 
@@ -69,8 +74,10 @@ const LINGER_MS = 2_000;
  * refused while the client is still writing it).
  */
 function lingeringClose(socket: Duplex, response: string): void {
+  (socket as Lingering)[LINGERING] = true;
   socket.removeAllListeners('data'); // the HTTP parser reads no more
   socket.on('data', () => undefined);
+  socket.resume(); // the parser may have paused it: drain what still comes
   socket.end(response);
   const cut = setTimeout(() => socket.destroy(), LINGER_MS);
   socket.once('close', () => clearTimeout(cut));
