@@ -20,6 +20,8 @@ describe('log audit', () => {
     ['a form client secret', 'grant_type=client_credentials&client_secret=abcdefghijklmnopqrstu', 'a client secret value'],
     ['a bearer header', '{"authorization":"Bearer abcdefghijklmnopqrstuvwxyz"}', 'an Authorization header value'],
     ['a basic header', '{"authorization":"Basic Y2xpZW50OnNlY3JldHNlY3JldA=="}', 'an Authorization header value'],
+    ['a lower-case scheme', '{"authorization":"basic Y2xpZW50OnNlY3JldHNlY3JldA=="}', 'an Authorization header value'],
+    ['a raw body logged as a string', '{"body":"{\\"client_secret\\":\\"abcdefghijklmnopqrstu\\"}"}', 'a client secret value'],
   ])('finds %s', (_name, line, what) => {
     expect(scanLines('x.log', ['{"msg":"fine"}', line], new Set())).toEqual([{ file: 'x.log', line: 2, what }]);
   });

@@ -44,6 +44,7 @@ export interface ClusterOptions {
  */
 export class Cluster {
   private readonly instances = new Map<string, Instance>();
+  private readonly crashes: string[] = [];
   private admin?: NatsService;
 
   private constructor(
@@ -106,9 +107,10 @@ export class Cluster {
       .map((i) => ({ name: i.name, url: `https://localhost:${i.env.GATEWAY_PORT}` }));
   }
 
-  /** kill -9, and wait until it is gone. */
+  /** kill -9, and wait until it is gone. An instance that had already died on its own is recorded as a crash. */
   async kill9(name: string): Promise<void> {
     const instance = this.instance(name);
+    if (instance.proc?.exitStatus) this.crashes.push(`${name} exited ${JSON.stringify(instance.proc.exitStatus)} before its kill`);
     instance.proc?.kill9();
     await instance.proc?.exited;
     instance.proc = undefined;
@@ -128,7 +130,8 @@ export class Cluster {
 
   /** Instances that exited without being asked to (a crash the run did not cause). */
   unexpectedExits(): string[] {
-    return [...this.instances.values()].filter((i) => i.proc?.exitStatus).map((i) => `${i.name} exited ${JSON.stringify(i.proc?.exitStatus)}`);
+    const now = [...this.instances.values()].filter((i) => i.proc?.exitStatus).map((i) => `${i.name} exited ${JSON.stringify(i.proc?.exitStatus)}`);
+    return [...this.crashes, ...now];
   }
 
   logDir(): string {

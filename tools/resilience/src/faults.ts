@@ -1,6 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,7 +40,7 @@ export function listenerPid(port: number): number | undefined {
  * starts it again detached, and waits until it accepts connections.
  */
 export class NatsServerControl {
-  private argv?: string[];
+  private found?: { pid: number; argv: string[]; cwd: string; env: NodeJS.ProcessEnv };
   private stoppedByUs = false;
 
   constructor(readonly port: number) {}
@@ -45,27 +48,44 @@ export class NatsServerControl {
   async stop(): Promise<void> {
     const pid = listenerPid(this.port);
     if (!pid) throw new Error(`nothing listens on 127.0.0.1:${this.port}: is NATS running?`);
-    this.argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-    process.kill(pid, 'SIGTERM');
+    // Its command line, folder and environment: a config with relative paths or $VARS starts again as it was.
+    this.found = {
+      pid,
+      argv: readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean),
+      cwd: readlinkSync(`/proc/${pid}/cwd`),
+      env: Object.fromEntries(
+        readFileSync(`/proc/${pid}/environ`, 'utf8')
+          .split('\0')
+          .filter(Boolean)
+          .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+      ),
+    };
     this.stoppedByUs = true;
+    process.kill(pid, 'SIGTERM');
     await waitForPort(this.port, false, 15_000);
-    // The port closes before the process has finished flushing its store.
-    const deadline = Date.now() + 15_000;
-    while (alive(pid) && Date.now() < deadline) await sleep(50);
+    await this.exited();
   }
 
   async start(): Promise<void> {
-    if (!this.argv) throw new Error('NATS was not stopped by this run');
-    const [cmd, ...args] = this.argv;
-    const child = spawn(cmd, args, { detached: true, stdio: 'ignore' });
+    if (!this.found) throw new Error('NATS was not stopped by this run');
+    const [cmd, ...args] = this.found.argv;
+    const child = spawn(cmd, args, { detached: true, stdio: 'ignore', cwd: this.found.cwd, env: this.found.env });
     child.unref();
     await waitForPort(this.port, true, 30_000);
     this.stoppedByUs = false;
   }
 
-  /** Leaves NATS running as it was found, whatever happened before. */
+  /** Leaves NATS running as it was found, whatever happened before (a stop still under way included). */
   async ensureRestored(): Promise<void> {
-    if (this.stoppedByUs && !(await portOpen(this.port))) await this.start();
+    if (!this.stoppedByUs) return;
+    await this.exited();
+    if (!(await portOpen(this.port))) await this.start();
+  }
+
+  /** The port closes before the process has finished flushing its store. */
+  private async exited(): Promise<void> {
+    const deadline = Date.now() + 15_000;
+    while (this.found && alive(this.found.pid) && Date.now() < deadline) await sleep(50);
   }
 }
 
@@ -89,13 +109,13 @@ export class PostgresControl {
   }
 
   async stop(): Promise<void> {
-    this.ctl('stop', '-m', 'fast');
-    this.stoppedByUs = true;
+    this.stoppedByUs = true; // before: a stop that fails half-way still gets restored
+    await this.ctl('stop', '-m', 'fast');
     await waitForPort(this.port, false, 30_000);
   }
 
   async start(): Promise<void> {
-    this.ctl('start');
+    await this.ctl('start');
     await waitForPort(this.port, true, 30_000);
     this.stoppedByUs = false;
   }
@@ -104,8 +124,9 @@ export class PostgresControl {
     if (this.stoppedByUs && !(await portOpen(this.port))) await this.start();
   }
 
-  private ctl(action: string, ...flags: string[]): void {
-    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', this.version, this.cluster, action, ...flags], { stdio: 'pipe' });
+  /** Asynchronous: the load (and its 3 s hang clock) keeps running while PostgreSQL stops and starts. */
+  private async ctl(action: string, ...flags: string[]): Promise<void> {
+    await run('pg_ctlcluster', ['--skip-systemctl-redirect', this.version, this.cluster, action, ...flags]);
   }
 }
 

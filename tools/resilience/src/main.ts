@@ -38,6 +38,15 @@ async function main(): Promise<number> {
   say(`resilience: PostgreSQL ${postgres.version}/${postgres.cluster} on :${postgres.port}, NATS on :${nats.port}; 2 instances of each service`);
   const cluster = await Cluster.start({ postgresUrl: env.postgresUrl, natsUrl: env.natsUrl, replicas: 2 });
   let failed = true;
+  // Stopped from outside (Ctrl-C, a CI timeout) in the middle of an outage: restore NATS and PostgreSQL first.
+  const abort = (signal: NodeJS.Signals) => {
+    say(`resilience: ${signal}: restoring NATS and PostgreSQL, stopping the services`);
+    void Promise.allSettled([nats.ensureRestored(), postgres.ensureRestored()])
+      .then(() => cluster.stop(true))
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
   try {
     const [g1, g2] = cluster.gateways();
     const gateways = new Gateways(cluster.gateways(), cluster.ca);
@@ -46,9 +55,9 @@ async function main(): Promise<number> {
     const faults: Fault[] = [];
     let revocationAnswer: number | undefined;
 
-    const inject = async (name: string, act: () => Promise<void>) => {
+    const inject = async (name: string, kind: Fault['kind'], act: () => Promise<void>) => {
       say(`fault: ${name}`);
-      const fault: Fault = { name, start: Date.now(), end: 0 };
+      const fault: Fault = { name, kind, start: Date.now(), end: 0 };
       await act();
       fault.end = Date.now();
       faults.push(fault);
@@ -63,11 +72,11 @@ async function main(): Promise<number> {
     };
 
     driver.start(env.workers, env.pauseMs, 50);
-    await inject('none (baseline)', async () => undefined);
-    await inject('kill -9 auth-1', crash('auth-1'));
-    await inject('kill -9 identity-1', crash('identity-1'));
-    await inject('kill -9 policy-1', crash('policy-1'));
-    await inject(`kill -9 ${g2.name}, token revoked meanwhile`, async () => {
+    await inject('none (baseline)', 'none', async () => undefined);
+    await inject('kill -9 auth-1', 'instance', crash('auth-1'));
+    await inject('kill -9 identity-1', 'instance', crash('identity-1'));
+    await inject('kill -9 policy-1', 'instance', crash('policy-1'));
+    await inject(`kill -9 ${g2.name}, token revoked meanwhile`, 'instance', async () => {
       const client = { client_id: principals.clientId, client_secret: principals.clientSecret };
       const { access_token: token } = await gateways.expect(200, 'mint', g1.name, 'POST', '/v1/auth/token', { json: { grant_type: 'client_credentials', ...client } });
       gateways.markDown(g2.name);
@@ -80,12 +89,12 @@ async function main(): Promise<number> {
       gateways.markUp(g2.name);
       driver.addRevoked(token);
     });
-    await inject('NATS restart', async () => {
+    await inject('NATS restart', 'outage', async () => {
       await nats.stop();
       await sleep(OUTAGE_MS);
       await nats.start();
     });
-    await inject('PostgreSQL restart', async () => {
+    await inject('PostgreSQL restart', 'outage', async () => {
       await postgres.stop();
       await sleep(OUTAGE_MS);
       await postgres.start();

@@ -1,8 +1,8 @@
-import { Criterion, evaluate, Fault, faultTable, formatTable, RunFacts, Sample, timeToFirstSuccess } from './report';
+import { Criterion, evaluate, Fault, faultTable, formatTable, RunFacts, Sample, strayUnavailable, timeToFirstSuccess } from './report';
 
 const sample = (over: Partial<Sample>): Sample => ({ kind: 'read', gateway: 'gateway-1', start: 1_000, end: 1_010, status: 200, outcome: 'answered', shapeOk: true, ...over });
 
-const fault: Fault = { name: 'kill -9 auth-1', start: 1_000, end: 2_000, recovered: 2_100 };
+const fault: Fault = { name: 'kill -9 auth-1', kind: 'instance', start: 1_000, end: 2_000, recovered: 2_100 };
 
 /** A run where everything went as it must: operations succeeded or got 503, probes were refused. */
 function cleanRun(): RunFacts {
@@ -10,9 +10,9 @@ function cleanRun(): RunFacts {
     samples: [
       sample({ kind: 'mint', status: 200 }),
       sample({ kind: 'write_user', status: 200 }),
-      sample({ kind: 'read', status: 503, shapeOk: true }),
+      sample({ kind: 'read', start: 1_000, status: 503, shapeOk: true }), // in flight at the kill
       sample({ kind: 'denied_read', status: 403 }),
-      sample({ kind: 'denied_write', status: 503 }),
+      sample({ kind: 'denied_write', start: 1_050, status: 503 }),
       sample({ kind: 'revoked', status: 401 }),
       sample({ kind: 'read', outcome: 'connection', status: 0, cutByKill: true }),
     ],
@@ -34,7 +34,8 @@ describe('resilience pass criteria', () => {
     ['a hang', (f) => f.samples.push(sample({ outcome: 'hang', status: 0 })), 'no request hangs past 3 s'],
     ['a 500', (f) => f.samples.push(sample({ status: 500 })), 'no 500 (nor any 5xx but 503)'],
     ['a 502', (f) => f.samples.push(sample({ status: 502 })), 'no 500 (nor any 5xx but 503)'],
-    ['a 503 off-shape', (f) => f.samples.push(sample({ status: 503, shapeOk: false })), 'outages answered 503 in the error shape'],
+    ['a 503 off-shape', (f) => f.samples.push(sample({ start: 1_000, status: 503, shapeOk: false })), 'outages answered 503 in the error shape'],
+    ['a 503 once the killed instance had a replica', (f) => f.samples.push(sample({ start: 1_500, status: 503 })), '503 only while a fault lasts (in flight at a kill; during an outage)'],
     ['a 401 on a valid token', (f) => f.samples.push(sample({ kind: 'read', status: 401 })), 'no other answer than success, the refusal or 503'],
     ['a 404 for a probe', (f) => f.samples.push(sample({ kind: 'denied_read', status: 404 })), 'no other answer than success, the refusal or 503'],
     ['a refused connection at a live gateway', (f) => f.samples.push(sample({ outcome: 'connection', status: 0 })), 'no connection error but at a killed gateway'],
@@ -51,6 +52,15 @@ describe('resilience pass criteria', () => {
     expect(failing(evaluate(facts))).toEqual([criterion]);
   });
 
+  it('allows 503s during an outage until it has settled, and none in the baseline', () => {
+    const baseline: Fault = { name: 'none', kind: 'none', start: 0, end: 0, recovered: 50 };
+    const outage: Fault = { name: 'NATS restart', kind: 'outage', start: 1_000, end: 4_000, recovered: 5_000 };
+    const at = (start: number) => sample({ start, status: 503 });
+    expect(strayUnavailable([at(10), at(1_500), at(5_900), at(6_100)], [baseline, outage]).map((s) => s.start)).toEqual([10, 6_100]);
+    // An outage that never recovered: no end to its 503s to hold against it (the recovery criterion fails instead).
+    expect(strayUnavailable([at(9_000)], [{ ...outage, recovered: undefined }])).toEqual([]);
+  });
+
   it('time to first success counts only requests started after the fault ended', () => {
     const samples = [
       sample({ kind: 'mint', start: 1_500, end: 2_300, status: 200 }), // started during the fault
@@ -62,7 +72,7 @@ describe('resilience pass criteria', () => {
   });
 
   it('tables one row per fault, counted from its start to the next', () => {
-    const second: Fault = { name: 'NATS restart', start: 5_000, end: 9_000, recovered: undefined };
+    const second: Fault = { name: 'NATS restart', kind: 'outage', start: 5_000, end: 9_000, recovered: undefined };
     const rows = faultTable([sample({ start: 1_200, status: 503 }), sample({ start: 6_000, status: 200 }), sample({ start: 6_100, outcome: 'hang', status: 0 })], [fault, second]);
     expect(rows.slice(1).map((r) => [r[0], r[2], r[3], r[4], r[5], r[7]])).toEqual([
       ['kill -9 auth-1', '1', '0', '1', '0', '100 ms'],

@@ -35,6 +35,13 @@ export const EXPECTED: Record<Kind, number> = {
 
 export interface Fault {
   name: string;
+  /**
+   * `instance`: one of two instances killed, so a request started after the kill
+   * has the other: only requests in flight at the kill may fail (503).
+   * `outage`: a shared dependency away, 503 expected until it is back.
+   * `none`: the baseline, nothing may fail.
+   */
+  kind: 'none' | 'instance' | 'outage';
   /** When the fault began (kill, stop). */
   start: number;
   /** When it ended: the instance or server is back (ready, accepting connections). */
@@ -74,6 +81,27 @@ export function timeToFirstSuccess(samples: Sample[], fault: Fault, kind: OpKind
   return first === undefined ? undefined : first - fault.end;
 }
 
+/** A request started this long after a kill was never in flight at the dead instance. */
+export const IN_FLIGHT_MS = 100;
+/** After an outage, every operation kind has succeeded again; from this long after that, all must. */
+export const SETTLE_MS = 1_000;
+
+/**
+ * 503s where none may be: for the baseline at all; after a kill, for requests
+ * started once the kill was done; after an outage, for requests started once the
+ * system had recovered (plus SETTLE_MS). Each window ends where the next fault starts.
+ */
+export function strayUnavailable(samples: Sample[], faults: Fault[]): Sample[] {
+  const stray: Sample[] = [];
+  faults.forEach((f, i) => {
+    const until = faults[i + 1]?.start ?? Infinity;
+    const from =
+      f.kind === 'none' ? f.start : f.kind === 'instance' ? f.start + IN_FLIGHT_MS : f.recovered === undefined ? Infinity : f.recovered + SETTLE_MS;
+    for (const s of samples) if (s.status === 503 && s.start >= from && s.start < until) stray.push(s);
+  });
+  return stray;
+}
+
 /** The pass criteria of the resilience run, each with the figure it was judged on. */
 export function evaluate(facts: RunFacts): Criterion[] {
   const { samples, faults, readback } = facts;
@@ -90,10 +118,16 @@ export function evaluate(facts: RunFacts): Criterion[] {
   const connection = samples.filter((s) => s.outcome === 'connection' && !s.cutByKill);
   const unrecovered = faults.filter((f) => f.recovered === undefined);
   const probes = samples.filter((s) => isProbe(s.kind));
+  const stray = strayUnavailable(samples, faults);
   return [
     { name: `no request hangs past 3 s`, pass: hangs.length === 0, figure: `${hangs.length} of ${samples.length}` },
     { name: 'no 500 (nor any 5xx but 503)', pass: fiveHundreds.length === 0, figure: `${fiveHundreds.length}${example(fiveHundreds)}` },
     { name: 'outages answered 503 in the error shape', pass: badShape.length === 0, figure: `${unavailable.length} × 503, ${badShape.length} error bodies off-shape${example(badShape)}` },
+    {
+      name: '503 only while a fault lasts (in flight at a kill; during an outage)',
+      pass: stray.length === 0,
+      figure: `${stray.length} outside${example(stray)}`,
+    },
     { name: 'no other answer than success, the refusal or 503', pass: unexpected.length === 0, figure: `${unexpected.length}${example(unexpected)}` },
     { name: 'no connection error but at a killed gateway', pass: connection.length === 0, figure: `${connection.length} (${cut.length} in flight at a gateway's kill)${example(connection)}` },
     { name: 'every write that got a 2xx is there afterwards', pass: readback.missing.length === 0 && readback.found === readback.acked, figure: `${readback.found} of ${readback.acked} read back, ${readback.missing.length} missing` },

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { auditLogs, LOG_DIR_ENV } from './log-audit';
+import { auditLogs, CREATED_ENV, LOG_DIR_ENV } from './log-audit';
 
 /**
  * After the whole suite: every log line any service wrote is checked for
@@ -19,5 +19,5 @@ export default async function globalTeardown(): Promise<void> {
   process.stdout.write(
     `\nlog audit: ${result.lines} lines in ${result.files} service logs, ${result.knownSecrets} known secrets and every secret shape checked: none found\n`,
   );
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env[CREATED_ENV] === dir) rmSync(dir, { recursive: true, force: true });
 }

@@ -12,6 +12,8 @@ import { join } from 'node:path';
  * single file run without it (e.g. `jest some.e2e.ts` with another config) records nothing.
  */
 export const LOG_DIR_ENV = 'GATEHOUSE_E2E_LOG_DIR';
+/** Set when the global setup made the folder itself (only then does a clean run remove it). */
+export const CREATED_ENV = 'GATEHOUSE_E2E_LOG_DIR_CREATED';
 
 export function auditDir(): string | undefined {
   return process.env[LOG_DIR_ENV] || undefined;
@@ -42,8 +44,9 @@ export const SECRET_SHAPES: ReadonlyArray<{ what: string; pattern: RegExp }> = [
   { what: 'a JWT', pattern: /eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/ },
   { what: 'a PEM private key', pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
   { what: "a JWK's private part", pattern: /"d"\s*:\s*"[A-Za-z0-9_-]{16,}"/ },
-  { what: 'a client secret value', pattern: /client_secret"?\s*[:=]\s*"?(?!\[redacted\])[A-Za-z0-9_~.+/-]{16,}/i },
-  { what: 'an Authorization header value', pattern: /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/ },
+  // Also inside a JSON string that holds JSON (a raw body logged): client_secret\":\"…
+  { what: 'a client secret value', pattern: /client_secret(?:\\?")?\s*[:=]\s*(?:\\?")?(?!\[redacted\])[A-Za-z0-9_~.+/-]{16,}/i },
+  { what: 'an Authorization header value', pattern: /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{16,}/i },
 ];
 
 /** Checks lines against known secret values and the shapes above; reports where, never the value. */

@@ -75,6 +75,7 @@ export class TestSystem {
     const prefix = opts.nats?.prefix ?? `t${runId}.`;
     const dir = mkdtempSync(join(tmpdir(), `gatehouse-e2e-${runId}-`));
     const secrets = await ensureLocalSecrets(dir);
+    recordSecret(secrets.kek);
     const authDb = withDatabase(PG, `gh_test_${runId}_auth`);
     const identityDb = withDatabase(PG, `gh_test_${runId}_identity`);
     await createDatabase(authDb);
