@@ -26,6 +26,7 @@
  * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50),
  * BENCH_REVOCATIONS (1000), BENCH_REVOKE_TIMEOUT_MS (5000).
  */
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, JsonWebKey, verify as verifySignature } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
@@ -163,8 +164,45 @@ function requireEs256(who: string, answer: Answer): string {
 // ---------------------------------------------------------------------------------------------
 // Throughput phases.
 
-/** One measured run, and what a request made by hand after it found (when that was wrong). */
-type Run = LoadResult & { check?: string };
+/**
+ * One measured run, what a request made by hand after it found (when that was
+ * wrong), and the CPU time the contender's processes spent per request (all of
+ * them: for Gatehouse the gateway, auth, identity and the NATS server; the load
+ * generator is in neither).
+ */
+type Run = LoadResult & { check?: string; cpuUsPerRequest?: number };
+
+/** User + system CPU seconds a process has used so far (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return NaN;
+  }
+}
+
+/** Measures the CPU the given processes spend during each run, per request. */
+function metered(pids: () => number[], run: (seconds: number) => Promise<Run>) {
+  return async (seconds: number): Promise<Run> => {
+    const ids = pids();
+    const before = ids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const r = await run(seconds);
+    const spent = ids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - before;
+    const requests = r.rps * seconds;
+    return { ...r, cpuUsPerRequest: requests > 0 ? (spent * 1e6) / requests : undefined };
+  };
+}
+
+/** The pid of the process listening on a local TCP port (the NATS server), from `ss`. */
+function listenerPid(port: number): number | undefined {
+  try {
+    const m = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' }).match(/pid=(\d+)/);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function flagOf(r: Run): string {
   const problems: string[] = [];
@@ -188,20 +226,31 @@ function pairedP99(report: RoundsReport<Run>): number[] {
   }
 }
 
+function pairedCpu(report: RoundsReport<Run>): number[] {
+  const out: number[] = [];
+  for (let round = 1; ; round++) {
+    const a = report.rows.find((r) => r.round === round && r.name === GH)?.result.cpuUsPerRequest;
+    const b = report.rows.find((r) => r.round === round && r.name === OP)?.result.cpuUsPerRequest;
+    if (a === undefined || b === undefined) return out;
+    out.push(a / b);
+  }
+}
+
 const range = (values: number[]) =>
   `median **${fixed(median(values), 2)}** (range ${fixed(Math.min(...values), 2)}–${fixed(Math.max(...values), 2)}; per round ${values.map((v) => fixed(v, 2)).join(', ')})`;
 
 function roundsTable(report: RoundsReport<Run>): string[] {
   return [
-    '| round | contender | req/s | p50 ms | p99 ms | non-2xx | errors | status codes | flag |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| round | contender | req/s | p50 ms | p99 ms | CPU µs/request | non-2xx | errors | status codes | flag |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...report.rows.map(
       ({ round, name, result: r }) =>
-        `| ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.statuses || '—'} | ${flagOf(r)} |`,
+        `| ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.cpuUsPerRequest === undefined || Number.isNaN(r.cpuUsPerRequest) ? '—' : r.cpuUsPerRequest.toFixed(0)} | ${r.non2xx} | ${r.errors} | ${r.statuses || '—'} | ${flagOf(r)} |`,
     ),
     '',
     `Throughput ratio ${GH} / ${OP} (req/s): ${range(report.ratios)}.`,
     `p99 ratio ${GH} / ${OP} (below 1: Gatehouse's p99 is lower): ${range(pairedP99(report))}.`,
+    `CPU per request ratio ${GH} / ${OP} (below 1: Gatehouse spends less CPU, summed over all its processes; ${OP} runs one process, so it can use one core where Gatehouse's processes share ${cpus().length}): ${range(pairedCpu(report))}.`,
   ];
 }
 
@@ -434,6 +483,11 @@ async function main(): Promise<void> {
     const opToken = requireEs256(OP, await op.postForm('/token', { grant_type: 'client_credentials', ...cred }));
     log(`${GH} token header ${JSON.stringify(jwtHeader(ghToken))}; ${OP} token header ${JSON.stringify(jwtHeader(opToken))}`);
 
+    // Whose CPU counts: every process of each contender (Gatehouse's NATS server included).
+    const natsPid = listenerPid(Number(new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222').port || 4222));
+    const ghPids = () => [...system.procs.map((p) => p.pid), ...(natsPid ? [natsPid] : [])];
+    const opPids = () => (oidc ? [oidc.pid] : []);
+
     // 1. Minting.
     const loads = [`start ${load1()}`];
     const ghMintBody = JSON.stringify({ grant_type: 'client_credentials', ...cred });
@@ -445,8 +499,8 @@ async function main(): Promise<void> {
     log(`1. minting: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each, ${CONNECTIONS} connections…`);
     loads.push(`minting ${load1()}`);
     const mint = await interleave<Run>(
-      { name: GH, run: watched('minting', GH, mintRun(`${system.gatewayUrl}/v1/auth/token`, { 'content-type': 'application/json', 'x-monite-version': MONITE_VERSION }, ghMintBody)) },
-      { name: OP, run: watched('minting', OP, mintRun(`${opUrl}/token`, { 'content-type': FORM }, opMintBody)) },
+      { name: GH, run: watched('minting', GH, metered(ghPids, mintRun(`${system.gatewayUrl}/v1/auth/token`, { 'content-type': 'application/json', 'x-monite-version': MONITE_VERSION }, ghMintBody))) },
+      { name: OP, run: watched('minting', OP, metered(opPids, mintRun(`${opUrl}/token`, { 'content-type': FORM }, opMintBody))) },
       ROUNDS,
       WARMUP,
       SECONDS,
@@ -491,7 +545,13 @@ async function main(): Promise<void> {
     };
     log(`2. GET /v1/settings vs POST /token/introspection: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each…`);
     loads.push(`reads ${load1()}`);
-    const reads = await interleave<Run>({ name: GH, run: watched('reads', GH, ghReadRun) }, { name: OP, run: watched('reads', OP, opIntrospectRun) }, ROUNDS, WARMUP, SECONDS);
+    const reads = await interleave<Run>(
+      { name: GH, run: watched('reads', GH, metered(ghPids, ghReadRun)) },
+      { name: OP, run: watched('reads', OP, metered(opPids, opIntrospectRun)) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
+    );
 
     // 3. Revocation: a second gateway instance, then N revocations at A, polled at both.
     log('3. revocation: starting a second gateway instance…');
@@ -557,6 +617,7 @@ async function main(): Promise<void> {
       `- Load: autocannon, ${CONNECTIONS} keep-alive HTTPS connections, pipelining 1, fixed duration. **The load generator shares the ${cpu.length} cores with the servers, NATS and PostgreSQL**; absolute figures are this machine's, the ratios are what carries meaning.`,
       `- Interleaved rounds (A B A B…): ${WARMUP} s warm-up of each contender, then ${ROUNDS} rounds of ${SECONDS} s each; each round's ratio is taken side by side, and the median of the paired ratios is reported with its range.`,
       `- Every run counts non-2xx answers and socket errors; a round with any (or whose by-hand check after the run failed) is flagged ⚠ in its row.`,
+      `- CPU µs/request: user + system CPU time of all the contender's processes during the run (/proc), divided by its requests — for ${GH} the gateway, auth, identity and the NATS server; for ${OP} its one process. It shows the cost apart from the parallelism: ${OP} is one event loop, ${GH}'s processes can use every core.`,
       `- Tokens: both sides mint ES256 JWT access tokens (the bench decodes the header of each side's token before the load and aborts otherwise), lifetime 1800 s, no scope, client authentication by client id and secret in the body (Gatehouse: JSON, its API; oidc-provider: form, \`client_secret_post\`, as OAuth 2.0 specifies).`,
       '',
       '## 1. client_credentials token minting',
