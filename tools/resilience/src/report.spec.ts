@@ -35,7 +35,7 @@ describe('resilience pass criteria', () => {
     ['a 500', (f) => f.samples.push(sample({ status: 500 })), 'no 500 (nor any 5xx but 503)'],
     ['a 502', (f) => f.samples.push(sample({ status: 502 })), 'no 500 (nor any 5xx but 503)'],
     ['a 503 off-shape', (f) => f.samples.push(sample({ start: 1_000, status: 503, shapeOk: false })), 'outages answered 503 in the error shape'],
-    ['a 503 once the killed instance had a replica', (f) => f.samples.push(sample({ start: 1_500, status: 503 })), '503 only while a fault lasts (in flight at a kill; during an outage)'],
+    ['a 503 once the killed instance had a replica', (f) => f.samples.push(sample({ start: 1_500, end: 1_600, status: 503 })), '503 only while a fault lasts (in flight at a kill; during an outage)'],
     ['a 401 on a valid token', (f) => f.samples.push(sample({ kind: 'read', status: 401 })), 'no other answer than success, the refusal or 503'],
     ['a 404 for a probe', (f) => f.samples.push(sample({ kind: 'denied_read', status: 404 })), 'no other answer than success, the refusal or 503'],
     ['a refused connection at a live gateway', (f) => f.samples.push(sample({ outcome: 'connection', status: 0 })), 'no connection error but at a killed gateway'],
@@ -55,10 +55,17 @@ describe('resilience pass criteria', () => {
   it('allows 503s during an outage until it has settled, and none in the baseline', () => {
     const baseline: Fault = { name: 'none', kind: 'none', start: 0, end: 0, recovered: 50 };
     const outage: Fault = { name: 'NATS restart', kind: 'outage', start: 1_000, end: 4_000, recovered: 5_000 };
-    const at = (start: number) => sample({ start, status: 503 });
+    const at = (start: number) => sample({ start, end: start + 10, status: 503 });
     expect(strayUnavailable([at(10), at(1_500), at(5_900), at(6_100)], [baseline, outage]).map((s) => s.start)).toEqual([10, 6_100]);
     // An outage that never recovered: no end to its 503s to hold against it (the recovery criterion fails instead).
     expect(strayUnavailable([at(9_000)], [{ ...outage, recovered: undefined }])).toEqual([]);
+  });
+
+  it('excuses a 503 in flight at a kill, even when it started before that fault began, and nothing else', () => {
+    const kill: Fault = { name: 'kill -9 identity-1', kind: 'instance', start: 10_000, end: 12_000, recovered: 12_050 };
+    const req = (start: number, end: number) => sample({ start, end, status: 503 });
+    const stray = strayUnavailable([req(9_100, 11_100), req(10_050, 12_050), req(10_200, 12_200), req(9_000, 9_500)], [kill]);
+    expect(stray.map((s) => s.start)).toEqual([10_200, 9_000]);
   });
 
   it('time to first success counts only requests started after the fault ended', () => {

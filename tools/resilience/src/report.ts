@@ -87,19 +87,20 @@ export const IN_FLIGHT_MS = 100;
 export const SETTLE_MS = 1_000;
 
 /**
- * 503s where none may be: for the baseline at all; after a kill, for requests
- * started once the kill was done; after an outage, for requests started once the
- * system had recovered (plus SETTLE_MS). Each window ends where the next fault starts.
+ * 503s where none may be. A 503 is excused by a fault it overlapped: a kill of
+ * one of two instances excuses a request in flight at the kill (started before
+ * it, or within IN_FLIGHT_MS after it, and still unanswered when it came); an
+ * outage excuses a request in flight at any time from its start until every
+ * operation had succeeded again (plus SETTLE_MS); the baseline excuses nothing.
  */
 export function strayUnavailable(samples: Sample[], faults: Fault[]): Sample[] {
-  const stray: Sample[] = [];
-  faults.forEach((f, i) => {
-    const until = faults[i + 1]?.start ?? Infinity;
-    const from =
-      f.kind === 'none' ? f.start : f.kind === 'instance' ? f.start + IN_FLIGHT_MS : f.recovered === undefined ? Infinity : f.recovered + SETTLE_MS;
-    for (const s of samples) if (s.status === 503 && s.start >= from && s.start < until) stray.push(s);
-  });
-  return stray;
+  const windows = faults
+    .filter((f) => f.kind !== 'none')
+    .map((f) => ({
+      from: f.start,
+      until: f.kind === 'instance' ? f.start + IN_FLIGHT_MS : f.recovered === undefined ? Infinity : f.recovered + SETTLE_MS,
+    }));
+  return samples.filter((s) => s.status === 503 && !windows.some((w) => s.start < w.until && s.end >= w.from));
 }
 
 /** The pass criteria of the resilience run, each with the figure it was judged on. */
