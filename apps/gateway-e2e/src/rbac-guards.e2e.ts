@@ -111,6 +111,11 @@ describe('RBAC guards: escalation, me, freshness, failing closed', () => {
       const res = await u.api.get('/v1/roles', entity);
       expect(res.status).toBe(503);
       expect(res.json).toEqual({ error: { message: expect.any(String) } });
+      // An outage is logged once, at warn, with its reason: not as a failure with a stack (many come at once).
+      const requestId = res.headers['x-request-id'];
+      const line = await sys.waitForLine((l) => l.includes(`"request_id":"${requestId}"`) && l.includes('request unavailable'));
+      expect(JSON.parse(line ?? '{}')).toMatchObject({ level: 'warn', reason: expect.any(String) });
+      expect(sys.lines.filter((l) => l.includes(`"request_id":"${requestId}"`) && l.includes('"level":"error"'))).toEqual([]);
       expect((await partnerApi.get('/v1/roles', entity)).status).toBe(200);
     } finally {
       await sys.startService('policy');

@@ -30,7 +30,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = this.toApiError(exception, req);
-    if (error.status >= 500) {
+    if (error.status === 503) {
+      // A dependency away (a service, NATS, a database): expected during an outage, and many at once.
+      const reason = exception instanceof Error ? exception.message : String(exception);
+      this.logger.warn({ request_id: req.id, reason }, 'request unavailable');
+    } else if (error.status >= 500) {
       this.logger.error(
         { request_id: req.id, err: exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception) },
         'request failed',
