@@ -59,8 +59,10 @@ export interface RoundsReport<R extends { rps: number } = LoadResult> {
 }
 
 /**
- * Interleaved rounds (A B A B ...), after a warm-up of each: this machine's speed
- * drifts between minutes, so only ratios measured side by side carry meaning.
+ * Interleaved rounds after a warm-up of each: this machine's speed drifts
+ * between minutes, so only ratios measured side by side carry meaning. The order
+ * alternates (A B, B A, A B, ...): neither contender always runs on the heels of
+ * the other's load.
  */
 export async function interleave<R extends { rps: number } = LoadResult>(
   a: Contender<R>,
@@ -74,8 +76,15 @@ export async function interleave<R extends { rps: number } = LoadResult>(
   const rows: RoundsReport<R>['rows'] = [];
   const ratios: number[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const ra = await a.run(seconds);
-    const rb = await b.run(seconds);
+    let ra: R;
+    let rb: R;
+    if (round % 2 === 1) {
+      ra = await a.run(seconds);
+      rb = await b.run(seconds);
+    } else {
+      rb = await b.run(seconds);
+      ra = await a.run(seconds);
+    }
     rows.push({ round, name: a.name, result: ra }, { round, name: b.name, result: rb });
     ratios.push(ra.rps / rb.rps);
     process.stderr.write(`round ${round}: ${a.name} ${ra.rps.toFixed(0)} req/s, ${b.name} ${rb.rps.toFixed(0)} req/s\n`);

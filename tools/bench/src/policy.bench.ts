@@ -292,7 +292,7 @@ async function main(): Promise<void> {
         `## bench:policy — authorization: policy.v1.check over NATS, evaluate() in-process, GET /v1/entity_users/me through the gateway`,
         '',
         `Machine: ${machine()}; the load generators share the cores with the four services, NATS and PostgreSQL.`,
-        `Settings: BENCH_ROUNDS=${ROUNDS} (interleaved A B A B…), BENCH_WARMUP_SECONDS=${WARMUP} (each contender, once), BENCH_SECONDS=${SECONDS}, ` +
+        `Settings: BENCH_ROUNDS=${ROUNDS} (interleaved, order alternating: A B, B A…), BENCH_WARMUP_SECONDS=${WARMUP} (each contender, once), BENCH_SECONDS=${SECONDS}, ` +
           `BENCH_IN_FLIGHT=${IN_FLIGHT}, BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_EVAL_ITERATIONS=${EVAL_ITERATIONS}. ` +
           `Fresh databases and NATS prefix; LOG_LEVEL=warn (request logging off); one partner, one entity, one role ` +
           `(entity_user read + role read allowed), one user with that role, its entity-user token.`,
