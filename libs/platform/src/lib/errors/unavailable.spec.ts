@@ -13,6 +13,12 @@ describe('isUnavailable', () => {
     ['a cut session', new Error('Connection terminated unexpectedly')],
     ['a pool timeout', new Error('timeout exceeded when trying to connect')],
     ['a broken client', new Error('Client has encountered a connection error and is not queryable')],
+    [
+      "a transaction's connection cut and released (TypeORM)",
+      Object.assign(new Error('Database connection provided by a query runner was already released, cannot continue to use its querying methods anymore.'), {
+        name: 'QueryRunnerProviderAlreadyReleasedError',
+      }),
+    ],
     ['wrapped by TypeORM', Object.assign(new Error('QueryFailedError'), { driverError: withCode('57P01') })],
   ])('%s → unavailable', (_name, err) => {
     expect(isUnavailable(err)).toBe(true);

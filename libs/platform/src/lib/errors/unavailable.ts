@@ -16,8 +16,13 @@ const NETWORK_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET'
  */
 const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
 
-/** What node-postgres and its pool say, with no code, when a connection goes or never comes. */
+/**
+ * What node-postgres and its pool say, with no code, when a connection goes or
+ * never comes; and TypeORM, when a transaction's connection was cut and released
+ * between two of its queries (seen while PostgreSQL restarted under load).
+ */
 const MESSAGES = [
+  /^Database connection provided by a query runner was already released/,
   /^Connection terminated/,
   /^timeout exceeded when trying to connect/,
   /^Client has encountered a connection error and is not queryable/,
