@@ -19,6 +19,8 @@ describe('isUnavailable', () => {
         name: 'QueryRunnerProviderAlreadyReleasedError',
       }),
     ],
+    ["a transaction's runner released before its next query or COMMIT (TypeORM)", new Error('Query runner already released. Cannot run queries anymore.')],
+    ['a closed client (node-postgres)', new Error('Client was closed and is not queryable')],
     ['wrapped by TypeORM', Object.assign(new Error('QueryFailedError'), { driverError: withCode('57P01') })],
   ])('%s → unavailable', (_name, err) => {
     expect(isUnavailable(err)).toBe(true);

@@ -23,6 +23,8 @@ const SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
  */
 const MESSAGES = [
   /^Database connection provided by a query runner was already released/,
+  /^Query runner already released/,
+  /^Client was closed and is not queryable/,
   /^Connection terminated/,
   /^timeout exceeded when trying to connect/,
   /^Client has encountered a connection error and is not queryable/,
