@@ -5,3 +5,4 @@ export * from './lib/free-port';
 export * from './lib/local-secrets';
 export * from './lib/databases';
 export * from './lib/preflight';
+export * from './lib/system-services';

@@ -1,17 +1,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthSubjects, CredentialsCreatedResponse, identityEventsStream, ProjectView } from '@gatehouse/contracts';
+import { AuthSubjects, CredentialsCreatedResponse, ProjectView } from '@gatehouse/contracts';
 import { createLogger, NatsService } from '@gatehouse/platform';
 import {
   createDatabase,
   dropDatabase,
+  dropIdentityStream,
   ensureLocalSecrets,
   freePort,
+  ownEnv,
   randomRunId,
-  repoRoot,
+  readyUrl,
+  ServiceName,
   ServiceProcess,
+  serviceScript,
   spawnService,
+  SystemResources,
   waitForHealthy,
   withDatabase,
 } from '@gatehouse/supervisor';
@@ -35,6 +40,7 @@ export class BenchSystem {
   private nats?: NatsService;
   /** The environment every service shares (NATS, subject prefix, log level). */
   private common?: Record<string, string>;
+  private resources?: SystemResources;
   private readonly dbs: string[] = [];
   private dir = '';
 
@@ -53,34 +59,11 @@ export class BenchSystem {
       this.dbs.push(db);
     }
     // Request logging off in both contenders (the baseline logs nothing either).
-    const common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'warn' };
-    this.common = common;
-    const authPort = await freePort();
-    const auth = spawnService({
-      name: 'auth',
-      script: join(repoRoot(), 'dist/apps/auth/src/main.js'),
-      env: { ...common, AUTH_DATABASE_URL: authDb, AUTH_HTTP_PORT: String(authPort), AUTH_KEY_ENCRYPTION_KEY: secrets.kek },
-    });
-    this.procs.push(auth);
-    await waitForHealthy(`http://127.0.0.1:${authPort}/health/ready`, { timeoutMs: 30_000, process: auth });
-    const identityPort = await freePort();
-    const identity = spawnService({
-      name: 'identity',
-      script: join(repoRoot(), 'dist/apps/identity/src/main.js'),
-      env: { ...common, IDENTITY_DATABASE_URL: identityDb, IDENTITY_HTTP_PORT: String(identityPort) },
-    });
-    this.procs.push(identity);
-    await waitForHealthy(`http://127.0.0.1:${identityPort}/health/ready`, { timeoutMs: 30_000, process: identity });
-    if (opts.policy) {
-      const policyPort = await freePort();
-      const policy = spawnService({
-        name: 'policy',
-        script: join(repoRoot(), 'dist/apps/policy/src/main.js'),
-        env: { ...common, POLICY_HTTP_PORT: String(policyPort) },
-      });
-      this.procs.push(policy);
-      await waitForHealthy(`http://127.0.0.1:${policyPort}/health/ready`, { timeoutMs: 30_000, process: policy });
-    }
+    this.common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'warn' };
+    this.resources = { databases: { auth: authDb, identity: identityDb }, secrets };
+    await this.launch('auth', 'auth');
+    await this.launch('identity', 'identity');
+    if (opts.policy) await this.launch('policy', 'policy');
     this.gatewayUrl = await this.addGateway();
     this.nats = await NatsService.connect({ url: NATS_URL, name: 'bench', prefix, requestTimeoutMs: 5_000, logger: createLogger('bench', 'silent') });
   }
@@ -90,19 +73,21 @@ export class BenchSystem {
    * it is ready; start() starts the first. Returns its base URL.
    */
   async addGateway(): Promise<string> {
-    if (!this.common) throw new Error('start() first');
-    const port = await freePort();
     const n = this.gatewayUrls.length + 1;
-    const gateway = spawnService({
-      name: n === 1 ? 'gateway' : `gateway-${n}`,
-      script: join(repoRoot(), 'dist/apps/gateway/src/main.js'),
-      env: { ...this.common, GATEWAY_PORT: String(port), GATEWAY_TLS_CERT_FILE: this.tls.cert, GATEWAY_TLS_KEY_FILE: this.tls.key },
-    });
-    this.procs.push(gateway);
+    const port = await this.launch('gateway', n === 1 ? 'gateway' : `gateway-${n}`);
     const url = `https://localhost:${port}`;
-    await waitForHealthy(`${url}/health/ready`, { timeoutMs: 30_000, process: gateway });
     this.gatewayUrls.push(url);
     return url;
+  }
+
+  /** Starts an instance of `service` on a free port and waits until it is ready; returns the port. */
+  private async launch(service: ServiceName, name: string): Promise<number> {
+    if (!this.common || !this.resources) throw new Error('start() first');
+    const port = await freePort();
+    const proc = spawnService({ name, script: serviceScript(service), env: { ...this.common, ...ownEnv(service, port, this.resources) } });
+    this.procs.push(proc);
+    await waitForHealthy(readyUrl(service, port), { timeoutMs: 30_000, process: proc });
+    return port;
   }
 
   async partner(): Promise<CredentialsCreatedResponse> {
@@ -130,24 +115,13 @@ export class BenchSystem {
     this.procs.length = 0;
     this.gatewayUrls.length = 0;
     for (const db of this.dbs.splice(0)) await dropDatabase(db).catch(() => undefined);
-    if (this.prefix) await dropIdentityStream(this.prefix).catch(() => undefined);
+    if (this.prefix) await dropIdentityStream(NATS_URL, this.prefix).catch(() => undefined);
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
 export function machine(): string {
   return `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node.js ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
-}
-
-/** The identity service's JetStream stream of this prefix (as the e2e harness drops it), so runs leave nothing on the shared broker. */
-async function dropIdentityStream(prefix: string): Promise<void> {
-  const nc = await NatsService.connect({ url: NATS_URL, name: 'bench-cleanup', prefix, requestTimeoutMs: 2_000, logger: createLogger('bench', 'silent') });
-  try {
-    const jsm = await nc.connection.jetstreamManager();
-    await jsm.streams.delete(identityEventsStream(prefix)).catch(() => undefined);
-  } finally {
-    await nc.close();
-  }
 }
 
 /** On a failed run: the last lines each process wrote (a crash explains itself), on stderr. */

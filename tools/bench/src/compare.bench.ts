@@ -412,15 +412,8 @@ async function main(): Promise<void> {
   const foreign = new ForeignLoad();
   foreign.start();
   const overlaps: Overlap[] = [];
-  const watched = <R>(phase: string, name: string, run: (seconds: number) => Promise<R>) => {
-    let call = 0;
-    return async (seconds: number): Promise<R> => {
-      const label = call++ === 0 ? 'warm-up' : `round ${call - 1}`;
-      const { value, seen } = await foreign.during(() => run(seconds));
-      if (seen.length) overlaps.push({ run: `${phase} ${name} ${label}`, seen });
-      return value;
-    };
-  };
+  const watched = <R>(phase: string, name: string, run: (seconds: number) => Promise<R>) =>
+    foreign.watch(run, (label, seen) => overlaps.push({ run: `${phase} ${name} ${label}`, seen }));
 
   const system = new BenchSystem();
   const clients: Https[] = [];

@@ -29,6 +29,20 @@ export class ForeignLoad {
     return { value, seen: [...this.seen] };
   }
 
+  /**
+   * `run` (a contender's measured run, called once for its warm-up, then once per
+   * round) made to report what ran beside each call: `onSeen('warm-up' | 'round N', seen)`.
+   */
+  watch<R>(run: (seconds: number) => Promise<R>, onSeen: (label: string, seen: string[]) => void): (seconds: number) => Promise<R> {
+    let call = 0;
+    return async (seconds) => {
+      const label = call++ === 0 ? 'warm-up' : `round ${call - 1}`;
+      const { value, seen } = await this.during(() => run(seconds));
+      if (seen.length) onSeen(label, seen);
+      return value;
+    };
+  }
+
   private sample(): void {
     for (const name of foreignProcesses()) this.seen.add(name);
   }

@@ -15,10 +15,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import autocannon from 'autocannon';
 import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
 import { ApiError, GatewayClient, MONITE_VERSION, percentile } from './gateway-client';
-import { median } from './load';
+import { load, LoadResult, median } from './load';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -54,15 +53,6 @@ interface PagingResult {
   unknown: number;
   seconds: number;
   pageMs: number[];
-}
-
-interface ReadResult {
-  rps: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-  errors: number;
-  statuses: string;
 }
 
 async function createEntity(api: GatewayClient): Promise<string> {
@@ -144,33 +134,8 @@ async function pageThrough(api: GatewayClient, entityId: string, created: Set<st
 }
 
 /** One autocannon run; `path()` gives each request's path (a fresh random id per request). */
-async function hammer(url: string, headers: Record<string, string>, path: () => string, seconds: number): Promise<ReadResult> {
-  const result = await autocannon({
-    url,
-    method: 'GET',
-    headers,
-    connections: CONNECTIONS,
-    duration: seconds,
-    pipelining: 1,
-    requests: [
-      {
-        setupRequest: (req) => {
-          req.path = path();
-          return req;
-        },
-      },
-    ],
-  });
-  return {
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    statuses: Object.entries(result.statusCodeStats ?? {})
-      .map(([code, s]) => `${code}×${s.count ?? 0}`)
-      .join(', '),
-  };
+function hammer(url: string, headers: Record<string, string>, path: () => string, seconds: number): Promise<LoadResult> {
+  return load({ url, headers, connections: CONNECTIONS, seconds, path });
 }
 
 /** When the load saw non-2xx answers, a few of the same requests made by hand, to show what came back. */
@@ -238,7 +203,7 @@ async function main(): Promise<void> {
     loads.push(`end ${load1()}`);
     const probes = reads.non2xx > 0 || reads.errors > 0 ? await probe(api, entityId, ids) : [];
 
-    const row = (name: string, r: ReadResult) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.statuses} |`;
+    const row = (name: string, r: LoadResult) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.statuses} |`;
     const creationP = (p: number) => ms(percentile(created.latencies, p));
     process.stdout.write(
       [

@@ -17,10 +17,13 @@ export interface LoadOptions {
   body?: string;
   connections: number;
   seconds: number;
+  /** Each request's path, asked afresh per request (e.g. a random id); default: the URL's. */
+  path?: () => string;
 }
 
 /** One autocannon run over keep-alive HTTPS connections (loopback; the certificate is not verified). */
 export async function load(opts: LoadOptions): Promise<LoadResult> {
+  const path = opts.path;
   const result = await autocannon({
     url: opts.url,
     method: opts.method ?? 'GET',
@@ -29,6 +32,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     connections: opts.connections,
     duration: opts.seconds,
     pipelining: 1,
+    ...(path ? { requests: [{ setupRequest: (req) => Object.assign(req, { path: path() }) }] } : {}),
   });
   return {
     rps: result.requests.average,

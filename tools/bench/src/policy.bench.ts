@@ -158,15 +158,8 @@ async function main(): Promise<void> {
   foreign.start();
   /** Runs during which a test suite or another benchmark was seen. */
   const overlaps: string[] = [];
-  const watched = <R>(phase: string, name: string, run: (seconds: number) => Promise<R>) => {
-    let call = 0;
-    return async (seconds: number): Promise<R> => {
-      const label = call++ === 0 ? 'warm-up' : `round ${call - 1}`;
-      const { value, seen } = await foreign.during(() => run(seconds));
-      if (seen.length) overlaps.push(`${phase}, ${name}, ${label}: ${seen.join('; ')}`);
-      return value;
-    };
-  };
+  const watched = <R>(phase: string, name: string, run: (seconds: number) => Promise<R>) =>
+    foreign.watch(run, (label, seen) => overlaps.push(`${phase}, ${name}, ${label}: ${seen.join('; ')}`));
 
   // In-process first, while nothing else of the bench runs.
   log(`evaluate(): ${EVAL_ITERATIONS} iterations × ${EVAL_REPETITIONS} per case…`);

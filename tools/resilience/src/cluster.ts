@@ -1,25 +1,25 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthSubjects, CredentialsCreatedResponse, identityEventsStream, ProjectView } from '@gatehouse/contracts';
+import { AuthSubjects, CredentialsCreatedResponse, ProjectView } from '@gatehouse/contracts';
 import { createLogger, NatsService } from '@gatehouse/platform';
 import {
   createDatabase,
   dropDatabase,
+  dropIdentityStream,
   ensureLocalSecrets,
   freePort,
+  ownEnv,
   randomRunId,
-  repoRoot,
+  readyUrl,
+  ServiceName,
   ServiceProcess,
+  serviceScript,
   spawnService,
+  SYSTEM_SERVICES,
   waitForHealthy,
   withDatabase,
 } from '@gatehouse/supervisor';
-
-export type ServiceName = 'auth' | 'identity' | 'policy' | 'gateway';
-
-/** Start order, as `npm start` uses it: what a service asks for at start is up before it. */
-export const SERVICES: readonly ServiceName[] = ['auth', 'identity', 'policy', 'gateway'];
 
 interface Instance {
   service: ServiceName;
@@ -71,17 +71,11 @@ export class Cluster {
         AUTH_ISSUER: 'https://localhost:8443',
         GATEWAY_ISSUER: 'https://localhost:8443',
       };
-      for (const service of SERVICES) {
+      const resources = { databases: { auth: authDb, identity: identityDb }, secrets };
+      for (const service of SYSTEM_SERVICES) {
         for (let i = 1; i <= opts.replicas; i++) {
-          const port = String(await freePort());
-          const own: Record<ServiceName, Record<string, string>> = {
-            auth: { AUTH_DATABASE_URL: authDb, AUTH_HTTP_PORT: port, AUTH_KEY_ENCRYPTION_KEY: secrets.kek },
-            identity: { IDENTITY_DATABASE_URL: identityDb, IDENTITY_HTTP_PORT: port },
-            policy: { POLICY_HTTP_PORT: port },
-            gateway: { GATEWAY_PORT: port, GATEWAY_TLS_CERT_FILE: secrets.tlsCertFile, GATEWAY_TLS_KEY_FILE: secrets.tlsKeyFile },
-          };
-          const healthUrl = service === 'gateway' ? `https://localhost:${port}/health/ready` : `http://127.0.0.1:${port}/health/ready`;
-          const instance: Instance = { service, name: `${service}-${i}`, env: { ...common, ...own[service] }, healthUrl };
+          const port = await freePort();
+          const instance: Instance = { service, name: `${service}-${i}`, env: { ...common, ...ownEnv(service, port, resources) }, healthUrl: readyUrl(service, port) };
           cluster.instances.set(instance.name, instance);
           await cluster.launch(instance);
         }
@@ -143,7 +137,7 @@ export class Cluster {
     await this.admin?.close().catch(() => undefined);
     for (const instance of [...this.instances.values()].reverse()) await instance.proc?.stop('SIGTERM', 10_000).catch(() => undefined);
     for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
-    await this.dropStream().catch(() => undefined);
+    await dropIdentityStream(this.opts.natsUrl, this.prefix).catch(() => undefined);
     if (keepLogs) rmSync(join(this.dir, 'data'), { recursive: true, force: true });
     else rmSync(this.dir, { recursive: true, force: true });
   }
@@ -157,26 +151,10 @@ export class Cluster {
   private async launch(instance: Instance): Promise<void> {
     instance.proc = spawnService({
       name: instance.name,
-      script: join(repoRoot(), 'dist', 'apps', instance.service, 'src', 'main.js'),
+      script: serviceScript(instance.service),
       env: instance.env,
       logFile: join(this.logDir(), `${instance.name}.log`),
     });
     await waitForHealthy(instance.healthUrl, { timeoutMs: 60_000, process: instance.proc, ca: this.ca, intervalMs: 50 });
-  }
-
-  private async dropStream(): Promise<void> {
-    const nc = await NatsService.connect({
-      url: this.opts.natsUrl,
-      name: 'resilience-cleanup',
-      prefix: this.prefix,
-      requestTimeoutMs: 2_000,
-      logger: createLogger('resilience', 'silent'),
-    });
-    try {
-      const jsm = await nc.connection.jetstreamManager();
-      await jsm.streams.delete(identityEventsStream(this.prefix));
-    } finally {
-      await nc.close();
-    }
   }
 }

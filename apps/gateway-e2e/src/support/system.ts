@@ -2,22 +2,23 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import {
-  AuthSubjects,
-  CredentialsCreatedResponse,
-  identityEventsStream,
-  ProjectView,
-} from '@gatehouse/contracts';
+import { AuthSubjects, CredentialsCreatedResponse, ProjectView } from '@gatehouse/contracts';
 import { createLogger, NatsService } from '@gatehouse/platform';
 import {
   createDatabase,
   dropDatabase,
+  dropIdentityStream,
   ensureLocalSecrets,
   freePort,
+  ownEnv,
+  PORT_VARIABLE,
   randomRunId,
-  repoRoot,
+  readyUrl,
+  ServiceName,
   ServiceProcess,
+  serviceScript,
   spawnService,
+  SYSTEM_SERVICES,
   waitForHealthy,
   withDatabase,
 } from '@gatehouse/supervisor';
@@ -27,7 +28,7 @@ import { auditLogFile, recordSecret } from './log-audit';
 const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
-export type ServiceName = 'auth' | 'identity' | 'policy' | 'gateway';
+export type { ServiceName };
 
 export interface SystemOptions {
   /** Extra environment per service. */
@@ -80,48 +81,18 @@ export class TestSystem {
     const identityDb = withDatabase(PG, `gh_test_${runId}_identity`);
     await createDatabase(authDb);
     await createDatabase(identityDb);
-    const gatewayPort = await freePort();
-    const authPort = await freePort();
-    const identityPort = await freePort();
-    const policyPort = await freePort();
+    const resources = { databases: { auth: authDb, identity: identityDb }, secrets };
     const common = { NATS_URL: opts.nats?.url ?? NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'info', AUTH_ISSUER: 'https://localhost:8443', GATEWAY_ISSUER: 'https://localhost:8443' };
-    const envs: Record<ServiceName, Record<string, string>> = {
-      auth: {
-        ...common,
-        AUTH_DATABASE_URL: authDb,
-        AUTH_HTTP_PORT: String(authPort),
-        AUTH_KEY_ENCRYPTION_KEY: secrets.kek,
-        ...opts.env?.auth,
-      },
-      identity: {
-        ...common,
-        IDENTITY_DATABASE_URL: identityDb,
-        IDENTITY_HTTP_PORT: String(identityPort),
-        ...opts.env?.identity,
-      },
-      policy: {
-        ...common,
-        POLICY_HTTP_PORT: String(policyPort),
-        ...opts.env?.policy,
-      },
-      gateway: {
-        ...common,
-        GATEWAY_PORT: String(gatewayPort),
-        GATEWAY_TLS_CERT_FILE: secrets.tlsCertFile,
-        GATEWAY_TLS_KEY_FILE: secrets.tlsKeyFile,
-        ...opts.env?.gateway,
-      },
-    };
+    const envs = {} as Record<ServiceName, Record<string, string>>;
+    for (const service of SYSTEM_SERVICES) envs[service] = { ...common, ...ownEnv(service, await freePort(), resources), ...opts.env?.[service] };
+    const gatewayPort = envs.gateway.GATEWAY_PORT;
     const ca = readFileSync(secrets.tlsCertFile, 'utf8');
     const baseUrl = `https://localhost:${gatewayPort}`;
     const http = new HttpClient(baseUrl, new Agent({ connect: { ca, servername: 'localhost' } }));
     const system = new TestSystem(runId, prefix, dir, baseUrl, ca, http, envs, [authDb, identityDb]);
     if (opts.nats) system.broker = { ...opts.nats, own: true };
     try {
-      await system.startService('auth');
-      await system.startService('identity');
-      await system.startService('policy');
-      await system.startService('gateway');
+      for (const service of SYSTEM_SERVICES) await system.startService(service);
     } catch (err) {
       await system.stop();
       throw err;
@@ -144,21 +115,19 @@ export class TestSystem {
   }
 
   healthUrl(name: ServiceName): string {
-    if (name === 'gateway') return `${this.baseUrl}/health/ready`;
-    const port = { auth: this.envs.auth.AUTH_HTTP_PORT, identity: this.envs.identity.IDENTITY_HTTP_PORT, policy: this.envs.policy.POLICY_HTTP_PORT }[name];
-    return `http://127.0.0.1:${port}/health/ready`;
+    return readyUrl(name, this.envs[name][PORT_VARIABLE[name]]);
   }
 
   async startService(name: ServiceName, instance = name as string, env: Record<string, string> = {}): Promise<ServiceProcess> {
     const proc = spawnService({
       name: instance,
-      script: join(repoRoot(), 'dist', 'apps', name, 'src', 'main.js'),
+      script: serviceScript(name),
       env: { ...this.envs[name], ...env },
       logFile: auditLogFile(`${this.runId}-${instance}`),
       onLine: (line) => this.lines.push(line),
     });
     this.procs.set(instance, proc);
-    const url = env.POLICY_HTTP_PORT ? `http://127.0.0.1:${env.POLICY_HTTP_PORT}/health/ready` : this.healthUrl(name);
+    const url = readyUrl(name, env[PORT_VARIABLE[name]] ?? this.envs[name][PORT_VARIABLE[name]]);
     await waitForHealthy(url, { timeoutMs: 30_000, process: proc, ca: this.ca });
     return proc;
   }
@@ -219,18 +188,6 @@ export class TestSystem {
     return token;
   }
 
-  /** The run's JetStream stream, so test runs leave nothing behind on the shared broker. */
-  private async dropStream(): Promise<void> {
-    if (this.broker.own) return;
-    const nc = await NatsService.connect({ url: NATS_URL, name: `e2e-cleanup-${this.runId}`, prefix: this.prefix, requestTimeoutMs: 2_000, logger: createLogger('e2e', 'silent') });
-    try {
-      const jsm = await nc.connection.jetstreamManager();
-      await jsm.streams.delete(identityEventsStream(this.prefix)).catch(() => undefined);
-    } finally {
-      await nc.close();
-    }
-  }
-
   private extra?: { proc: ServiceProcess; http: HttpClient };
 
   /** A second gateway instance on its own port, sharing everything else. */
@@ -239,13 +196,13 @@ export class TestSystem {
     const env = { ...this.envs.gateway, GATEWAY_PORT: String(port) };
     const proc = spawnService({
       name: 'gateway-2',
-      script: join(repoRoot(), 'dist', 'apps', 'gateway', 'src', 'main.js'),
+      script: serviceScript('gateway'),
       env,
       logFile: auditLogFile(`${this.runId}-gateway-2`),
       onLine: (line) => this.lines.push(line),
     });
     const baseUrl = `https://localhost:${port}`;
-    await waitForHealthy(`${baseUrl}/health/ready`, { timeoutMs: 30_000, process: proc, ca: this.ca });
+    await waitForHealthy(readyUrl('gateway', port), { timeoutMs: 30_000, process: proc, ca: this.ca });
     this.extra = { proc, http: new HttpClient(baseUrl, new Agent({ connect: { ca: this.ca, servername: 'localhost' } })) };
     return this.extra.http;
   }
@@ -263,7 +220,8 @@ export class TestSystem {
     for (const name of [...this.procs.keys()].reverse()) await this.stopService(name);
     await this.http.close();
     for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
-    await this.dropStream();
+    // The run's JetStream stream, so test runs leave nothing behind on the shared broker.
+    if (!this.broker.own) await dropIdentityStream(NATS_URL, this.prefix);
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,15 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { EntityAddress, EntityStatus, EntityType } from '@gatehouse/contracts';
+import { RecordColumns } from '../common/record-columns';
 
 /** A partner's business customer. */
 @Entity({ name: 'entities' })
-export class EntityEntity {
-  @PrimaryColumn('uuid')
-  id!: string;
-
-  @Column('uuid', { name: 'project_id' })
-  projectId!: string;
-
+export class EntityEntity extends RecordColumns {
   @Column('text')
   type!: EntityType;
 
@@ -42,18 +37,6 @@ export class EntityEntity {
 
   @Column('jsonb', { nullable: true })
   individual!: Record<string, unknown> | null;
-
-  @Column('uuid', { name: 'created_by_entity_user_id', nullable: true })
-  createdByEntityUserId!: string | null;
-
-  @Column('integer')
-  version!: number;
-
-  @Column('timestamptz', { name: 'created_at' })
-  createdAt!: Date;
-
-  @Column('timestamptz', { name: 'updated_at' })
-  updatedAt!: Date;
 }
 
 @Entity({ name: 'entity_settings' })

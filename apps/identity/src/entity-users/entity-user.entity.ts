@@ -1,14 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import type { RecordStatus } from '@gatehouse/contracts';
+import { RecordColumns } from '../common/record-columns';
 
 @Entity({ name: 'entity_users' })
-export class EntityUserEntity {
-  @PrimaryColumn('uuid')
-  id!: string;
-
-  @Column('uuid', { name: 'project_id' })
-  projectId!: string;
-
+export class EntityUserEntity extends RecordColumns {
   @Column('uuid', { name: 'entity_id' })
   entityId!: string;
 
@@ -35,16 +30,4 @@ export class EntityUserEntity {
 
   @Column('text')
   status!: RecordStatus;
-
-  @Column('uuid', { name: 'created_by_entity_user_id', nullable: true })
-  createdByEntityUserId!: string | null;
-
-  @Column('integer')
-  version!: number;
-
-  @Column('timestamptz', { name: 'created_at' })
-  createdAt!: Date;
-
-  @Column('timestamptz', { name: 'updated_at' })
-  updatedAt!: Date;
 }

@@ -1,15 +1,10 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity } from 'typeorm';
 import type { RecordStatus } from '@gatehouse/contracts';
 import type { RolePermissionsPayload } from '@gatehouse/permissions';
+import { RecordColumns } from '../common/record-columns';
 
 @Entity({ name: 'roles' })
-export class RoleEntity {
-  @PrimaryColumn('uuid')
-  id!: string;
-
-  @Column('uuid', { name: 'project_id' })
-  projectId!: string;
-
+export class RoleEntity extends RecordColumns {
   @Column('uuid', { name: 'entity_id' })
   entityId!: string;
 
@@ -21,16 +16,4 @@ export class RoleEntity {
 
   @Column('text')
   status!: RecordStatus;
-
-  @Column('uuid', { name: 'created_by_entity_user_id', nullable: true })
-  createdByEntityUserId!: string | null;
-
-  @Column('integer')
-  version!: number;
-
-  @Column('timestamptz', { name: 'created_at' })
-  createdAt!: Date;
-
-  @Column('timestamptz', { name: 'updated_at' })
-  updatedAt!: Date;
 }

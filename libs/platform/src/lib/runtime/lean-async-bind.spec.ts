@@ -21,7 +21,8 @@ describe('installLeanAsyncResourceBind', () => {
     const free = resource.bind(add);
     expect(free.length).toBe(2);
     expect(free.call({ base: 10 }, 1, 2)).toBe(13);
-    expect(resource.bind(add, { base: 100 }).call({ base: 10 }, 1, 2)).toBe(103);
+    const bindWithThis = resource.bind as unknown as (fn: typeof add, thisArg: unknown) => typeof add; // Node accepts thisArg; its types do not list it
+    expect(bindWithThis.call(resource, add, { base: 100 }).call({ base: 10 }, 1, 2)).toBe(103);
   });
 
   it('no longer builds the deprecated asyncResource accessor', () => {
