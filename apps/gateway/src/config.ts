@@ -12,7 +12,7 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_BODY_LIMIT: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
   /** Expected `iss` of tokens: the same value as the auth service's AUTH_ISSUER. */
   GATEWAY_ISSUER: z.string().url().default('https://localhost:8443'),
-  /** Failed client authentications allowed per client id, and per address, within the window. */
+  /** Failed client authentications allowed per client id from one address, and per address, within the window (docs/TOKENS.md). */
   GATEWAY_AUTH_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
   GATEWAY_AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   GATEWAY_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),

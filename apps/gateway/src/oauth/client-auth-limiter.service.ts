@@ -1,46 +1,56 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
+import { addressKey } from './address-key';
+
+/** Keys with a recent failure kept for the fast path; past this many the map starts over. */
+const RECENT_FAILURES_MAX = 100_000;
 
 /**
- * Brute-force brake on client authentication: failures are counted per client id
- * and per address over a window; past the limit the caller gets 429 with
- * Retry-After *before* its secret is even checked.
- * Counters live in this gateway instance (see docs/ARCHITECTURE.md).
+ * Brute-force brake on client authentication. Failed authentications are
+ * counted per client id *from one address* and per address across client ids,
+ * over a window; past a limit that address gets 429 with Retry-After *before*
+ * its secret is even checked. Never per client id alone: anyone who knows a
+ * client id (it is the `sub` of every partner token) could then lock its owner
+ * out, and wrong guesses from one place must never refuse the right secret from
+ * another. Client ids arrive in their canonical form (lower case), addresses are
+ * keyed by `addressKey` (IPv6 by /64).
+ * Counters live in this gateway instance (see docs/TOKENS.md).
  */
 @Injectable()
 export class ClientAuthLimiterService {
-  private readonly perClient: RateLimiterMemory;
+  private readonly perClientAddress: RateLimiterMemory;
   private readonly perAddress: RateLimiterMemory;
   /** Keys with a failure in the current window: a clean caller costs one map lookup. */
   private readonly lastFailure = new Map<string, number>();
 
   constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
     const duration = config.GATEWAY_AUTH_FAILURE_WINDOW_SECONDS;
-    this.perClient = new RateLimiterMemory({ keyPrefix: 'client', points: config.GATEWAY_AUTH_FAILURES_PER_CLIENT, duration });
+    this.perClientAddress = new RateLimiterMemory({ keyPrefix: 'client', points: config.GATEWAY_AUTH_FAILURES_PER_CLIENT, duration });
     this.perAddress = new RateLimiterMemory({ keyPrefix: 'addr', points: config.GATEWAY_AUTH_FAILURES_PER_ADDRESS, duration });
   }
 
-  /** Seconds to wait when either counter is exhausted; 0 when the attempt may go on. */
+  /** Seconds this address must wait before trying this client id again; 0 when the attempt may go on. */
   async retryAfter(clientId: string | undefined, address: string): Promise<number> {
-    if (!this.failedRecently(`a:${address}`) && !(clientId && this.failedRecently(`c:${clientId}`))) return 0;
-    const [client, addr] = await Promise.all([
-      clientId ? this.perClient.get(clientId) : null,
-      this.perAddress.get(address),
-    ]);
+    const addr = addressKey(address);
+    const pair = clientId ? `${clientId}|${addr}` : undefined;
+    if (!this.failedRecently(`a:${addr}`) && !(pair && this.failedRecently(`c:${pair}`))) return 0;
+    const [byPair, byAddress] = await Promise.all([pair ? this.perClientAddress.get(pair) : null, this.perAddress.get(addr)]);
     let waitMs = 0;
-    if (client && client.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_CLIENT) waitMs = client.msBeforeNext;
-    if (addr && addr.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_ADDRESS) waitMs = Math.max(waitMs, addr.msBeforeNext);
+    if (byPair && byPair.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_CLIENT) waitMs = byPair.msBeforeNext;
+    if (byAddress && byAddress.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_ADDRESS) waitMs = Math.max(waitMs, byAddress.msBeforeNext);
     return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
   }
 
   async recordFailure(clientId: string | undefined, address: string): Promise<void> {
+    const addr = addressKey(address);
+    const pair = clientId ? `${clientId}|${addr}` : undefined;
     const now = Date.now();
-    if (this.lastFailure.size > 100_000) this.lastFailure.clear();
-    this.lastFailure.set(`a:${address}`, now);
-    if (clientId) this.lastFailure.set(`c:${clientId}`, now);
+    if (this.lastFailure.size > RECENT_FAILURES_MAX) this.lastFailure.clear();
+    this.lastFailure.set(`a:${addr}`, now);
+    if (pair) this.lastFailure.set(`c:${pair}`, now);
     // consume() rejects once a counter is over its limit: that is expected here.
-    await Promise.allSettled([clientId ? this.perClient.consume(clientId) : null, this.perAddress.consume(address)]);
+    await Promise.allSettled([pair ? this.perClientAddress.consume(pair) : null, this.perAddress.consume(addr)]);
   }
 
   private failedRecently(key: string): boolean {

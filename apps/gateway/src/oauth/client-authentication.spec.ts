@@ -46,6 +46,14 @@ describe('resolveClient', () => {
     expect(resolveClient(basic, 'id-1', undefined, 'oauth')).toEqual({ clientId: 'id-1', clientSecret: 's-1', basic: true });
   });
 
+  it('spells the client id one way (lower case, no urn:uuid:), whichever way it came', () => {
+    const id = '3cf491b0-31e2-4404-a6f6-bb4006fd0f39';
+    expect(resolveClient(null, id.toUpperCase(), 's', 'oauth').clientId).toBe(id);
+    expect(resolveClient(null, `urn:uuid:${id}`, 's', 'monite').clientId).toBe(id);
+    expect(resolveClient({ id: id.toUpperCase(), secret: 's' }, undefined, undefined, 'oauth').clientId).toBe(id);
+    expect(resolveClient({ id: id.toUpperCase(), secret: 's' }, id, undefined, 'oauth').clientId).toBe(id);
+  });
+
   it('takes the body alone', () => {
     expect(resolveClient(null, 'id-2', 's-2', 'oauth')).toEqual({ clientId: 'id-2', clientSecret: 's-2', basic: false });
   });

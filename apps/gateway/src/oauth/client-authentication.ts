@@ -1,8 +1,10 @@
+import { canonicalId } from '@gatehouse/contracts';
 import { ApiError } from '../http/api-error';
 
 export type Dialect = 'oauth' | 'monite';
 
 export interface ClientCredentials {
+  /** In its canonical form (`canonicalId`): the brake, auth and the token's claims all use this one spelling. */
   clientId: string;
   clientSecret: string;
   /** Client authenticated with HTTP Basic: a 401 then carries a Basic challenge. */
@@ -42,6 +44,7 @@ function formDecode(s: string): string {
  * One client authentication method per request: Basic, or client_id and
  * client_secret in the body. Both at once, or a Basic id that differs from a
  * body client_id, is a 400; none at all is a 400 too (RFC 6749 §5.2).
+ * The client id is returned in its canonical form (a UUID in lower case).
  */
 export function resolveClient(
   basic: { id: string; secret: string } | null,
@@ -51,11 +54,14 @@ export function resolveClient(
 ): ClientCredentials {
   if (basic) {
     if (bodySecret !== undefined) throw badRequest(dialect, 'Client authentication given two ways: use Basic or the body, not both');
-    if (bodyId !== undefined && bodyId !== basic.id) throw badRequest(dialect, 'client_id in the body differs from the Basic credentials');
-    return { clientId: basic.id, clientSecret: basic.secret, basic: true };
+    const clientId = canonicalId(basic.id);
+    if (bodyId !== undefined && (typeof bodyId !== 'string' || canonicalId(bodyId) !== clientId)) {
+      throw badRequest(dialect, 'client_id in the body differs from the Basic credentials');
+    }
+    return { clientId, clientSecret: basic.secret, basic: true };
   }
   if (typeof bodyId !== 'string' || typeof bodySecret !== 'string' || !bodyId || !bodySecret) {
     throw badRequest(dialect, 'Client authentication is required: client_id and client_secret');
   }
-  return { clientId: bodyId, clientSecret: bodySecret, basic: false };
+  return { clientId: canonicalId(bodyId), clientSecret: bodySecret, basic: false };
 }
