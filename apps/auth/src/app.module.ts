@@ -12,6 +12,7 @@ import { KeysController } from './keys/keys.controller';
 import { KeysService } from './keys/keys.service';
 import { SigningKeyEntity } from './keys/signing-key.entity';
 import { InitialSchema1764300000000 } from './migrations/1764300000000-initial-schema';
+import { TokenCutoffs1764900000000 } from './migrations/1764900000000-token-cutoffs';
 import { ProjectEntity } from './projects/project.entity';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
@@ -21,7 +22,7 @@ import { TokensController } from './tokens/tokens.controller';
 import { TokensService } from './tokens/tokens.service';
 
 export const AUTH_ENTITIES = [ProjectEntity, ClientCredentialEntity, SigningKeyEntity, RevokedTokenEntity];
-export const AUTH_MIGRATIONS = [InitialSchema1764300000000];
+export const AUTH_MIGRATIONS = [InitialSchema1764300000000, TokenCutoffs1764900000000];
 
 @Global()
 @Module({})

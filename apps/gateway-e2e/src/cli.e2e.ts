@@ -58,6 +58,16 @@ describe('npm run cli', () => {
     await expect(sys.partnerToken(created)).resolves.toMatch(/^ey/);
   });
 
+  it('tokens revoke-all ends every live token of the project; the pairs mint new ones', async () => {
+    const created = (await cli('project', 'create', '--name', 'Delta', '--json')).json;
+    const before = await sys.partnerToken(created);
+    const ended = await cli('tokens', 'revoke-all', '--project', created.project_id, '--json');
+    expect(ended.code).toBe(0);
+    expect(ended.json).toMatchObject({ project_id: created.project_id, not_before: expect.any(Number) });
+    expect((await sys.http.get('/v1/settings', { token: before })).status).toBe(401);
+    expect((await sys.http.get('/v1/settings', { token: await sys.partnerToken(created) })).status).toBe(200);
+  });
+
   it('keys rotate prints the new key id, which the next token carries', async () => {
     const created = (await cli('project', 'create', '--name', 'Gamma', '--json')).json;
     const rotated = await cli('keys', 'rotate', '--json');

@@ -89,4 +89,46 @@ describe('JWT tampering', () => {
     expect((await call(token.slice(0, -4))).status).toBe(401);
     expect((await call(`${token}.x`)).status).toBe(401);
   });
+
+  describe('defence in depth for tokens signed with our own key', () => {
+    /** A token with chosen header and claims, signed with the real current key; and the same one without the change, which must pass. */
+    async function realKey(header: object, claims: (now: number) => object): Promise<{ forged: string; control: string }> {
+      const { kid, key } = await currentSigningKey(sys.env('auth').AUTH_DATABASE_URL, sys.env('auth').AUTH_KEY_ENCRYPTION_KEY);
+      const now = Math.floor(Date.now() / 1000);
+      const base = { ...claimsOf(token), iat: now, exp: now + 600 };
+      return {
+        forged: forge({ alg: 'ES256', typ: 'JWT', kid, ...header }, { ...base, jti: randomUUID(), ...claims(now) }, key),
+        control: forge({ alg: 'ES256', typ: 'JWT', kid }, { ...base, jti: randomUUID() }, key),
+      };
+    }
+
+    it.each([
+      ['an unknown critical header (RFC 7515 §4.1.11)', { crit: ['exp'], exp: 1 }, () => ({})],
+      ['an empty crit list', { crit: [] }, () => ({})],
+      ['an iat in the future beyond the clock leeway', {}, (now: number) => ({ iat: now + 120, exp: now + 720 })],
+      ['a lifetime longer than any project may set (86,400 s)', {}, (now: number) => ({ iat: now - 10, exp: now + 86_400 })],
+      ['no iat', {}, () => ({ iat: undefined })],
+      ['no client_id on an entity-user grant', {}, () => ({ grant_type: 'entity_user', entity_id: randomUUID(), client_id: undefined })],
+      ['a partner token whose sub is not its client_id', {}, () => ({ sub: randomUUID() })],
+    ])('refuses %s', async (_name, header, claims) => {
+      const { forged, control } = await realKey(header, claims);
+      const res = await call(forged);
+      expect(res.status).toBe(401);
+      expect(res.json).toEqual({ error: { message: 'The access token is invalid or revoked' } });
+      expect((await call(control)).status).toBe(200);
+    });
+
+    it("refuses a project_id that is not the project of the token's client", async () => {
+      const other = await sys.createPartner();
+      const { forged, control } = await realKey({}, () => ({ project_id: other.project_id }));
+      expect((await call(forged)).status).toBe(401);
+      // The same claims with an unknown client id are refused too.
+      const { forged: unknownClient } = await realKey({}, () => {
+        const id = randomUUID();
+        return { sub: id, client_id: id };
+      });
+      expect((await call(unknownClient)).status).toBe(401);
+      expect((await call(control)).status).toBe(200);
+    });
+  });
 });

@@ -13,6 +13,7 @@ import { DiscoveryController } from './oauth/discovery.controller';
 import { OAuthController } from './oauth/oauth.controller';
 import { SettingsController } from './settings/settings.controller';
 import { BearerGuard } from './tokens/bearer.guard';
+import { ClientProjectsService } from './tokens/client-projects.service';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
@@ -38,7 +39,7 @@ class RuntimeModule {
 /** Token verification: keys, revocations, the verified-token cache and the guard that uses them. */
 @Module({
   imports: [JwtModule.register({})],
-  providers: [JwksService, RevocationListService, TokenVerifierService],
+  providers: [JwksService, RevocationListService, ClientProjectsService, TokenVerifierService],
   exports: [JwksService, RevocationListService, TokenVerifierService],
 })
 export class TokensModule {}

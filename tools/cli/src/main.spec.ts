@@ -111,6 +111,15 @@ describe('runCli', () => {
     expect(h.stdout()).toContain('{"kid":"k-2","created_at":"t"}');
   });
 
+  it('ends every token of a project', async () => {
+    const answer = { project_id: PROJECT.project_id, not_before: 1_800_000_000, until: 1_800_086_700 };
+    const h = harness({ [AuthSubjects.projectRevokeTokens]: () => answer });
+    await expect(h.run('tokens', 'revoke-all', '--project', PROJECT.project_id)).resolves.toBe(0);
+    expect(h.calls).toEqual([[AuthSubjects.projectRevokeTokens, { project_id: PROJECT.project_id }]]);
+    expect(h.stdout()).toContain(`project ${PROJECT.project_id} issued before 2027-01-15T08:00:00.000Z`);
+    await expect(h.run('tokens', 'revoke-all', '--project', 'nope')).resolves.toBe(2);
+  });
+
   it("reports the service's error: stderr, JSON error with --json, exit 1", async () => {
     const h = harness({ [AuthSubjects.credentialsList]: fail('not_found', 'No such project') });
     await expect(h.run('credentials', 'list', '--project', PROJECT.project_id, '--json')).resolves.toBe(1);

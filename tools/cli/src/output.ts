@@ -2,6 +2,7 @@ import type {
   CredentialsCreatedResponse,
   CredentialView,
   KeysRotateResponse,
+  ProjectTokensRevokedEvent,
   ProjectView,
 } from '@gatehouse/contracts';
 
@@ -69,6 +70,10 @@ export function formatCredentials(projectId: string, credentials: CredentialView
 
 export function formatRevoked(c: CredentialView): string {
   return `Client ${c.client_id} (project ${c.project_id}) is revoked${c.revoked_at ? ` since ${c.revoked_at}` : ''}.`;
+}
+
+export function formatTokensRevoked(r: ProjectTokensRevokedEvent): string {
+  return `Every token of project ${r.project_id} issued before ${new Date(r.not_before * 1000).toISOString()} is refused from now on; the pairs still mint new ones.`;
 }
 
 export function formatKeysRotated(k: KeysRotateResponse): string {

@@ -3,6 +3,8 @@ import { RpcLoggingFilter } from '@gatehouse/platform';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AuthSubjects,
+  ClientGetRequest,
+  ClientGetResponse,
   CredentialsCreatedResponse,
   CredentialsCreateRequest,
   CredentialsListRequest,
@@ -26,6 +28,12 @@ export class CredentialsController {
   @MessagePattern(AuthSubjects.credentialsList)
   async list(@Payload() req: CredentialsListRequest): Promise<CredentialsListResponse> {
     return { credentials: await this.credentials.list(String(req?.project_id ?? '')) };
+  }
+
+  /** For the gateway: the project a token's client belongs to. */
+  @MessagePattern(AuthSubjects.clientGet)
+  async project(@Payload() req: ClientGetRequest): Promise<ClientGetResponse> {
+    return { project_id: await this.credentials.projectOf(String(req?.client_id ?? '')) };
   }
 
   @MessagePattern(AuthSubjects.credentialsRevoke)

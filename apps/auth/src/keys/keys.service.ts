@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
-import { ACCESS_TOKEN_TTL_MAX, AuthEvents, JwksResponse, KeysRotateResponse, PublicJwk } from '@gatehouse/contracts';
+import { AuthEvents, TOKEN_HORIZON_S, JwksResponse, KeysRotateResponse, PublicJwk } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { Es256Signer } from '../tokens/es256-signer';
@@ -11,7 +11,7 @@ import { SigningKeyEntity } from './signing-key.entity';
 
 export const SIGNING_ALGORITHM = 'ES256';
 /** A retired key stays published until every token it signed has expired (plus clock skew). */
-const RETIRED_KEY_GRACE_MS = (ACCESS_TOKEN_TTL_MAX + 300) * 1000;
+const RETIRED_KEY_GRACE_MS = TOKEN_HORIZON_S * 1000;
 
 interface LoadedKey {
   kid: string;

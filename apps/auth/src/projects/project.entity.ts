@@ -12,6 +12,10 @@ export class ProjectEntity {
   @Column('jsonb', { default: () => "'{}'::jsonb" })
   settings!: Record<string, unknown>;
 
+  /** Every token of the project issued before this instant is refused (`npm run cli -- tokens revoke-all`). */
+  @Column('timestamptz', { name: 'tokens_not_before', nullable: true })
+  tokensNotBefore!: Date | null;
+
   @VersionColumn()
   version!: number;
 

@@ -7,6 +7,8 @@ import {
   ErrorCodes,
   ProjectCreateRequest,
   ProjectListResponse,
+  ProjectRevokeTokensRequest,
+  ProjectTokensRevokedEvent,
   ProjectSettings,
   ProjectView,
   SettingsGetRequest,
@@ -32,6 +34,12 @@ export class ProjectsController {
   @MessagePattern(AuthSubjects.projectList)
   async list(): Promise<ProjectListResponse> {
     return { projects: await this.projects.list() };
+  }
+
+  /** Operator subject (the CLI): every live token of the project ends at once. */
+  @MessagePattern(AuthSubjects.projectRevokeTokens)
+  revokeTokens(@Payload() req: ProjectRevokeTokensRequest): Promise<ProjectTokensRevokedEvent> {
+    return this.projects.revokeTokens(String(req?.project_id ?? ''));
   }
 
   @MessagePattern(AuthSubjects.settingsGet)

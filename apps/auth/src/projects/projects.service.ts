@@ -1,15 +1,17 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
+import { MoreThan, Repository } from 'typeorm';
 import {
   ACCESS_TOKEN_TTL_DEFAULT,
   AuthEvents,
   ErrorCodes,
   isUuid,
   ProjectSettings,
+  ProjectTokensRevokedEvent,
   ProjectView,
   SettingsUpdatedEvent,
+  TOKEN_HORIZON_S,
 } from '@gatehouse/contracts';
 import { NatsService, RpcError } from '@gatehouse/platform';
 import { ProjectEntity } from './project.entity';
@@ -88,6 +90,42 @@ export class ProjectsService implements OnModuleInit {
       }
     }
     throw new RpcError(ErrorCodes.conflict, 'The settings were changed concurrently; try again');
+  }
+
+  /**
+   * Ends every live token of the project: tokens issued before the next whole
+   * second are refused from now on, at every gateway (broadcast, and in the
+   * revocation list a gateway loads when it starts). `iat` counts whole seconds,
+   * so the answer waits for that second to begin: a token minted after the
+   * answer is never caught by the cutoff it asked for.
+   */
+  async revokeTokens(projectId: string): Promise<ProjectTokensRevokedEvent> {
+    await this.require(projectId);
+    const notBefore = Math.floor(Date.now() / 1000) + 1;
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ tokensNotBefore: () => `greatest(coalesce(tokens_not_before, to_timestamp(0)), to_timestamp(${notBefore}))` })
+      .where('id = :id', { id: projectId })
+      .execute();
+    const event: ProjectTokensRevokedEvent = { project_id: projectId, not_before: notBefore, until: notBefore + TOKEN_HORIZON_S };
+    this.nats.publish(AuthEvents.projectTokensRevoked, event);
+    await this.nats.flush();
+    const wait = notBefore * 1000 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    return event;
+  }
+
+  /** Project cutoffs that may still refuse a live token. */
+  async activeCutoffs(now = Date.now()): Promise<ProjectTokensRevokedEvent[]> {
+    const rows = await this.repo.find({
+      where: { tokensNotBefore: MoreThan(new Date(now - TOKEN_HORIZON_S * 1000)) },
+      select: { id: true, tokensNotBefore: true },
+    });
+    return rows.map((r) => {
+      const notBefore = Math.floor((r.tokensNotBefore as Date).getTime() / 1000);
+      return { project_id: r.id, not_before: notBefore, until: notBefore + TOKEN_HORIZON_S };
+    });
   }
 
   async accessTokenTtl(projectId: string): Promise<number> {

@@ -11,6 +11,8 @@ import {
   TokenRevokeResponse,
 } from '@gatehouse/contracts';
 import { RpcError, RpcLoggingFilter } from '@gatehouse/platform';
+import { CredentialsService } from '../credentials/credentials.service';
+import { ProjectsService } from '../projects/projects.service';
 import { RevocationsService } from './revocations.service';
 import { TokensService } from './tokens.service';
 
@@ -31,6 +33,8 @@ export class TokensController {
   constructor(
     private readonly tokens: TokensService,
     private readonly revocations: RevocationsService,
+    private readonly credentials: CredentialsService,
+    private readonly projects: ProjectsService,
   ) {}
 
   @MessagePattern(AuthSubjects.tokenIssue)
@@ -45,8 +49,14 @@ export class TokensController {
     return this.tokens.revoke(req, requestIdOf(ctx));
   }
 
+  /** Everything that refuses a token before it expires: revoked tokens, revoked pairs, project cutoffs. */
   @MessagePattern(AuthSubjects.revocationsList)
   async list(): Promise<RevocationsListResponse> {
-    return { tokens: await this.revocations.active() };
+    const [tokens, clients, projects] = await Promise.all([
+      this.revocations.active(),
+      this.credentials.recentlyRevoked(),
+      this.projects.activeCutoffs(),
+    ]);
+    return { tokens, clients, projects };
   }
 }

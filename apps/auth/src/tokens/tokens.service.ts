@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import {
   AccessTokenClaims,
+  canonicalId,
   EntityUserLookupRequest,
   EntityUserLookupResponse,
   ErrorCodes,
@@ -35,15 +36,17 @@ export class TokensService {
 
   async issue(req: TokenIssueRequest, requestId?: string): Promise<TokenIssueResponse> {
     // 1. authenticate the client
-    const projectId = await this.credentials.authenticate(req.client_id, req.client_secret);
+    const clientId = canonicalId(req.client_id);
+    const projectId = await this.credentials.authenticate(clientId, req.client_secret);
     // 2. the grant: who the token speaks for
-    const subject = await this.grant(req, projectId, requestId);
+    const subject = await this.grant({ ...req, client_id: clientId }, projectId, requestId);
     // 3. mint
     const ttl = await this.projects.accessTokenTtl(projectId);
     const now = Math.floor(Date.now() / 1000);
     const claims: AccessTokenClaims = {
       iss: this.config.AUTH_ISSUER,
       sub: subject.sub,
+      client_id: clientId,
       project_id: projectId,
       ...(subject.entityId ? { entity_id: subject.entityId } : {}),
       grant_type: req.grant_type,

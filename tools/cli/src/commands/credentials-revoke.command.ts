@@ -4,7 +4,7 @@ import { Command, str } from './command';
 
 export const credentialsRevokeCommand: Command = {
   words: ['credentials', 'revoke'],
-  summary: 'Revoke a client credential pair',
+  summary: 'Revoke a client credential pair: it mints no more, and its tokens end at once',
   options: {
     'client-id': {
       type: 'string',

@@ -5,6 +5,7 @@ import { credentialsRevokeCommand } from './credentials-revoke.command';
 import { keysRotateCommand } from './keys-rotate.command';
 import { projectCreateCommand } from './project-create.command';
 import { projectListCommand } from './project-list.command';
+import { tokensRevokeAllCommand } from './tokens-revoke-all.command';
 
 export * from './command';
 
@@ -15,5 +16,6 @@ export const COMMANDS: readonly Command[] = [
   credentialsCreateCommand,
   credentialsListCommand,
   credentialsRevokeCommand,
+  tokensRevokeAllCommand,
   keysRotateCommand,
 ];

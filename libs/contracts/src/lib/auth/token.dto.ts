@@ -1,3 +1,6 @@
+import type { CredentialsRevokedEvent, ProjectTokensRevokedEvent } from './admin.dto';
+import { ACCESS_TOKEN_TTL_MAX } from './settings.dto';
+
 export const GRANT_TYPES = ['client_credentials', 'entity_user'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
@@ -33,15 +36,23 @@ export interface RevokedToken {
   exp: number;
 }
 
-/** auth.v1.revocations.list: every revoked token that has not expired yet. */
+/**
+ * auth.v1.revocations.list: everything that refuses a token before it expires —
+ * revoked tokens, revoked credential pairs and project-wide cutoffs — that can
+ * still matter (some token it refuses may still be live).
+ */
 export interface RevocationsListResponse {
   tokens: RevokedToken[];
+  clients: CredentialsRevokedEvent[];
+  projects: ProjectTokensRevokedEvent[];
 }
 
 /** Claims of every access token Gatehouse issues. */
 export interface AccessTokenClaims {
   iss: string;
   sub: string;
+  /** The credential pair that minted the token (RFC 9068 §2.2); revoking the pair ends the token. */
+  client_id: string;
   project_id: string;
   entity_id?: string;
   grant_type: GrantType;
@@ -63,3 +74,13 @@ export interface PublicJwk {
 export interface JwksResponse {
   keys: PublicJwk[];
 }
+
+/** Seconds of clock skew tolerated between the services' clocks when a token's times are checked. */
+export const TOKEN_CLOCK_LEEWAY_S = 5;
+
+/**
+ * How long after an event (a pair revoked, a project cutoff, a key retired) some
+ * token issued before it may still be live: the longest token lifetime, plus five
+ * minutes of clock skew.
+ */
+export const TOKEN_HORIZON_S = ACCESS_TOKEN_TTL_MAX + 300;
