@@ -77,6 +77,41 @@ describe('lists: limits, order, keyset pagination', () => {
     expect((await api.get('/v1/entity_users?pagination_token=garbage', entityId)).status).toBe(422);
   });
 
+  it("refuses with 422 a token of another project's, another entity's or another list (each valid where it was made)", async () => {
+    const tokenOf = async (who: Api, path: string, entity?: string): Promise<string> => {
+      const page = await who.get(path, entity);
+      expect(page.status).toBe(200);
+      expect(page.json.next_pagination_token).toEqual(expect.any(String));
+      // Valid where it was made.
+      expect((await who.get(`${path.split('?')[0]}?pagination_token=${encodeURIComponent(page.json.next_pagination_token)}`, entity)).status).toBe(200);
+      return page.json.next_pagination_token;
+    };
+    const otherProject = new Api(sys, (await partner(sys)).token);
+    const theirEntity = (await otherProject.entity()).id;
+    await otherProject.user(theirEntity);
+    await otherProject.user(theirEntity);
+    const otherEntity = (await api.entity()).id;
+    await api.user(otherEntity);
+    await api.user(otherEntity);
+    await api.role(entityId);
+    await api.role(entityId);
+    await api.entity();
+    const foreign: Array<[string, string]> = [
+      ['another project', await tokenOf(otherProject, '/v1/entity_users?limit=1', theirEntity)],
+      ['another entity', await tokenOf(api, '/v1/entity_users?limit=1', otherEntity)],
+      ['another list (roles)', await tokenOf(api, '/v1/roles?limit=1', entityId)],
+      ['another list (entities)', await tokenOf(api, '/v1/entities?limit=1')],
+    ];
+    for (const [, token] of foreign) {
+      const res = await api.get(`/v1/entity_users?pagination_token=${encodeURIComponent(token)}`, entityId);
+      expect(res.status).toBe(422);
+      expect(res.json.detail[0].loc).toEqual(['query', 'pagination_token']);
+    }
+    // And the other way round: this list's token is no good on the roles list.
+    const mine = await tokenOf(api, '/v1/entity_users?limit=1', entityId);
+    expect((await api.get(`/v1/roles?pagination_token=${encodeURIComponent(mine)}`, entityId)).status).toBe(422);
+  });
+
   it("stays correct while rows are inserted: every row that existed is seen exactly once", async () => {
     const seen: string[] = [];
     let res = await api.get('/v1/entity_users?limit=5', entityId);

@@ -49,6 +49,101 @@ describe('RBAC guards: escalation, me, freshness, failing closed', () => {
     expect((await partnerApi.post('/v1/roles', roleOf('partner-made', { payable: { actions: ['pay'], permission: 'allowed' } }), entity)).status).toBe(200);
   });
 
+  describe("escalation through a default role: a user without a role gets its entity's, else the project's", () => {
+    const admin = () =>
+      roleOf(`admin-${Math.random()}`, {
+        entity_user: { actions: CRUD, permission: 'allowed' },
+        payable: { actions: ['read', 'pay'], permission: 'allowed' },
+      });
+    const limited = () => roleOf(`own-users-${Math.random()}`, { entity_user: { actions: CRUD, permission: 'allowed_for_own' } });
+
+    it("refuses to create a user without a role in an entity whose default role is above the caller (403 naming it); creates none", async () => {
+      const e = (await partnerApi.entity()).id;
+      const adminRole = await partnerApi.role(e, admin());
+      expect((await partnerApi.patch(`/v1/entities/${e}/settings`, { default_role_id: adminRole.id })).status).toBe(200);
+      const caller = await userWithRole(sys, partnerApi, p, e, limited());
+      const login = `via-default-${Date.now()}`;
+      const res = await caller.api.post('/v1/entity_users', { login, first_name: 'V' }, e);
+      expect(res.status).toBe(403);
+      expect(res.json.error.message).toMatch(/^Privilege escalation: entity_user\.create is allowed in the entity's default role, which the user would get, but allowed_for_own for you$/);
+      expect((await partnerApi.get(`/v1/entity_users?login=${login}`, e)).json.data).toEqual([]);
+      // With a default role at most the caller's, the same request is fine.
+      const mild = await partnerApi.role(e, roleOf(`mild-${Math.random()}`, { entity_user: { actions: ['read'], permission: 'allowed_for_own' } }));
+      expect((await partnerApi.patch(`/v1/entities/${e}/settings`, { default_role_id: mild.id })).status).toBe(200);
+      expect((await caller.api.post('/v1/entity_users', { login, first_name: 'V' }, e)).status).toBe(200);
+    });
+
+    it("refuses the same through the project's default role, when the entity has none", async () => {
+      const e = (await partnerApi.entity()).id;
+      const caller = await userWithRole(sys, partnerApi, p, e, limited());
+      expect((await sys.http.patch('/v1/settings', { token: p.token, json: { default_role: admin() } })).status).toBe(200);
+      try {
+        const res = await caller.api.post('/v1/entity_users', { login: `via-project-${Date.now()}`, first_name: 'V' }, e);
+        expect(res.status).toBe(403);
+        expect(res.json.error.message).toContain("entity_user.create is allowed in the project's default role, which the user would get");
+      } finally {
+        await sys.http.patch('/v1/settings', { token: p.token, json: { default_role: null } });
+      }
+      expect((await caller.api.post('/v1/entity_users', { login: `via-none-${Date.now()}`, first_name: 'V' }, e)).status).toBe(200);
+    });
+  });
+
+  describe('no demotion or deletion of those above you', () => {
+    // Rights over roles and users, none over payables.
+    const manager = () =>
+      roleOf(`manager-${Math.random()}`, {
+        role: { actions: CRUD, permission: 'allowed' },
+        entity_user: { actions: CRUD, permission: 'allowed' },
+      });
+    const payables = () => roleOf(`payables-${Math.random()}`, { payable: { actions: ['read', 'create', 'pay'], permission: 'allowed' } });
+
+    it('refuses to change or delete a role that holds more than the caller; the role stays as it was', async () => {
+      const caller = await userWithRole(sys, partnerApi, p, entity, manager());
+      const above = await partnerApi.role(entity, payables());
+      const demote = await caller.api.patch(`/v1/roles/${above.id}`, roleOf(above.name, { receivable: { actions: ['read'], permission: 'allowed' } }), entity);
+      expect(demote.status).toBe(403);
+      expect(demote.json.error.message).toBe('Privilege escalation: payable.create is allowed in the role as it stands, but not_allowed for you');
+      const rename = await caller.api.patch(`/v1/roles/${above.id}`, { name: `renamed-${Math.random()}` }, entity);
+      expect(rename.status).toBe(403);
+      const remove = await caller.api.delete(`/v1/roles/${above.id}`, entity);
+      expect(remove.status).toBe(403);
+      expect(remove.json.error.message).toContain('payable.create');
+      const after = await partnerApi.get(`/v1/roles/${above.id}`, entity);
+      expect(after.json).toMatchObject({ status: 'active', name: above.name, permissions: above.permissions, version: above.version });
+      // A role within the caller's own rights: changed and deleted.
+      const within = await partnerApi.role(entity, roleOf(`within-${Math.random()}`, { role: { actions: ['read'], permission: 'allowed' } }));
+      expect((await caller.api.patch(`/v1/roles/${within.id}`, roleOf(within.name, { entity_user: { actions: ['read'], permission: 'allowed' } }), entity)).status).toBe(200);
+      expect((await caller.api.delete(`/v1/roles/${within.id}`, entity)).status).toBe(204);
+    });
+
+    it('refuses to change or delete a user who holds more than the caller (its role, or the default it falls back to)', async () => {
+      const caller = await userWithRole(sys, partnerApi, p, entity, manager());
+      const aboveRole = await partnerApi.role(entity, payables());
+      const above = await partnerApi.user(entity, { role_id: aboveRole.id });
+      const edit = await caller.api.patch(`/v1/entity_users/${above.id}`, { first_name: 'Demoted' }, entity);
+      expect(edit.status).toBe(403);
+      expect(edit.json.error.message).toBe('Privilege escalation: payable.create is allowed in its role, which the entity user holds, but not_allowed for you');
+      const within = await partnerApi.role(entity, roleOf(`plain-${Math.random()}`, { entity_user: { actions: ['read'], permission: 'allowed' } }));
+      expect((await caller.api.patch(`/v1/entity_users/${above.id}`, { role_id: within.id }, entity)).status).toBe(403);
+      const remove = await caller.api.delete(`/v1/entity_users/${above.id}`, entity);
+      expect(remove.status).toBe(403);
+      expect((await partnerApi.get(`/v1/entity_users/${above.id}`, entity)).json).toMatchObject({ status: 'active', role_id: aboveRole.id, first_name: above.first_name });
+      // Through a default role too: a user without a role in an entity whose default is above the caller.
+      const e = (await partnerApi.entity()).id;
+      const eCaller = await userWithRole(sys, partnerApi, p, e, manager());
+      const bare = await partnerApi.user(e);
+      const eAbove = await partnerApi.role(e, payables());
+      expect((await partnerApi.patch(`/v1/entities/${e}/settings`, { default_role_id: eAbove.id })).status).toBe(200);
+      const viaDefault = await eCaller.api.delete(`/v1/entity_users/${bare.id}`, e);
+      expect(viaDefault.status).toBe(403);
+      expect(viaDefault.json.error.message).toContain("in the entity's default role, which the entity user holds");
+      // A user within the caller's rights: changed and deleted.
+      const peer = await partnerApi.user(entity, { role_id: within.id });
+      expect((await caller.api.patch(`/v1/entity_users/${peer.id}`, { first_name: 'Fine' }, entity)).status).toBe(200);
+      expect((await caller.api.delete(`/v1/entity_users/${peer.id}`, entity)).status).toBe(204);
+    });
+  });
+
   it('me, my_role and my_entity answer entity-user tokens; me cannot change its login or role', async () => {
     const u = await userWithRole(sys, partnerApi, p, entity, roleOf('reader', { entity: { actions: ['read'], permission: 'allowed' } }));
     const me = await u.api.get('/v1/entity_users/me');

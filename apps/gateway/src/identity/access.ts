@@ -5,12 +5,10 @@ import {
   CheckResponse,
   EffectiveRoleRequest,
   EffectiveRoleResponse,
-  IdentitySubjects,
   PolicyPrincipal,
   PolicySubjects,
-  RoleView,
 } from '@gatehouse/contracts';
-import { Action, compilePermissions, findEscalation, ObjectType, RolePermissionsPayload } from '@gatehouse/permissions';
+import { Action, ObjectType } from '@gatehouse/permissions';
 import { NatsService } from '@gatehouse/platform';
 import { ApiError } from '../http/api-error';
 import type { Principal } from '../tokens/principal';
@@ -51,22 +49,30 @@ export function policyPrincipal(principal: Principal): PolicyPrincipal {
  * root in its project (identity keeps it inside the project). An entity-user
  * token is decided by the policy service: denied → 403 naming the rule,
  * `allowed_for_own` → scope 'own' (identity then limits the operation to the
- * user's own records). No answer in time → 503, never allowed.
+ * user's own records). No answer in time → 503, never allowed. A write to users
+ * or roles asks for the caller's ceiling with the same decision, and it travels
+ * with the write: identity's escalation guard checks it in the write's transaction.
  */
 @Injectable()
 export class AccessService {
   constructor(private readonly nats: NatsService) {}
 
-  async contextFor(principal: Principal, entityId: string | null, intent: Intent | null, requestId?: string): Promise<AccessContext> {
+  async contextFor(
+    principal: Principal,
+    entityId: string | null,
+    intent: Intent | null,
+    requestId?: string,
+    opts: { withCeiling?: boolean } = {},
+  ): Promise<AccessContext> {
     if (principal.kind === 'partner') return accessContext(principal, entityId);
     if (!intent) throw ApiError.message(403, 'Only a partner token may do this');
-    const decision = await this.nats.request<CheckResponse>(
-      PolicySubjects.check,
-      { principal: policyPrincipal(principal), entity_id: entityId, object_type: intent.objectType, action: intent.action } satisfies CheckRequest,
-      { requestId },
-    );
+    const question: CheckRequest = { principal: policyPrincipal(principal), entity_id: entityId, object_type: intent.objectType, action: intent.action };
+    if (opts.withCeiling) question.with_ceiling = true;
+    const decision = await this.nats.request<CheckResponse>(PolicySubjects.check, question, { requestId });
     if (!decision.allowed) throw ApiError.message(403, `Not allowed to ${intent.action} ${intent.objectType} (${decision.reason})`);
-    return accessContext(principal, entityId, decision.scope === 'own' ? 'own' : 'all');
+    const context = accessContext(principal, entityId, decision.scope === 'own' ? 'own' : 'all');
+    if (decision.ceiling) context.ceiling = decision.ceiling;
+    return context;
   }
 
   /** The effective role of an entity user (its own, else the entity's, else the project's default). */
@@ -76,34 +82,5 @@ export class AccessService {
       { principal: policyPrincipal(principal) } satisfies EffectiveRoleRequest,
       { requestId },
     );
-  }
-
-  /**
-   * No privilege escalation: an entity user may create or edit a role, or give
-   * a user a role, only if every permission in it is at most their own. 403
-   * names the first permission that exceeds theirs. Partner tokens are not limited.
-   */
-  async guardEscalation(principal: Principal, requested: RolePermissionsPayload, requestId?: string): Promise<void> {
-    if (principal.kind === 'partner') return;
-    const own = await this.effectiveRole(principal, requestId);
-    const ceiling = own.active && own.permissions ? compilePermissions(own.permissions as RolePermissionsPayload) : null;
-    const over = findEscalation(requested, ceiling);
-    if (over) {
-      throw ApiError.message(
-        403,
-        `Privilege escalation: ${over.object_type}.${over.action_name} is ${over.requested} in the role, but ${over.held} for you`,
-      );
-    }
-  }
-
-  /** The same guard for assigning an existing role, read as the system (the caller may not read roles). */
-  async guardRoleAssignment(principal: Principal, entityId: string, roleId: string, requestId?: string): Promise<void> {
-    if (principal.kind === 'partner') return;
-    const role = await this.nats.request<RoleView>(
-      IdentitySubjects.roleGet,
-      { access: accessContext(principal, entityId, 'all'), id: roleId },
-      { requestId },
-    );
-    await this.guardEscalation(principal, role.permissions as RolePermissionsPayload, requestId);
   }
 }

@@ -10,8 +10,8 @@ import { EntityScopedResource } from './scoped-resource';
 
 /**
  * /v1/entity_users: entity-scoped (x-monite-entity-id, or the entity-user
- * token's entity). `/me`, `/my_role` and `/my_entity` come as static routes
- * in a later issue; Fastify matches those before `:entity_user_id`.
+ * token's entity). `/me`, `/my_role` and `/my_entity` are MeController's
+ * static routes, which Fastify matches before `:entity_user_id`.
  */
 @Controller('v1/entity_users')
 export class EntityUsersController {
@@ -31,10 +31,6 @@ export class EntityUsersController {
       parseCreate: parseCreateEntityUser,
       parseUpdate: parseUpdateEntityUser,
       parseList: parseEntityUserListQuery,
-      // No privilege escalation through giving a user a role.
-      guardWrite: async (principal, entityId, body, requestId) => {
-        if (typeof body.role_id === 'string') await access.guardRoleAssignment(principal, entityId, body.role_id, requestId);
-      },
     });
   }
 

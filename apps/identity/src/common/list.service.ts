@@ -9,6 +9,8 @@ import { PageState, PaginationTokens } from './pagination';
 const SORTABLE = new Set(['created_at', 'updated_at']);
 
 export interface ListSpec<F, T extends ObjectLiteral, V> {
+  /** Which list: a page token of one list continues no other. */
+  list: 'entities' | 'entity_users' | 'roles';
   alias: string;
   defaultSort: string;
   /** The scoped, filtered query for a page state (tenant and `own` conditions included). */
@@ -19,7 +21,9 @@ export interface ListSpec<F, T extends ObjectLiteral, V> {
 /**
  * Every list: a first page from the request's sort, order and filters, or a
  * continuation from a pagination token (which carries them; `limit` may change).
- * The token's key lives in the database, shared by every instance.
+ * A token is bound to its list, project and entity: another list's, project's or
+ * entity's token is a 422, as a tampered one. The token's key lives in the
+ * database, shared by every instance.
  */
 @Injectable()
 export class ListService {
@@ -39,13 +43,15 @@ export class ListService {
   async page<F, T extends ObjectLiteral, V>(req: ListRequest<F>, spec: ListSpec<F, T, V>): Promise<Page<V>> {
     let state: PageState<F>;
     let firstPage = false;
+    const scope = `${spec.list}:${req.access.project_id}:${req.access.entity_id ?? ''}`;
     if (req.pagination_token) {
       const decoded = this.tokens.decode<F>(req.pagination_token);
-      if (!decoded || !SORTABLE.has(decoded.sort)) throw invalidToken();
+      if (!decoded || decoded.scope !== scope || !SORTABLE.has(decoded.sort)) throw invalidToken();
       state = { ...decoded, limit: req.limit };
     } else {
       firstPage = true;
       state = {
+        scope,
         sort: req.sort ?? spec.defaultSort,
         order: req.order,
         filters: req.filters,
@@ -68,6 +74,6 @@ export class ListService {
 
 function invalidToken(): RpcError {
   return new RpcError(ErrorCodes.validationFailed, 'Invalid pagination token', [
-    { loc: ['query', 'pagination_token'], msg: 'Invalid or tampered pagination token', type: 'value_error' },
+    { loc: ['query', 'pagination_token'], msg: 'Invalid or tampered pagination token, or one of another list', type: 'value_error' },
   ]);
 }

@@ -4,6 +4,7 @@ import { PageState, PaginationTokens } from './pagination';
 describe('PaginationTokens', () => {
   const tokens = new PaginationTokens(randomBytes(32));
   const state: PageState<{ login: string }> = {
+    scope: 'entity_users:project:entity',
     sort: 'created_at',
     order: 'asc',
     filters: { login: 'a' },
@@ -26,6 +27,11 @@ describe('PaginationTokens', () => {
     expect(tokens.decode(`${body}.${mac.slice(0, -2)}AA`)).toBeNull();
     expect(tokens.decode(`${body}`)).toBeNull();
     expect(tokens.decode('garbage')).toBeNull();
+  });
+
+  it('refuses a well-signed state that names no list (a token of an older version)', () => {
+    const { scope: _scope, ...unscoped } = state;
+    expect(tokens.decode(tokens.encode(unscoped as PageState<{ login: string }>))).toBeNull();
   });
 
   it('refuses a token made with another key', () => {

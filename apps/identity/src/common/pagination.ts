@@ -6,8 +6,13 @@ export interface Cursor {
   id: string;
 }
 
-/** What a pagination token carries: the whole query, so a token alone continues it. */
+/**
+ * What a pagination token carries: the whole query, so a token alone continues
+ * it, and the list it belongs to (`scope`: which list, of which project and
+ * entity), so it continues nothing else.
+ */
 export interface PageState<F> {
+  scope: string;
   sort: string;
   order: 'asc' | 'desc';
   filters: F;
@@ -56,6 +61,7 @@ function isState(s: PageState<unknown>): boolean {
   return (
     typeof s === 'object' &&
     s !== null &&
+    typeof s.scope === 'string' &&
     typeof s.sort === 'string' &&
     (s.order === 'asc' || s.order === 'desc') &&
     (s.dir === 'after' || s.dir === 'before') &&

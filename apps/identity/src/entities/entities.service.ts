@@ -89,6 +89,7 @@ export class EntitiesService {
 
   list(req: ListRequest<EntityListFilters>): Promise<Page<EntityView>> {
     return this.lists.page(req, {
+      list: 'entities',
       alias: 'e',
       defaultSort: 'created_at',
       query: (state) => {

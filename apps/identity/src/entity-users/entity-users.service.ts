@@ -5,6 +5,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AccessContext, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page } from '@gatehouse/contracts';
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
 import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/entity-guard';
+import { EscalationGuard } from '../common/escalation-guard';
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { entityUserView } from '../common/views';
@@ -49,7 +50,10 @@ export class EntityUsersService {
       () =>
         this.ds.transaction(async (m) => {
           const entityId = await lockActiveEntity(m, access);
+          const guard = EscalationGuard.of(access);
           if (body.role_id) await lockRoleOfEntity(m, entityId, body.role_id, ['body', 'role_id']);
+          // The role the new user gets, its own or the default it falls back to, is at most the caller's.
+          guard?.refuseUserAbove(await guard.effective(m, entityId, body.role_id ?? null), 'the user would get');
           const id = randomUUID();
           await m.getRepository(EntityUserEntity).insert({
             id,
@@ -82,6 +86,7 @@ export class EntityUsersService {
   async list(req: ListRequest<EntityUserListFilters>): Promise<Page<EntityUserView>> {
     const entityId = await requireEntity(this.ds.manager, req.access);
     return this.lists.page(req, {
+      list: 'entity_users',
       alias: 'u',
       defaultSort: 'created_at',
       query: (state) => {
@@ -109,6 +114,13 @@ export class EntityUsersService {
           const entityId = await lockActiveEntity(m, access);
           const current = await this.lockLive(m, access, entityId, id);
           if (body.role_id) await lockRoleOfEntity(m, entityId, body.role_id, ['body', 'role_id']);
+          // A user editing its own profile (PATCH /me: no role_id) holds exactly what it holds.
+          const guard = isOwnProfile(access, id, body) ? null : EscalationGuard.of(access);
+          if (guard) {
+            // Nobody changes a user above them, nor gives a user more than they hold.
+            guard.refuseUserAbove(await guard.effective(m, entityId, current.roleId), 'the entity user holds');
+            if (body.role_id) guard.refuseUserAbove(await guard.effective(m, entityId, body.role_id), 'the user would get');
+          }
           const patch: Partial<EntityUserEntity> = {};
           for (const [field, column] of Object.entries(FIELDS)) {
             if (body[field] !== undefined && body[field] !== null) (patch as any)[column] = body[field];
@@ -127,6 +139,9 @@ export class EntityUsersService {
     const view = await this.ds.transaction(async (m) => {
       const entityId = await lockActiveEntity(m, access);
       const current = await this.lockLive(m, access, entityId, id);
+      // Nobody deletes a user above them.
+      const guard = EscalationGuard.of(access);
+      guard?.refuseUserAbove(await guard.effective(m, entityId, current.roleId), 'the entity user holds');
       await m
         .getRepository(EntityUserEntity)
         .update({ id }, { status: 'deleted', version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
@@ -156,6 +171,11 @@ export class EntityUsersService {
     await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.entityId, id, version: row.version }, view);
     return view;
   }
+}
+
+/** The caller editing its own record without touching its role: nothing to compare. */
+function isOwnProfile(access: AccessContext, id: string, body: Record<string, any>): boolean {
+  return access.actor_entity_user_id === id && (body.role_id === undefined || body.role_id === null);
 }
 
 function escapeLike(s: string): string {

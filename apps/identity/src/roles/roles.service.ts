@@ -7,6 +7,7 @@ import { normalizeRolePermissions, RolePermissionsPayload, validateRolePermissio
 import { RpcError } from '@gatehouse/platform';
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
 import { lockActiveEntity, requireEntity } from '../common/entity-guard';
+import { EscalationGuard } from '../common/escalation-guard';
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { roleView } from '../common/views';
@@ -39,6 +40,7 @@ export class RolesService {
       () =>
         this.ds.transaction(async (m) => {
           const entityId = await lockActiveEntity(m, access);
+          EscalationGuard.of(access)?.refuseAbove(permissions, 'in the role');
           const id = randomUUID();
           await m.getRepository(RoleEntity).insert({
             id,
@@ -66,6 +68,7 @@ export class RolesService {
   async list(req: ListRequest<RoleListFilters>): Promise<Page<RoleView>> {
     const entityId = await requireEntity(this.ds.manager, req.access);
     return this.lists.page(req, {
+      list: 'roles',
       alias: 'r',
       defaultSort: 'created_at',
       query: (state) => {
@@ -87,6 +90,10 @@ export class RolesService {
         this.ds.transaction(async (m) => {
           const entityId = await lockActiveEntity(m, access);
           const current = await this.lockLive(m, access, entityId, id);
+          // Nobody changes a role above them (a demotion included), nor raises one above themselves.
+          const guard = EscalationGuard.of(access);
+          guard?.refuseAbove(current.permissions, 'in the role as it stands');
+          if (permissions) guard?.refuseAbove(permissions, 'in the role');
           const patch: Partial<RoleEntity> = {};
           if (body.name) patch.name = body.name;
           if (permissions) patch.permissions = permissions;
@@ -106,6 +113,8 @@ export class RolesService {
     const view = await this.ds.transaction(async (m) => {
       const entityId = await lockActiveEntity(m, access);
       const current = await this.lockLive(m, access, entityId, id);
+      // Nobody deletes a role above them.
+      EscalationGuard.of(access)?.refuseAbove(current.permissions, 'in the role');
       const holders = await m.query("SELECT 1 FROM entity_users WHERE role_id = $1 AND status = 'active' LIMIT 1", [id]);
       if (holders.length) throw new RpcError(ErrorCodes.conflict, 'The role is assigned to active entity users');
       const defaults = await m.query('SELECT 1 FROM entity_settings WHERE default_role_id = $1 LIMIT 1', [id]);

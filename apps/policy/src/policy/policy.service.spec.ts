@@ -146,6 +146,33 @@ describe('PolicyService (decisions from an in-memory identity and auth)', () => 
       await expect(fresh().check(ask())).resolves.toEqual({ allowed: false, scope: null, reason: 'no_role' });
     });
 
+    it('answers the escalation ceiling with an allowed write when asked: the role that decided, and the project default', async () => {
+      world.role(OWN, perms('allowed', 'allowed'));
+      setUser({ role_id: OWN });
+      setProjectDefault(perms('allowed_for_own'));
+      await expect(policy.check(ask({ action: 'create', with_ceiling: true }))).resolves.toEqual({
+        allowed: true,
+        scope: 'all',
+        reason: `role:${OWN}:allowed`,
+        ceiling: { permissions: perms('allowed', 'allowed'), project_default: perms('allowed_for_own') },
+      });
+      // Not asked, not given; denied, not given.
+      await expect(policy.check(ask({ action: 'create' }))).resolves.not.toHaveProperty('ceiling');
+      await expect(policy.check(ask({ action: 'update', with_ceiling: true }))).resolves.toEqual({ allowed: false, scope: null, reason: 'not_allowed_by_default' });
+      // A user on the project default: the ceiling is that role, and without one, nothing.
+      setUser({ role_id: null });
+      const fresh = () => new PolicyService(new ReadModel(world, { maxEntries: 1000, ttlMs: 0 }), createLogger('test', 'silent'));
+      await expect(fresh().check(ask({ with_ceiling: true }))).resolves.toMatchObject({
+        ceiling: { permissions: perms('allowed_for_own'), project_default: perms('allowed_for_own') },
+      });
+      setProjectDefault(null);
+      await expect(fresh().check(ask({ with_ceiling: true }))).resolves.toEqual({ allowed: false, scope: null, reason: 'no_role' });
+    });
+
+    it('never answers a ceiling to a partner (root in its project)', async () => {
+      await expect(policy.check(ask({ principal: partner, with_ceiling: true }))).resolves.toEqual({ allowed: true, scope: 'all', reason: 'partner_root' });
+    });
+
     it('a deleted role counts as none: falls through to the defaults', async () => {
       world.role(OWN, perms('allowed'), 'deleted');
       world.role(DEF, perms('allowed'), 'deleted');

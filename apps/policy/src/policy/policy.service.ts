@@ -8,7 +8,7 @@ import {
   isUuid,
   PolicyPrincipal,
 } from '@gatehouse/contracts';
-import { Decision, isActionOf } from '@gatehouse/permissions';
+import { isActionOf } from '@gatehouse/permissions';
 import { LOGGER, RpcError } from '@gatehouse/platform';
 import { ReadModel } from '../read-model/read-model';
 import type { ProjectDefaultRole, SubjectState } from '../read-model/state';
@@ -67,7 +67,7 @@ export class PolicyService {
     }
   }
 
-  private async decide(req: CheckRequest, requestId?: string): Promise<Decision> {
+  private async decide(req: CheckRequest, requestId?: string): Promise<CheckResponse> {
     const p = req.principal;
     // Nothing to fetch for a pair the catalogue does not have: it is never granted.
     if (!isActionOf(req.object_type, req.action)) return decideForPartner({ ...req, entity_id: null }, null);
@@ -78,13 +78,18 @@ export class PolicyService {
     }
     const state = await this.subject(p, requestId);
     let role = ownOrEntityRole(state);
-    if (role === undefined) {
+    let projectDefault: ProjectDefaultRole | null | undefined;
+    if (role === undefined || req.with_ceiling) {
       // Only ask auth for the project default when it can matter.
       const { userActive, entityActive } = activity(state, p);
       const matters = userActive && entityActive && !req.partner_only && (req.entity_id == null || req.entity_id === p.entity_id);
-      role = resolveRole(state, matters ? await this.projectDefault(p.project_id, requestId) : null);
+      projectDefault = matters ? await this.projectDefault(p.project_id, requestId) : null;
+      role ??= resolveRole(state, projectDefault);
     }
-    return decideForUser(req, state, role);
+    const decision = decideForUser(req, state, role);
+    if (!req.with_ceiling || !decision.allowed) return decision;
+    // What the caller holds, for identity's escalation guard (see EscalationCeiling).
+    return { ...decision, ceiling: { permissions: role.permissions, project_default: projectDefault?.permissions ?? null } };
   }
 
   private subject(p: PolicyPrincipal, requestId?: string): Promise<SubjectState> {

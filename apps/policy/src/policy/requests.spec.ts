@@ -30,6 +30,13 @@ describe('policy request parsing', () => {
     expect(withNull.principal).toEqual({ kind: 'partner', project_id: P.toLowerCase() });
   });
 
+  it('keeps with_ceiling only when it is true, and refuses a non-boolean', () => {
+    const base = { principal: { kind: 'partner', project_id: P }, object_type: 'role', action: 'update' };
+    expect(parseCheck({ ...base, with_ceiling: true }).with_ceiling).toBe(true);
+    expect('with_ceiling' in parseCheck({ ...base, with_ceiling: false })).toBe(false);
+    expect(codeOf(() => parseCheck({ ...base, with_ceiling: 'yes' }))).toBe('validation_failed');
+  });
+
   it('refuses malformed questions with validation_failed', () => {
     expect(codeOf(() => parseCheck(null))).toBe('validation_failed');
     expect(codeOf(() => parseCheck({ principal: { kind: 'admin', project_id: P }, object_type: 'a', action: 'b' }))).toBe('validation_failed');

@@ -27,6 +27,7 @@ export function parseCheck(value: unknown, at = 'check'): CheckRequest {
   const action = value['action'];
   const createdBy = value['resource_created_by'];
   const partnerOnly = value['partner_only'];
+  const withCeiling = value['with_ceiling'];
   if (entityId !== undefined && entityId !== null && !isId(entityId)) throw invalid(`${at}.entity_id must be a string or null`);
   if (typeof objectType !== 'string' || typeof action !== 'string') throw invalid(`${at}: object_type and action are required`);
   if (createdBy !== undefined && createdBy !== null && typeof createdBy !== 'string') {
@@ -35,6 +36,9 @@ export function parseCheck(value: unknown, at = 'check'): CheckRequest {
   if (partnerOnly !== undefined && partnerOnly !== null && typeof partnerOnly !== 'boolean') {
     throw invalid(`${at}.partner_only must be a boolean`);
   }
+  if (withCeiling !== undefined && withCeiling !== null && typeof withCeiling !== 'boolean') {
+    throw invalid(`${at}.with_ceiling must be a boolean`);
+  }
   const req: CheckRequest = {
     principal,
     entity_id: typeof entityId === 'string' ? entityId.toLowerCase() : null,
@@ -42,6 +46,7 @@ export function parseCheck(value: unknown, at = 'check'): CheckRequest {
     action,
     partner_only: partnerOnly === true,
   };
+  if (withCeiling === true) req.with_ceiling = true;
   // Absent stays absent: "no specific resource" (create, list) differs from "a resource with no creator" (null).
   if (createdBy !== undefined) req.resource_created_by = typeof createdBy === 'string' ? createdBy.toLowerCase() : null;
   return req;

@@ -1,9 +1,10 @@
+import type { RoleView } from './identity.dto';
+
 /**
  * Who asks, and how far the answer may reach: sent with every identity request.
- * The gateway fills it from the verified token (and, from the next issue on,
- * from the policy service's decision); identity enforces it. `scope: 'own'`
- * limits reads, updates and deletes to records the caller created, and filters
- * lists to them.
+ * The gateway fills it from the verified token and the policy service's
+ * decision; identity enforces it. `scope: 'own'` limits reads, updates and
+ * deletes to records the caller created, and filters lists to them.
  */
 export interface AccessContext {
   project_id: string;
@@ -12,6 +13,25 @@ export interface AccessContext {
   /** The entity user behind the token; null for a partner token. */
   actor_entity_user_id: string | null;
   scope: 'all' | 'own';
+  /**
+   * An entity user's writes to users and roles: what the caller holds, from the
+   * policy decision that allowed the write. Identity refuses, inside the write's
+   * transaction, a write that would give or touch more (no privilege escalation),
+   * and refuses such a write from an entity user that comes without it.
+   */
+  ceiling?: EscalationCeiling;
+}
+
+/** The escalation guard's input: the caller's effective permissions, and the project's default role. */
+export interface EscalationCeiling {
+  /** The caller's effective role's permissions (`{objects: []}` when no role applies). */
+  permissions: RoleView['permissions'];
+  /**
+   * The project's default role's permissions, or null when there is none: the role
+   * of a user who has no role and whose entity has no default (auth owns it, so it
+   * travels here for identity to resolve a user's effective role).
+   */
+  project_default: RoleView['permissions'] | null;
 }
 
 export interface ScopedRequest {

@@ -1,3 +1,4 @@
+import type { EscalationCeiling } from '../identity/access.dto';
 import type { RoleView } from '../identity/identity.dto';
 
 /** The caller, from a verified access token. */
@@ -20,6 +21,8 @@ export interface CheckRequest {
   resource_created_by?: string | null;
   /** Operations only a partner token may perform (the /entities collection, settings). */
   partner_only?: boolean;
+  /** An entity user's write to users or roles: answer the escalation ceiling with an allowed decision. */
+  with_ceiling?: boolean;
 }
 
 export interface CheckResponse {
@@ -28,6 +31,8 @@ export interface CheckResponse {
   scope: 'all' | 'own' | null;
   /** The rule that decided: partner_root, role:<id>:allowed, entity_default_role:…, user_inactive, … */
   reason: string;
+  /** With `with_ceiling`, for an allowed entity user: what the caller holds (identity's escalation guard). */
+  ceiling?: EscalationCeiling;
 }
 
 /** policy.v1.check_batch: many questions in one message (a UI page asks for dozens). */

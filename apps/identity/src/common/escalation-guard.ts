@@ -1,0 +1,105 @@
+import { EntityManager } from 'typeorm';
+import { AccessContext, ErrorCodes, RoleView } from '@gatehouse/contracts';
+import { CompiledPermissions, compilePermissions, findEscalation, RolePermissionsPayload } from '@gatehouse/permissions';
+import { RpcError } from '@gatehouse/platform';
+
+type Permissions = RoleView['permissions'];
+
+/** Where a user's effective role comes from: its own, its entity's default, the project's default, or none. */
+export type RoleSource = 'role' | 'entity_default' | 'project_default' | 'none';
+
+export interface EffectivePermissions {
+  source: RoleSource;
+  permissions: Permissions;
+}
+
+const NOTHING: Permissions = Object.freeze({ objects: [] }) as Permissions;
+
+const SOURCE_WORDS: Record<RoleSource, string> = {
+  role: 'its role',
+  entity_default: "the entity's default role",
+  project_default: "the project's default role",
+  none: 'no role',
+};
+
+/**
+ * No privilege escalation, decided where the records are, inside the write's
+ * transaction (the rows it reads are share-locked, so they cannot change between
+ * the check and the write). An entity user may write a user or a role only when
+ * every permission involved is at most its own (`not_allowed` < `allowed_for_own`
+ * < `allowed`): the role it creates or gives, the role a user falls back to
+ * without one (the entity's default, else the project's), and the current
+ * permissions of the user or role it changes or deletes — so no one demotes or
+ * deletes those above them. Partner tokens are root in their project: no ceiling.
+ */
+export class EscalationGuard {
+  private constructor(
+    private readonly held: CompiledPermissions,
+    readonly projectDefault: Permissions | null,
+  ) {}
+
+  /**
+   * The guard for this request, or null for a partner. An entity user's write
+   * must carry the ceiling the policy decision answered: without it, refused.
+   */
+  static of(access: AccessContext): EscalationGuard | null {
+    if (access.actor_entity_user_id === null) return null;
+    const c = access.ceiling;
+    if (!c || !isPermissions(c.permissions) || (c.project_default !== null && !isPermissions(c.project_default))) {
+      throw new RpcError(ErrorCodes.forbidden, "An entity user's write to users or roles needs the caller's permissions from the policy decision");
+    }
+    return new EscalationGuard(compilePermissions(c.permissions as RolePermissionsPayload), c.project_default);
+  }
+
+  /** 403 naming the first permission in `permissions` above the caller's; `what` says whose they are. */
+  refuseAbove(permissions: Permissions | RolePermissionsPayload, what: string): void {
+    const over = findEscalation(permissions as RolePermissionsPayload, this.held);
+    if (over) {
+      throw new RpcError(
+        ErrorCodes.forbidden,
+        `Privilege escalation: ${over.object_type}.${over.action_name} is ${over.requested} ${what}, but ${over.held} for you`,
+      );
+    }
+  }
+
+  /** The same for a user's effective role, saying where it comes from. */
+  refuseUserAbove(effective: EffectivePermissions, whose: 'the user would get' | 'the entity user holds'): void {
+    this.refuseAbove(effective.permissions, `in ${SOURCE_WORDS[effective.source]}, which ${whose}`);
+  }
+
+  /**
+   * A user's effective permissions as the policy service resolves them: its own
+   * live role of the entity, else the entity's default role, else the project's
+   * default role, else nothing. The roles and the entity's settings row are
+   * share-locked until the transaction ends.
+   */
+  async effective(m: EntityManager, entityId: string, roleId: string | null): Promise<EffectivePermissions> {
+    if (roleId) {
+      const own = await liveRole(m, entityId, roleId);
+      if (own) return { source: 'role', permissions: own };
+    }
+    const rows: Array<{ default_role_id: string | null }> = await m.query(
+      'SELECT default_role_id FROM entity_settings WHERE entity_id = $1 FOR SHARE',
+      [entityId],
+    );
+    const defaultRoleId = rows[0]?.default_role_id ?? null;
+    if (defaultRoleId) {
+      const def = await liveRole(m, entityId, defaultRoleId);
+      if (def) return { source: 'entity_default', permissions: def };
+    }
+    if (this.projectDefault) return { source: 'project_default', permissions: this.projectDefault };
+    return { source: 'none', permissions: NOTHING };
+  }
+}
+
+async function liveRole(m: EntityManager, entityId: string, roleId: string): Promise<Permissions | null> {
+  const rows: Array<{ permissions: Permissions }> = await m.query(
+    "SELECT permissions FROM roles WHERE id = $1 AND entity_id = $2 AND status = 'active' FOR SHARE",
+    [roleId, entityId],
+  );
+  return rows[0]?.permissions ?? null;
+}
+
+function isPermissions(p: unknown): p is Permissions {
+  return typeof p === 'object' && p !== null && Array.isArray((p as Permissions).objects);
+}
