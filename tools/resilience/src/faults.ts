@@ -36,8 +36,8 @@ export function listenerPid(port: number): number | undefined {
 /**
  * The machine's NATS server, restarted as it was started: the command line is
  * read from the running process, so the same flags (JetStream store, log file)
- * come back. `restart` stops it (SIGTERM: JetStream flushes), waits `downMs`,
- * starts it again detached, and waits until it accepts connections.
+ * come back. `stop` ends it (SIGTERM, JetStream flushes; or SIGKILL, a crash),
+ * `start` starts it again detached and waits until it accepts connections.
  */
 export class NatsServerControl {
   private found?: { pid: number; argv: string[]; cwd: string; env: NodeJS.ProcessEnv };
@@ -45,7 +45,8 @@ export class NatsServerControl {
 
   constructor(readonly port: number) {}
 
-  async stop(): Promise<void> {
+  /** SIGTERM: a graceful stop (JetStream flushes); SIGKILL: a crash, nothing flushed. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const pid = listenerPid(this.port);
     if (!pid) throw new Error(`nothing listens on 127.0.0.1:${this.port}: is NATS running?`);
     // Its command line, folder and environment: a config with relative paths or $VARS starts again as it was.
@@ -61,7 +62,7 @@ export class NatsServerControl {
       ),
     };
     this.stoppedByUs = true;
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, signal);
     await waitForPort(this.port, false, 15_000);
     await this.exited();
   }

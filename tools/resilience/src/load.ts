@@ -27,7 +27,9 @@ export interface Answer {
 interface Gateway {
   name: string;
   pool: Pool;
+  /** The balancer's view: it sends nothing to a gateway it holds down. */
   up: boolean;
+  /** When the harness killed it: a request cut by a kill is what any client of a crashed server sees. */
   kills: number[];
 }
 
@@ -38,14 +40,26 @@ export interface SendOptions {
   entityId?: string;
 }
 
+/** How often the balancer asks each gateway's /health/ready, and how long it waits for the answer. */
+const HEALTH_EVERY_MS = 250;
+const HEALTH_TIMEOUT_MS = 500;
+/** Connection errors that prove the request never reached the gateway: the balancer may send it elsewhere. */
+const NEVER_REACHED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /**
- * Keep-alive HTTPS pools to every gateway (the run's certificate trusted), and
- * the balancer's view of which are up. One request, one sample: no retries, and
- * none may take longer than HANG_MS.
+ * Keep-alive HTTPS pools to every gateway (the run's certificate trusted), and a
+ * load balancer's view of which are up, learnt as a real one learns it: a
+ * connection that fails takes the gateway out at once (a passive check; a
+ * request that never reached it is sent to another one, as nginx's
+ * `proxy_next_upstream error` does), and an active check of `/health/ready`
+ * every 250 ms takes a gateway out when it fails and puts it back once it is
+ * ready. Nobody tells it about a kill. One request, one sample: clients retry
+ * nothing, and none may take longer than HANG_MS.
  */
 export class Gateways {
   private readonly gateways: Gateway[];
   private next = 0;
+  private readonly checker: NodeJS.Timeout;
 
   constructor(gateways: Array<{ name: string; url: string }>, ca: string) {
     this.gateways = gateways.map((g) => ({
@@ -54,27 +68,59 @@ export class Gateways {
       kills: [],
       pool: new Pool(g.url, { connections: 16, pipelining: 1, connect: { ca, servername: 'localhost' } }),
     }));
+    this.checker = setInterval(() => void this.checkHealth(), HEALTH_EVERY_MS);
   }
 
-  /** The balancer takes a gateway out before it is killed, and back once it is ready again. */
-  markDown(name: string): void {
-    const g = this.gateway(name);
-    g.up = false;
-    g.kills.push(Date.now());
+  /** The harness's note of a kill (for the report); the balancer itself is not told. */
+  noteKill(name: string): void {
+    this.gateway(name).kills.push(Date.now());
   }
 
-  markUp(name: string): void {
-    this.gateway(name).up = true;
+  isUp(name: string): boolean {
+    return this.gateway(name).up;
   }
 
   /** Round-robin over the gateways that are up. */
-  pick(): string {
-    const up = this.gateways.filter((g) => g.up);
+  pick(except?: string): string {
+    const up = this.gateways.filter((g) => g.up && g.name !== except);
     const from = up.length ? up : this.gateways;
     return from[this.next++ % from.length].name;
   }
 
-  async send(gatewayName: string, kind: Kind, method: 'GET' | 'POST', path: string, opts: SendOptions = {}): Promise<{ sample: Sample; answer?: Answer }> {
+  /**
+   * Through the balancer: to a gateway it holds up; a request refused at connect
+   * (it never reached the gateway) goes once to another one.
+   */
+  async balance(kind: Kind, method: 'GET' | 'POST', path: string, opts: SendOptions = {}): Promise<{ sample: Sample; answer?: Answer }> {
+    const first = await this.send(this.pick(), kind, method, path, opts);
+    if (!first.neverReached) return first;
+    const second = await this.send(this.pick(first.sample.gateway), kind, method, path, opts);
+    second.sample.start = first.sample.start;
+    return second;
+  }
+
+  private async checkHealth(): Promise<void> {
+    await Promise.all(
+      this.gateways.map(async (g) => {
+        try {
+          const res = await g.pool.request({ method: 'GET', path: '/health/ready', signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+          await res.body.dump();
+          g.up = res.statusCode === 200;
+        } catch {
+          g.up = false;
+        }
+      }),
+    );
+  }
+
+  /** Straight to one gateway, as a client inside the network would. */
+  async send(
+    gatewayName: string,
+    kind: Kind,
+    method: 'GET' | 'POST',
+    path: string,
+    opts: SendOptions = {},
+  ): Promise<{ sample: Sample; answer?: Answer; neverReached?: boolean }> {
     const g = this.gateway(gatewayName);
     const headers: Record<string, string> = { 'x-monite-version': MONITE_VERSION };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -83,6 +129,7 @@ export class Gateways {
     const start = Date.now();
     const sample: Sample = { kind, gateway: g.name, start, end: start, status: 0, outcome: 'answered', shapeOk: true };
     let answer: Answer | undefined;
+    let neverReached = false;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), HANG_MS);
     try {
@@ -102,16 +149,20 @@ export class Gateways {
     } catch (err) {
       if (abort.signal.aborted) sample.outcome = 'hang';
       else {
+        const code = (err as { code?: string }).code ?? '';
         sample.outcome = 'connection';
-        sample.detail = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`.trim();
+        sample.detail = `${code} ${(err as Error).message}`.trim();
         // Cut by the kill of this gateway while in flight: what any client of a crashed server sees.
         sample.cutByKill = g.kills.some((t) => t >= start - 50 && t <= Date.now() + 50);
+        // The balancer's passive check: a gateway that fails a connection is out until its health check passes.
+        g.up = false;
+        neverReached = NEVER_REACHED.has(code);
       }
     } finally {
       clearTimeout(timer);
       sample.end = Date.now();
     }
-    return { sample, answer };
+    return { sample, answer, neverReached };
   }
 
   /** A request that must answer `status`; its JSON body. */
@@ -122,6 +173,7 @@ export class Gateways {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.checker);
     await Promise.all(this.gateways.map((g) => g.pool.close()));
   }
 
@@ -178,10 +230,17 @@ export class LoadDriver {
     return answer;
   }
 
+  /** A request through the balancer, recorded with the load's. */
+  async balanced(kind: Kind, method: 'GET' | 'POST', path: string, opts: SendOptions = {}): Promise<Answer | undefined> {
+    const { sample, answer } = await this.gateways.balance(kind, method, path, opts);
+    this.samples.push(sample);
+    return answer;
+  }
+
   private async loop(worker: number, pauseMs: number): Promise<void> {
     let i = worker;
     while (this.running) {
-      await this.op(CYCLE[i++ % CYCLE.length], this.gateways.pick());
+      await this.op(CYCLE[i++ % CYCLE.length]);
       await sleep(pauseMs);
     }
   }
@@ -189,34 +248,33 @@ export class LoadDriver {
   private async probeLoop(probeMs: number): Promise<void> {
     let i = 0;
     while (this.running) {
-      const g = this.gateways.pick();
       const denied = { token: this.p.deniedToken };
-      if (i++ % 2 === 0) await this.send(g, 'denied_read', 'GET', '/v1/entity_users', denied);
-      else await this.send(g, 'denied_write', 'POST', '/v1/roles', { ...denied, json: role() });
-      for (const token of this.revoked) await this.send(g, 'revoked', 'GET', `/v1/entity_users/${this.p.userId}`, { token, entityId: this.p.entityId });
+      if (i++ % 2 === 0) await this.balanced('denied_read', 'GET', '/v1/entity_users', denied);
+      else await this.balanced('denied_write', 'POST', '/v1/roles', { ...denied, json: role() });
+      for (const token of this.revoked) await this.balanced('revoked', 'GET', `/v1/entity_users/${this.p.userId}`, { token, entityId: this.p.entityId });
       await sleep(probeMs);
     }
   }
 
-  private async op(kind: OpKind, g: string): Promise<void> {
+  private async op(kind: OpKind): Promise<void> {
     const p = this.p;
     const partner = { token: p.partnerToken, entityId: p.entityId };
     switch (kind) {
       case 'mint':
-        await this.send(g, kind, 'POST', '/v1/auth/token', {
+        await this.balanced(kind, 'POST', '/v1/auth/token', {
           json: { grant_type: 'client_credentials', client_id: p.clientId, client_secret: p.clientSecret },
         });
         return;
       case 'read':
-        await this.send(g, kind, 'GET', `/v1/entity_users/${p.userId}`, partner);
+        await this.balanced(kind, 'GET', `/v1/entity_users/${p.userId}`, partner);
         return;
       case 'policy_read':
-        await this.send(g, kind, 'GET', `/v1/entity_users/${p.userId}`, { token: p.allowedToken });
+        await this.balanced(kind, 'GET', `/v1/entity_users/${p.userId}`, { token: p.allowedToken });
         return;
       case 'write_user':
       case 'write_role': {
         const json = kind === 'write_user' ? { login: `res-${randomUUID()}`, first_name: 'Resilient' } : role();
-        const answer = await this.send(g, kind, 'POST', kind === 'write_user' ? '/v1/entity_users' : '/v1/roles', { ...partner, json });
+        const answer = await this.balanced(kind, 'POST', kind === 'write_user' ? '/v1/entity_users' : '/v1/roles', { ...partner, json });
         if (answer && answer.status >= 200 && answer.status < 300) this.acked.push({ kind, id: answer.json.id });
         return;
       }

@@ -1,7 +1,9 @@
 /**
  * `npm run test:resilience`: the whole system, two instances of every service,
- * under a steady, bounded load, through crashes (kill -9 of one instance of each
- * service, then a restart), a NATS restart and a PostgreSQL restart. Clients
+ * under a steady, bounded load spread by a load balancer that learns of a dead
+ * gateway as a real one does (failed connections, health checks), through
+ * crashes (kill -9 of one instance of each service, then a restart), a graceful
+ * NATS restart, a kill -9 of nats-server and a PostgreSQL restart. Clients
  * retry nothing. Prints a table per fault and the pass criteria; exits 1 when
  * one fails.
  *
@@ -54,6 +56,7 @@ async function main(): Promise<number> {
     const driver = new LoadDriver(gateways, principals);
     const faults: Fault[] = [];
     let revocationAnswer: number | undefined;
+    let balancerSawKill = false;
 
     const inject = async (name: string, kind: Fault['kind'], act: () => Promise<void>) => {
       say(`fault: ${name}`);
@@ -79,18 +82,24 @@ async function main(): Promise<number> {
     await inject(`kill -9 ${g2.name}, token revoked meanwhile`, 'instance', async () => {
       const client = { client_id: principals.clientId, client_secret: principals.clientSecret };
       const { access_token: token } = await gateways.expect(200, 'mint', g1.name, 'POST', '/v1/auth/token', { json: { grant_type: 'client_credentials', ...client } });
-      gateways.markDown(g2.name);
+      // Killed under load with nobody told: the balancer learns it from failed connections and health checks.
+      gateways.noteKill(g2.name);
       await cluster.kill9(g2.name);
       await gateways.expect(200, 'revoke', g1.name, 'POST', '/v1/auth/revoke', { json: { ...client, token } });
       await sleep(DEAD_MS);
+      balancerSawKill = !gateways.isUp(g2.name);
       await cluster.restart(g2.name);
       // Its first answer to the token revoked while it was down.
       revocationAnswer = (await driver.send(g2.name, 'revoked', 'GET', `/v1/entity_users/${principals.userId}`, { token, entityId: principals.entityId }))?.status;
-      gateways.markUp(g2.name);
       driver.addRevoked(token);
     });
     await inject('NATS restart', 'outage', async () => {
       await nats.stop();
+      await sleep(OUTAGE_MS);
+      await nats.start();
+    });
+    await inject('NATS kill -9', 'outage', async () => {
+      await nats.stop('SIGKILL');
       await sleep(OUTAGE_MS);
       await nats.start();
     });
@@ -102,7 +111,7 @@ async function main(): Promise<number> {
     await driver.stop();
 
     const readback = await readBack(driver, gateways, g1.name, principals);
-    const criteria = evaluate({ samples: driver.samples, faults, readback, revocationAnswer, crashes: cluster.unexpectedExits() });
+    const criteria = evaluate({ samples: driver.samples, faults, readback, revocationAnswer, balancerSawKill, crashes: cluster.unexpectedExits() });
     say(`\n${driver.samples.length} requests (${env.workers} workers, ${env.pauseMs} ms pause, probes every 50 ms), no client retries\n`);
     say(formatTable(faultTable(driver.samples, faults)));
     say('');

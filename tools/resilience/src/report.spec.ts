@@ -19,6 +19,7 @@ function cleanRun(): RunFacts {
     faults: [fault],
     readback: { acked: 1, found: 1, missing: [] },
     revocationAnswer: 401,
+    balancerSawKill: true,
     crashes: [],
   };
 }
@@ -44,6 +45,7 @@ describe('resilience pass criteria', () => {
     ['a revoked token allowed', (f) => f.samples.push(sample({ kind: 'revoked', status: 200 })), 'the denied principal and revoked tokens never allowed'],
     ['no probe at all', (f) => (f.samples = f.samples.filter((s) => !['denied_read', 'denied_write', 'revoked'].includes(s.kind))), 'the denied principal and revoked tokens never allowed'],
     ['the restarted gateway honouring an old list', (f) => (f.revocationAnswer = 200), 'revoked while a gateway was down: refused by it once back'],
+    ['a balancer that had to be told of the kill', (f) => (f.balancerSawKill = false), 'the balancer found the killed gateway out by itself'],
     ['a fault never healed', (f) => (f.faults = [{ ...fault, recovered: undefined }]), 'every fault recovered (all operations succeed again)'],
     ['a crash', (f) => (f.crashes = ['policy-2 exited {"code":1}']), 'no instance crashed on its own'],
   ])('fail on %s', (_name, spoil, criterion) => {

@@ -62,6 +62,8 @@ export interface RunFacts {
   readback: Readback;
   /** The revoked-while-down token's first answer at the restarted gateway. */
   revocationAnswer: number | undefined;
+  /** The balancer held the killed gateway down by itself (no one told it). */
+  balancerSawKill?: boolean;
   crashes: string[];
 }
 
@@ -134,6 +136,11 @@ export function evaluate(facts: RunFacts): Criterion[] {
     { name: 'every write that got a 2xx is there afterwards', pass: readback.missing.length === 0 && readback.found === readback.acked, figure: `${readback.found} of ${readback.acked} read back, ${readback.missing.length} missing` },
     { name: 'the denied principal and revoked tokens never allowed', pass: allowed.length === 0 && probes.length > 0, figure: `${allowed.length} allowed of ${probes.length} probes` },
     { name: 'revoked while a gateway was down: refused by it once back', pass: facts.revocationAnswer === 401, figure: `first answer ${facts.revocationAnswer ?? 'none'}` },
+    {
+      name: 'the balancer found the killed gateway out by itself',
+      pass: facts.balancerSawKill !== false,
+      figure: facts.balancerSawKill === undefined ? 'not measured' : facts.balancerSawKill ? 'held down within 1 s of the kill' : 'still sending to it',
+    },
     { name: 'every fault recovered (all operations succeed again)', pass: unrecovered.length === 0, figure: unrecovered.length ? `not: ${unrecovered.map((f) => f.name).join(', ')}` : `${faults.length} of ${faults.length}` },
     { name: 'no instance crashed on its own', pass: facts.crashes.length === 0, figure: facts.crashes.length ? facts.crashes.join('; ') : 'none' },
   ];
