@@ -22,6 +22,7 @@ import { answerRoutingError, clientErrorHandler } from './http/early-errors';
 import { refusePlainHttp } from './http/https-only';
 import { TLS_POLICY } from './http/tls-policy';
 import { methodNotAllowed } from './http/method-not-allowed';
+import { refuseRepeatedHeaders } from './http/repeated-headers';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 
@@ -79,6 +80,7 @@ async function bootstrap(): Promise<void> {
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header(Headers.requestId, req.id);
   });
+  fastify.addHook('onRequest', refuseRepeatedHeaders);
   fastify.addHook('onResponse', async (req, reply) => {
     logger.info(
       { request_id: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
