@@ -70,6 +70,39 @@ describe('the entity_user grant', () => {
     expect(res.status).toBe(400);
   });
 
+  it('takes entity_user_id as urn:uuid: and in upper case, in both dialects, and names the user canonically', async () => {
+    const u = await api.user(entityId);
+    for (const spelling of [`urn:uuid:${u.id}`, `URN:UUID:${u.id.toUpperCase()}`, u.id.toUpperCase()]) {
+      const json = await grant(spelling);
+      expect(json.status).toBe(200);
+      expect(claimsOf(json.json.access_token).sub).toBe(u.id);
+      const form = await sys.http.post('/v1/auth/token', {
+        form: { grant_type: 'entity_user', client_id: p.client_id, client_secret: p.client_secret, entity_user_id: spelling },
+      });
+      expect(form.status).toBe(200);
+      expect(claimsOf(form.json.access_token).sub).toBe(u.id);
+    }
+  });
+
+  it('says whether entity_user_id is missing or not a UUID', async () => {
+    const missing = await sys.http.post('/v1/auth/token', { json: { grant_type: 'entity_user', client_id: p.client_id, client_secret: p.client_secret } });
+    expect(missing.json).toEqual({ error: { message: 'entity_user_id is required for the entity_user grant' } });
+    const form = (entity_user_id?: string) =>
+      sys.http.post('/v1/auth/token', {
+        form: { grant_type: 'entity_user', client_id: p.client_id, client_secret: p.client_secret, ...(entity_user_id === undefined ? {} : { entity_user_id }) },
+      });
+    for (const absent of [undefined, '']) {
+      const res = await form(absent);
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ error: 'invalid_request', error_description: 'entity_user_id is required for the entity_user grant' });
+    }
+    for (const junk of ['abc', 'urn:uuid:', '00000000-0000-4000-8000-00000000000g']) {
+      const res = await form(junk);
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ error: 'invalid_request', error_description: 'entity_user_id must be a UUID' });
+    }
+  });
+
   it('refuses an old token at once when its user is deleted or its entity deactivated', async () => {
     const u1 = await api.user(entityId);
     const t1 = await entityUserToken(sys, p, u1.id);

@@ -14,6 +14,8 @@ import { TestSystem } from './support/system';
  *   - the body is JSON (204: empty); a 4xx is in the documented shape:
  *     {"error":{"message"}} or 422 {"detail":[{loc,msg,type}]}, and for a form
  *     POST to /v1/auth/token|revoke the OAuth shape {"error", "error_description"?};
+ *   - two Authorization headers are refused with 400; a form body is never
+ *     accepted on a route other than the token and revocation endpoints;
  *   - a refused (4xx, or a known-bug 5xx) mutating request leaves the tracked
  *     records (an entity, its settings, a user, the caller's own user, a role,
  *     the project settings) exactly as they were (whole GET body compared);
@@ -203,7 +205,9 @@ type AuthSpec =
   | { kind: 'partner' | 'user' | 'other'; suffix?: string; scheme?: string }
   | { kind: 'flipped'; which: 'partner' | 'user'; at: number; ch: string }
   | { kind: 'forged'; which: 'partner' | 'user'; claims: Record<string, unknown> }
-  | { kind: 'raw'; value: string };
+  | { kind: 'raw'; value: string }
+  /** Two Authorization headers (Node keeps the first and drops the other): always 400. */
+  | { kind: 'twice'; first: AuthSpec; second: AuthSpec };
 
 type IdSpec = { kind: 'known'; which: number; spelling: number } | { kind: 'raw'; text: string };
 
@@ -568,6 +572,12 @@ const queryString = (ctx: () => Ctx): fc.Arbitrary<string> => {
 };
 
 const authSpec = (tokenFor: 'right' | 'any'): fc.Arbitrary<AuthSpec> => {
+  const once = authOnce(tokenFor);
+  const some = once.filter((a) => a.kind !== 'none');
+  return fc.oneof({ weight: 20, arbitrary: once }, { weight: 1, arbitrary: fc.record({ kind: fc.constant('twice' as const), first: some, second: some }) });
+};
+
+const authOnce = (tokenFor: 'right' | 'any'): fc.Arbitrary<AuthSpec> => {
   const claims = fc.dictionary(
     fc.constantFrom('sub', 'project_id', 'entity_id', 'entity_user_id', 'grant_type', 'exp', 'iat', 'nbf', 'iss', 'aud', 'jti', 'kid'),
     jsonish,
@@ -689,7 +699,7 @@ function b64urlJson(v: unknown): string {
   return Buffer.from(JSON.stringify(v)).toString('base64url');
 }
 
-function renderAuth(c: Ctx, spec: AuthSpec): string | undefined {
+function renderAuth(c: Ctx, spec: AuthSpec): string | string[] | undefined {
   const token = (w: string) => (w === 'partner' ? c.partnerToken : w === 'user' ? c.userToken : c.otherPartnerToken);
   switch (spec.kind) {
     case 'none':
@@ -708,6 +718,8 @@ function renderAuth(c: Ctx, spec: AuthSpec): string | undefined {
     }
     case 'raw':
       return spec.value;
+    case 'twice':
+      return [renderAuth(c, spec.first), renderAuth(c, spec.second)].flat().filter((v): v is string => v !== undefined);
   }
 }
 
@@ -864,6 +876,28 @@ function build(c: Ctx, k: Case, requestId: string): Built {
     typeof headers['content-type'] === 'string' &&
     headers['content-type'].toLowerCase().startsWith('application/x-www-form-urlencoded');
   return { request: { method, path, headers, body }, route, oauthDialect };
+}
+
+/**
+ * What is wrong with the answer given what was sent, beyond its shape:
+ * - two Authorization headers are refused with 400 (unless refused even earlier:
+ *   a bad path 400/414, a head over the limit 431), never resolved to one of them;
+ * - a form body is taken only by the token and revocation endpoints: on any other
+ *   route it is never accepted (415, or refused for another reason).
+ */
+function requestProblem(built: Built, res: RawResponse): string | undefined {
+  const h = built.request.headers;
+  if (Array.isArray(h['authorization']) && h['authorization'].length > 1 && ![400, 414, 431].includes(res.status)) {
+    return `two Authorization headers answered ${res.status}, not 400`;
+  }
+  const ct = h['content-type'];
+  const bare = built.request.path.split('?', 1)[0];
+  const form = typeof ct === 'string' && /^application\/x-www-form-urlencoded[ \t]*(;|$)/i.test(ct.trim());
+  const oauthPath = bare === '/v1/auth/token' || bare === '/v1/auth/revoke';
+  if (form && !oauthPath && built.request.method !== 'GET' && built.request.method !== 'HEAD' && res.status >= 200 && res.status < 300) {
+    return `a form body was accepted (${res.status}) on a JSON route`;
+  }
+  return undefined;
 }
 
 // ---- known bugs ------------------------------------------------------------------
@@ -1043,7 +1077,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
     byStatus.set(res.status, (byStatus.get(res.status) ?? 0) + 1);
     stats.set(property, byStatus);
 
-    const problem = responseProblem(res, { oauth: built.oauthDialect, head: built.request.method === 'HEAD' });
+    const problem = responseProblem(res, { oauth: built.oauthDialect, head: built.request.method === 'HEAD' }) ?? requestProblem(built, res);
     if (problem) {
       if (!knownBug(built, res)) throw new Error(await report(built, problem, linesAt, res));
       if (res.status >= 500) knownServerErrors.add(String(built.request.headers['x-request-id']));

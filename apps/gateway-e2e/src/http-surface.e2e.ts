@@ -1,6 +1,9 @@
 import { connect as tlsConnect } from 'node:tls';
 import { request as httpRequest } from 'node:http';
-import { isMoniteError, isOAuthError, openTls, rawExchange, whenClosed } from './support/raw-client';
+import { randomUUID } from 'node:crypto';
+import { Api, ORG, partner, Partner } from './support/identity-fixtures';
+import { API_VERSION } from './support/http-client';
+import { isMoniteError, isOAuthError, openTls, RawClient, rawExchange, whenClosed } from './support/raw-client';
 import { TestSystem } from './support/system';
 
 describe('the HTTPS surface', () => {
@@ -153,6 +156,187 @@ describe('the HTTPS surface', () => {
       socket.destroy();
       expect(data.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 400']);
       expect(isMoniteError(JSON.parse(data.slice(data.lastIndexOf('\r\n\r\n') + 4)))).toBe(true);
+    });
+  });
+
+  describe('headers a request carries at most once: Authorization, Content-Type, Host (400 before any guard or handler)', () => {
+    let raw: RawClient;
+    let p: Partner;
+    let other: Partner;
+
+    beforeAll(async () => {
+      raw = new RawClient(sys.baseUrl, sys.ca);
+      p = await partner(sys);
+      other = await partner(sys);
+    });
+    afterAll(() => raw?.close());
+
+    const entityCount = async (token: string) => {
+      const res = await sys.http.get('/v1/entities?limit=100', { token });
+      expect(res.status).toBe(200);
+      return (res.json.data as unknown[]).length;
+    };
+
+    it('refuses two Authorization headers, even two valid tokens, and creates nothing', async () => {
+      const [mine, theirs] = [await entityCount(p.token), await entityCount(other.token)];
+      const res = await raw.send({
+        method: 'POST',
+        path: '/v1/entities',
+        headers: { authorization: [`Bearer ${p.token}`, `Bearer ${other.token}`], 'x-monite-version': API_VERSION, 'content-type': 'application/json' },
+        body: JSON.stringify(ORG()),
+      });
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ error: { message: 'The Authorization header is given more than once' } });
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+      expect([await entityCount(p.token), await entityCount(other.token)]).toEqual([mine, theirs]);
+      const read = await raw.send({ method: 'GET', path: '/v1/settings', headers: { authorization: [`Bearer ${p.token}`, 'Bearer x'], 'x-monite-version': API_VERSION } });
+      expect(read.status).toBe(400);
+    });
+
+    it('answers the token endpoint in the request\'s dialect: a form with two Basic headers gets invalid_request', async () => {
+      const basic = 'Basic ' + Buffer.from(`${p.client_id}:${p.client_secret}`).toString('base64');
+      const form = await raw.send({
+        method: 'POST',
+        path: '/v1/auth/token',
+        headers: { authorization: [basic, basic], 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      expect(form.status).toBe(400);
+      expect(form.json).toEqual({ error: 'invalid_request', error_description: 'The Authorization header is given more than once' });
+      const json = await raw.send({
+        method: 'POST',
+        path: '/v1/auth/token',
+        headers: { authorization: [basic, basic], 'content-type': 'application/json' },
+        body: JSON.stringify({ grant_type: 'client_credentials' }),
+      });
+      expect(json.status).toBe(400);
+      expect(json.json).toEqual({ error: { message: 'The Authorization header is given more than once' } });
+    });
+
+    it('refuses two Content-Type headers (the first would decide how the body is read)', async () => {
+      const before = await entityCount(p.token);
+      const res = await raw.send({
+        method: 'POST',
+        path: '/v1/entities',
+        headers: { authorization: `Bearer ${p.token}`, 'x-monite-version': API_VERSION, 'content-type': ['application/json', 'application/x-www-form-urlencoded'] },
+        body: JSON.stringify(ORG()),
+      });
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ error: { message: 'The Content-Type header is given more than once' } });
+      expect(await entityCount(p.token)).toBe(before);
+    });
+
+    it('refuses two Host headers (RFC 9112 §3.2)', async () => {
+      const res = await rawExchange(port, sys.ca, 'GET /health HTTP/1.1\r\nHost: localhost\r\nhost: elsewhere.example\r\nConnection: close\r\n\r\n');
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body)).toEqual({ error: { message: 'The Host header is given more than once' } });
+    });
+
+    it('x-monite-entity-id or x-monite-version twice: Node joins them with ", ", and their validation refuses the result (422 at the header)', async () => {
+      const api = new Api(sys, p.token);
+      const entityId = (await api.entity()).id;
+      const entity = await raw.send({
+        method: 'GET',
+        path: '/v1/roles',
+        headers: { authorization: `Bearer ${p.token}`, 'x-monite-version': API_VERSION, 'x-monite-entity-id': [entityId, entityId] },
+      });
+      expect(entity.status).toBe(422);
+      expect(entity.json).toEqual({ detail: [expect.objectContaining({ loc: ['header', 'x-monite-entity-id'] })] });
+      const version = await raw.send({
+        method: 'GET',
+        path: '/v1/settings',
+        headers: { authorization: `Bearer ${p.token}`, 'x-monite-version': [API_VERSION, API_VERSION] },
+      });
+      expect(version.status).toBe(422);
+      expect(version.json).toEqual({ detail: [expect.objectContaining({ loc: ['header', 'x-monite-version'] })] });
+    });
+  });
+
+  describe('request bodies: JSON on the JSON routes, forms only on the token and revocation endpoints', () => {
+    let p: Partner;
+    let api: Api;
+    let entityId: string;
+
+    beforeAll(async () => {
+      p = await partner(sys);
+      api = new Api(sys, p.token);
+      entityId = (await api.entity()).id;
+    });
+
+    const UNSUPPORTED = { error: { message: 'Unsupported content type: send application/json' } };
+
+    it('415s a form body on a JSON route, and creates or changes nothing', async () => {
+      const login = `form-${randomUUID().slice(0, 8)}`;
+      const created = await sys.http.post('/v1/entity_users', {
+        token: p.token,
+        headers: { 'x-monite-entity-id': entityId },
+        form: { login, first_name: 'Casey' },
+      });
+      expect(created.status).toBe(415);
+      expect(created.json).toEqual(UNSUPPORTED);
+      const users = await api.get(`/v1/entity_users?login=${login}`, entityId);
+      expect(users.status).toBe(200);
+      expect(users.json.data).toEqual([]);
+
+      const before = await api.get(`/v1/entities/${entityId}`);
+      const patched = await sys.http.patch(`/v1/entities/${entityId}`, { token: p.token, form: { phone: '+49 30 1234567' } });
+      expect(patched.status).toBe(415);
+      expect(patched.json).toEqual(UNSUPPORTED);
+      expect((await api.get(`/v1/entities/${entityId}`)).json).toEqual(before.json);
+    });
+
+    it('still takes forms on /v1/auth/token and /v1/auth/revoke', async () => {
+      const token = await sys.http.post('/v1/auth/token', { form: { grant_type: 'client_credentials', client_id: p.client_id, client_secret: p.client_secret } });
+      expect(token.status).toBe(200);
+      const revoke = await sys.http.post('/v1/auth/revoke', { form: { client_id: p.client_id, client_secret: p.client_secret, token: token.json.access_token } });
+      expect(revoke.status).toBe(200);
+    });
+
+    const postBody = (body: string | Buffer, path = '/v1/entities') =>
+      sys.http.post(path, { token: p.token, body, headers: { 'content-type': 'application/json' } });
+
+    it.each([
+      ['a __proto__ key', '{"type":"organization","__proto__":{"admin":true}}'],
+      ['a nested __proto__ key', '{"organization":{"legal_name":"x","__proto__":{"admin":true}}}'],
+      ['an escaped __proto__ key', '{"\\u005f_proto__":{"admin":true}}'],
+      ['a constructor.prototype key', '{"constructor":{"prototype":{"admin":true}}}'],
+    ])('says so when a JSON body holds %s', async (_name, body) => {
+      const res = await postBody(body);
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ error: { message: 'The request body must not contain a __proto__ or constructor.prototype key' } });
+    });
+
+    it('says so when a JSON body is not valid UTF-8 (on the token endpoint too)', async () => {
+      const bad = Buffer.concat([Buffer.from('{"type":"organization","email":"'), Buffer.from([0xff, 0xfe, 0xc3, 0x28]), Buffer.from('@example.com"}')]);
+      for (const path of ['/v1/entities', '/v1/auth/token']) {
+        const res = await postBody(bad, path);
+        expect(res.status).toBe(400);
+        expect(res.json).toEqual({ error: { message: 'The request body is not valid UTF-8' } });
+      }
+      const surrogate = Buffer.concat([Buffer.from('{"grant_type":"'), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from('"}')]);
+      expect((await postBody(surrogate, '/v1/auth/token')).json).toEqual({ error: { message: 'The request body is not valid UTF-8' } });
+    });
+
+    it('says so when a form body to the token endpoint is not valid UTF-8', async () => {
+      const res = await sys.http.post('/v1/auth/token', {
+        body: Buffer.concat([Buffer.from('grant_type=client_credentials&client_id='), Buffer.from([0xff, 0xfe])]),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ error: 'invalid_request', error_description: 'The request body is not valid UTF-8' });
+    });
+
+    it('keeps the other body messages: not JSON, empty, and UTF-8 text beyond ASCII is fine', async () => {
+      const notJson = await postBody('{"type": ');
+      expect(notJson.status).toBe(400);
+      expect(notJson.json.error.message).toMatch(/not valid JSON/);
+      const empty = await postBody('');
+      expect(empty.status).toBe(400);
+      expect(empty.json.error.message).toMatch(/empty/);
+      const org = ORG();
+      const res = await postBody(Buffer.from(JSON.stringify({ ...org, organization: { legal_name: 'Müller & Söhne 🦄 GmbH' } }), 'utf8'));
+      expect(res.status).toBe(201);
+      expect(res.json.organization.legal_name).toBe('Müller & Söhne 🦄 GmbH');
     });
   });
 

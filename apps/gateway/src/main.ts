@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import type { Server as TlsServer } from 'node:tls';
 import { NestFactory } from '@nestjs/core';
-import { parse as parseForm } from 'fast-querystring';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Headers } from '@gatehouse/contracts';
 import {
@@ -18,10 +17,12 @@ import {
 } from '@gatehouse/platform';
 import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
+import { registerBodyParsers } from './http/body-parsers';
 import { answerRoutingError, clientErrorHandler } from './http/early-errors';
 import { refusePlainHttp } from './http/https-only';
 import { TLS_POLICY } from './http/tls-policy';
 import { methodNotAllowed } from './http/method-not-allowed';
+import { refuseRepeatedHeaders } from './http/repeated-headers';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 
@@ -63,22 +64,16 @@ async function bootstrap(): Promise<void> {
   } as any);
   const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, nats, logger), adapter, {
     logger: new PinoNestLogger(logger),
-    // Nest's body parsers build a JSON parser on every request; Fastify's own JSON
-    // parser (set up once, with the poisoning options above) and a form parser do.
-    // Forms: fast-querystring, as Nest's parser: no cap on the number of pairs (node:querystring
-    // drops pairs past 1000, which would hide a duplicated parameter the OAuth checks refuse).
+    // Nest's body parsers build a JSON parser on every request; ours (http/body-parsers.ts) are set up once.
     bodyParser: false,
   });
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addContentTypeParser(
-    'application/x-www-form-urlencoded',
-    { parseAs: 'string', bodyLimit: config.GATEWAY_BODY_LIMIT },
-    (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => done(null, parseForm(body.toString())),
-  );
+  registerBodyParsers(fastify, config.GATEWAY_BODY_LIMIT);
   const notAllowed = methodNotAllowed(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header(Headers.requestId, req.id);
   });
+  fastify.addHook('onRequest', refuseRepeatedHeaders);
   fastify.addHook('onResponse', async (req, reply) => {
     logger.info(
       { request_id: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },

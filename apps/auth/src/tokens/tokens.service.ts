@@ -69,7 +69,7 @@ export class TokensService {
       throw new RpcError(ErrorCodes.unsupportedGrantType, `Grant type '${String(req.grant_type).slice(0, 64)}' is not supported`);
     }
     if (!isUuid(req.entity_user_id)) {
-      throw new RpcError(ErrorCodes.invalidRequest, 'entity_user_id is required for the entity_user grant');
+      throw new RpcError(ErrorCodes.invalidRequest, req.entity_user_id ? 'entity_user_id must be a UUID' : 'entity_user_id is required for the entity_user grant');
     }
     let found: EntityUserLookupResponse;
     try {

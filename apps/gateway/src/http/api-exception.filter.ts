@@ -5,6 +5,7 @@ import { ErrorCodes } from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { RemoteError } from '@gatehouse/platform';
 import { ApiError } from './api-error';
+import { BodyErrorCodes } from './body-parsers';
 import { speaksOAuth } from './dialect';
 import { statusOf } from './error-status';
 
@@ -80,6 +81,8 @@ function fastifyMessage(status: number, code?: string): string {
   switch (status) {
     case 400:
       if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The request body is empty but its content type is JSON';
+      if (code === BodyErrorCodes.notUtf8) return 'The request body is not valid UTF-8';
+      if (code === BodyErrorCodes.forbiddenKey) return 'The request body must not contain a __proto__ or constructor.prototype key';
       if (code?.startsWith('FST_ERR_CTP') || code === undefined) return 'The request body is not valid JSON';
       return 'Bad request';
     case 404:

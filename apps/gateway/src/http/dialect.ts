@@ -7,8 +7,12 @@ const OAUTH_PATHS = new Set(['/v1/auth/token', '/v1/auth/revoke']);
  * clients post JSON and read Monite's. The request's content type decides.
  */
 export function speaksOAuth(req: Pick<FastifyRequest, 'url' | 'headers'>): boolean {
-  const path = req.url.split('?', 1)[0];
-  if (!OAUTH_PATHS.has(path)) return false;
+  if (!isOAuthPath(req.url)) return false;
   const type = req.headers['content-type'];
   return typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
+/** The token or the revocation endpoint (a request URL, query and all). */
+export function isOAuthPath(url: string): boolean {
+  return OAUTH_PATHS.has(url.split('?', 1)[0]);
 }

@@ -27,6 +27,17 @@ describe('parseTokenRequest, JSON (Monite dialect)', () => {
     expect(parsed.request.entity_user_id).toBe(user);
   });
 
+  it.each([
+    ['urn:uuid:0b9c8a5e-2f8f-4a59-9d2e-4c6f6f0f3a11'],
+    ['URN:UUID:0B9C8A5E-2F8F-4A59-9D2E-4C6F6F0F3A11'],
+    ['0B9C8A5E-2F8F-4A59-9D2E-4C6F6F0F3A11'],
+  ])('passes entity_user_id on in one spelling: %s', (spelling) => {
+    const json = parseTokenRequest({ grant_type: 'entity_user', client_id: ID, client_secret: 'sec', entity_user_id: spelling }, undefined, 'monite');
+    expect(json.request.entity_user_id).toBe('0b9c8a5e-2f8f-4a59-9d2e-4c6f6f0f3a11');
+    const form = parseTokenRequest({ grant_type: 'entity_user', entity_user_id: spelling }, basic, 'oauth');
+    expect(form.request.entity_user_id).toBe('0b9c8a5e-2f8f-4a59-9d2e-4c6f6f0f3a11');
+  });
+
   it('accepts Basic instead of body credentials', () => {
     const parsed = parseTokenRequest({ grant_type: 'client_credentials' }, basic, 'monite');
     expect(parsed.client).toEqual({ clientId: ID, clientSecret: 'sec', basic: true });
@@ -56,6 +67,12 @@ describe('parseTokenRequest, form (OAuth 2.0 dialect)', () => {
   it('parses client_secret_post and ignores unknown parameters', () => {
     const parsed = parseTokenRequest({ grant_type: 'client_credentials', client_id: ID, client_secret: 'sec', scope: 'x' }, undefined, 'oauth');
     expect(parsed.request).toEqual({ grant_type: 'client_credentials', client_id: ID, client_secret: 'sec' });
+  });
+
+  it('leaves an empty entity_user_id out, as if not sent (RFC 6749 §3.1), and passes other values on for auth to judge', () => {
+    expect(parseTokenRequest({ grant_type: 'entity_user', entity_user_id: '' }, basic, 'oauth').request).not.toHaveProperty('entity_user_id');
+    expect(parseTokenRequest({ grant_type: 'entity_user', entity_user_id: 'Abc' }, basic, 'oauth').request.entity_user_id).toBe('Abc');
+    expect(parseTokenRequest({ grant_type: 'entity_user', entity_user_id: 'urn:uuid:' }, basic, 'oauth').request.entity_user_id).toBe('urn:uuid:');
   });
 
   it.each([
