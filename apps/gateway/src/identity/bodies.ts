@@ -1,8 +1,8 @@
-import { moniteRef, moniteSchemas } from '@gatehouse/contracts';
+import { canonicalId, moniteRef, moniteSchemas } from '@gatehouse/contracts';
 import { ValidationIssue, validateRolePermissions } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
 import { BodyValidator, bodyValidator, fromReference } from '../http/json-schema';
-import { canonicalUuid, isDict, Parsed, parsed } from './validation';
+import { isDict, Parsed, parsed } from './validation';
 
 /** A JSON object body, checked against its schema. */
 export type Body = Record<string, unknown>;
@@ -22,7 +22,7 @@ function requiredBody(check: (body: unknown) => ValidationIssue[], normalise: (b
 function canonicalIds(...names: string[]) {
   return (body: Body): Body => {
     const copy = { ...body };
-    for (const name of names) if (typeof copy[name] === 'string') copy[name] = canonicalUuid(copy[name] as string);
+    for (const name of names) if (typeof copy[name] === 'string') copy[name] = canonicalId(copy[name] as string);
     return copy;
   };
 }

@@ -1,8 +1,8 @@
-import { Headers, isUuid } from '@gatehouse/contracts';
+import { canonicalId, Headers, isUuid } from '@gatehouse/contracts';
 import { ApiError, issue } from '../http/api-error';
 import type { Principal } from '../tokens/principal';
 import { UUID_MESSAGE } from './path-params';
-import { canonicalUuid, Parsed, parsed } from './validation';
+import { Parsed, parsed } from './validation';
 
 const LOC = ['header', Headers.entityId];
 
@@ -19,11 +19,11 @@ export function resolveEntityId(principal: Principal, raw: string | string[] | u
   let headerId: string | null = null;
   if (given !== undefined) {
     if (!isUuid(given)) return parsed('', [issue(LOC, UUID_MESSAGE, 'uuid_parsing')]);
-    headerId = canonicalUuid(given);
+    headerId = canonicalId(given);
   }
 
   if (principal.kind === 'entity_user') {
-    const own = principal.entityId === null ? null : canonicalUuid(principal.entityId);
+    const own = principal.entityId === null ? null : canonicalId(principal.entityId);
     if (own === null) throw ApiError.message(403, 'The access token names no entity');
     if (headerId !== null && headerId !== own) {
       throw ApiError.message(403, `The ${Headers.entityId} header names another entity than the access token`);

@@ -1,19 +1,8 @@
-import {
-  ENTITY_SORT_FIELDS,
-  ENTITY_USER_SORT_FIELDS,
-  EntityListFilters,
-  EntityUserListFilters,
-  LIST_LIMIT_DEFAULT,
-  LIST_LIMIT_MAX,
-  ListRequest,
-  PAGINATION_TOKEN_MAX_LENGTH,
-  ROLE_SORT_FIELDS,
-  RoleListFilters,
-} from '@gatehouse/contracts';
+import { canonicalId, ENTITY_SORT_FIELDS, ENTITY_USER_SORT_FIELDS, EntityListFilters, EntityUserListFilters, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, ListRequest, PAGINATION_TOKEN_MAX_LENGTH, ROLE_SORT_FIELDS, RoleListFilters } from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
 import { bodyValidator } from '../http/json-schema';
-import { canonicalUuid, isDict, Parsed, parsed } from './validation';
+import { isDict, Parsed, parsed } from './validation';
 
 /** How a filter's query value is typed. `__in`/`__not_in` filters are lists (repeated parameters). */
 type FilterKind = 'string' | 'uuid' | 'date-time' | 'string[]' | 'uuid[]' | { enum: readonly string[] };
@@ -171,9 +160,9 @@ function last(value: unknown): unknown {
 function normalise(kind: FilterKind, value: unknown): unknown {
   switch (kind) {
     case 'uuid':
-      return canonicalUuid(value as string);
+      return canonicalId(value as string);
     case 'uuid[]':
-      return (value as string[]).map(canonicalUuid);
+      return (value as string[]).map(canonicalId);
     case 'date-time':
       return canonicalDateTime(value as string);
     default:

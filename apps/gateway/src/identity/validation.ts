@@ -27,9 +27,3 @@ export function isDict(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const URN = /^urn:uuid:/i;
-
-/** One spelling for ids sent on: lower case, without a `urn:uuid:` prefix (both accepted on input). */
-export function canonicalUuid(value: string): string {
-  return value.replace(URN, '').toLowerCase();
-}

@@ -1,7 +1,6 @@
-import { GRANT_TYPES, GrantType, isUuid, moniteRef, TokenIssueRequest } from '@gatehouse/contracts';
+import { canonicalId, GRANT_TYPES, GrantType, moniteRef, TokenIssueRequest } from '@gatehouse/contracts';
 import { ApiError } from '../http/api-error';
 import { bodyValidator } from '../http/json-schema';
-import { canonicalUuid } from '../identity/validation';
 import { ClientCredentials, Dialect, parseBasic, resolveClient } from './client-authentication';
 import { singleValued } from './form-body';
 
@@ -52,9 +51,6 @@ function toRequest(grant: GrantType, client: ClientCredentials, entityUserId: un
   const request: TokenIssueRequest = { grant_type: grant, client_id: client.clientId, client_secret: client.clientSecret };
   // An empty form value is an absent one (RFC 6749 §3.1). A UUID goes on in one spelling (the schema, and a form,
   // also let `urn:uuid:` and upper case through); anything else as sent, for auth to refuse.
-  if (typeof entityUserId === 'string' && entityUserId !== '') {
-    const canonical = canonicalUuid(entityUserId);
-    request.entity_user_id = isUuid(canonical) ? canonical : entityUserId;
-  }
+  if (typeof entityUserId === 'string' && entityUserId !== '') request.entity_user_id = canonicalId(entityUserId);
   return request;
 }
