@@ -23,7 +23,7 @@ import {
 describe('README: a walk-through with curl', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'gatehouse-readme-'));
   let setup: LauncherSetup;
-  let launcher: LauncherRun | undefined;
+  let launcher: LauncherRun;
 
   beforeAll(async () => {
     setup = await launcherSetup(randomRunId(), join(scratch, 'data'));
@@ -31,14 +31,14 @@ describe('README: a walk-through with curl', () => {
   });
 
   afterAll(async () => {
-    await launcher?.stop();
+    if (launcher) await launcher.stop();
     recordLauncherKek(setup);
     await cleanUpLauncher(setup);
     rmSync(scratch, { recursive: true, force: true });
   });
 
   it('runs as pasted against `npm start`: every call answers what the block says', async () => {
-    const welcome = await launcher!.welcome();
+    const welcome = await launcher.welcome();
     const block = walkthroughBlock(readFileSync(join(repoRoot(), 'README.md'), 'utf8'));
     const steps = curlSteps(block);
     expect(steps.length).toBeGreaterThan(10);
