@@ -20,6 +20,9 @@ import {
  * reader pastes it, against `npm start` with the credentials it printed: every
  * call must answer what the block says (2xx, or the status in its comment).
  */
+/** Starting every service through the launcher takes 10-30 s on a busy 2-core machine. */
+const LAUNCH_TIMEOUT_MS = 120_000;
+
 describe('README: a walk-through with curl', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'gatehouse-readme-'));
   let setup: LauncherSetup;
@@ -31,11 +34,11 @@ describe('README: a walk-through with curl', () => {
   });
 
   afterAll(async () => {
-    if (launcher) await launcher.stop();
+    if (launcher) await launcher.shutdown();
     recordLauncherKek(setup);
     await cleanUpLauncher(setup);
     rmSync(scratch, { recursive: true, force: true });
-  });
+  }, LAUNCH_TIMEOUT_MS);
 
   it('runs as pasted against `npm start`: every call answers what the block says', async () => {
     const welcome = await launcher.welcome();
@@ -74,7 +77,7 @@ describe('README: a walk-through with curl', () => {
     expect(role?.id).toBe(user.role_id);
     // Every answer is JSON (no HTML error page, no empty body).
     expect(calls.filter((c) => tryJson(c.body) === undefined).map((c) => `${c.method} ${c.url}`)).toEqual([]);
-  });
+  }, LAUNCH_TIMEOUT_MS);
 
   /** One line per call that did not answer as the README says (empty: all good). */
   function describeRun(steps: ReturnType<typeof curlSteps>, calls: RecordedCall[]): string[] {

@@ -13,6 +13,9 @@ const DB_PASSWORD = 'pw-never-shown-4f1c';
 const STACK_FRAME = /^(?:\S+\s+\|)?\s+at \S.*:\d+:\d+\)?$/m;
 
 /** `npm start` as a user runs it, in the background with no terminal (stdin closed). */
+/** Starting every service through the launcher takes 10-30 s on a busy 2-core machine. */
+const LAUNCH_TIMEOUT_MS = 120_000;
+
 describe('npm start (the launcher)', () => {
   const scratch = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
   let setup: LauncherSetup;
@@ -31,11 +34,11 @@ describe('npm start (the launcher)', () => {
   });
 
   afterAll(async () => {
-    for (const run of runs) run.kill();
+    for (const run of runs) await run.shutdown();
     recordLauncherKek(setup);
     await cleanUpLauncher(setup);
     rmSync(scratch, { recursive: true, force: true });
-  });
+  }, LAUNCH_TIMEOUT_MS);
 
   async function databaseExists(url: string): Promise<boolean> {
     const client = new Client({ connectionString: maintenanceUrl(url) });
@@ -59,13 +62,13 @@ describe('npm start (the launcher)', () => {
     expect(welcome.baseUrl).toBe(`https://localhost:${setup.gatewayPort}`);
     expect(first.output).toMatch(/shown once/i);
     expect(mint(welcome.curl)).toMatchObject({ token_type: 'Bearer', expires_in: 1800, access_token: expect.stringMatching(/^ey/) });
-  });
+  }, LAUNCH_TIMEOUT_MS);
 
   it('stops cleanly on SIGTERM, children included', async () => {
     expect(await first.stop()).toBe(0);
     // Nothing listens on the gateway port any more.
     await expect(fetch(`https://127.0.0.1:${setup.gatewayPort}/health`)).rejects.toThrow();
-  });
+  }, LAUNCH_TIMEOUT_MS);
 
   it('after the data dir is lost, auth refuses to start in one line naming the database, the variable and the way out', async () => {
     recordLauncherKek(setup);
@@ -74,6 +77,7 @@ describe('npm start (the launcher)', () => {
 
     const again = start();
     expect(await again.exited).toBe(1);
+    recordLauncherKek(setup);
     const authDb = databaseName(setup.env.AUTH_DATABASE_URL);
     const cause = again.output.match(/^auth +\| auth: failed to start: (.*)$/m)?.[1];
     expect(cause).toBeDefined();
@@ -86,7 +90,7 @@ describe('npm start (the launcher)', () => {
     expect(again.output).not.toContain('Unsupported state');
     expect(again.output).not.toContain(DB_PASSWORD);
     copyLogsToAudit(setup, 'refused');
-  });
+  }, LAUNCH_TIMEOUT_MS);
 
   it('--reset without a terminal and without --yes refuses, and drops nothing', async () => {
     const refused = start(['--reset']);
@@ -94,7 +98,7 @@ describe('npm start (the launcher)', () => {
     expect(refused.output).toMatch(/^start +\| .*--reset needs a confirmation.*--yes/m);
     expect(refused.output).not.toMatch(STACK_FRAME);
     for (const db of setup.databases) expect(await databaseExists(db)).toBe(true);
-  });
+  }, LAUNCH_TIMEOUT_MS);
 
   it('--reset --yes drops the local databases and the data dir, then starts over: a new first project and a working token', async () => {
     const reset = start(['--reset', '--yes']);
@@ -105,7 +109,7 @@ describe('npm start (the launcher)', () => {
     expect(mint(welcome.curl)).toMatchObject({ token_type: 'Bearer', access_token: expect.stringMatching(/^ey/) });
     recordLauncherKek(setup);
     expect(await reset.stop()).toBe(0);
-  });
+  }, LAUNCH_TIMEOUT_MS);
 });
 
 function escape(text: string): string {

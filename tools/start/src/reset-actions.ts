@@ -11,7 +11,8 @@ const STREAM_NOT_FOUND = 10059;
 
 /** The real effects of `--reset`: PostgreSQL, NATS, the file system, the terminal (when there is one). */
 export function resetActions(config: BaseConfig, terminal: { input: NodeJS.ReadStream; output: NodeJS.WriteStream }): ResetActions {
-  const interactive = Boolean(terminal.input.isTTY);
+  // A question nobody sees (output redirected) must not hang the start: then --yes is required.
+  const interactive = Boolean(terminal.input.isTTY && terminal.output.isTTY);
   return {
     checkDependencies,
     connectionsTo,

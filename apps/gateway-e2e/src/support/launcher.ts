@@ -104,8 +104,13 @@ export class LauncherRun {
     return this.exited;
   }
 
-  kill(): void {
-    if (this.running) this.child.kill('SIGKILL');
+  /** SIGTERM (the launcher stops its services, which run in their own process group), then SIGKILL. */
+  async shutdown(graceMs = 20_000): Promise<void> {
+    if (!this.running) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
   }
 }
 

@@ -92,7 +92,7 @@ curl() {
   body=$(mktemp)
   meta=$(command curl "$@" -o "$body" -w '%{http_code}\\t%{method}\\t%{url_effective}') || meta="000\\t?\\tcurl exit $?"
   cat "$body"
-  printf '%b\\t%s\\n' "$meta" "$(base64 -w0 < "$body")" >> "$WALKTHROUGH_LOG"
+  printf '%b\\t%s\\n' "$meta" "$(base64 < "$body" | tr -d '\\n')" >> "$WALKTHROUGH_LOG"
   rm -f "$body"
 }
 `;
