@@ -1,76 +1,117 @@
-import { spawn, ChildProcess, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dropDatabase, freePort, randomRunId, repoRoot } from '@gatehouse/supervisor';
-import { auditDir, recordSecret } from './support/log-audit';
+import { Client } from 'pg';
+import { databaseName, maintenanceUrl, randomRunId } from '@gatehouse/supervisor';
+import { recordSecret } from './support/log-audit';
+import { cleanUpLauncher, copyLogsToAudit, LauncherRun, launcherSetup, LauncherSetup, recordLauncherKek } from './support/launcher';
+
+/** A password in the database URLs (the local server trusts anyway): no message may show it. */
+const DB_PASSWORD = 'pw-never-shown-4f1c';
+/** A stack frame, bare or behind a `name |` prefix. */
+const STACK_FRAME = /^(?:\S+\s+\|)?\s+at \S.*:\d+:\d+\)?$/m;
 
 /** `npm start` as a user runs it, in the background with no terminal (stdin closed). */
-describe('npm start (the launcher)', () => {
-  const runId = randomRunId();
-  const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
-  const db = `postgres://postgres@127.0.0.1:5432/gh_test_${runId}_start`;
-  let child: ChildProcess;
-  let output = '';
-  let gatewayPort = 0;
+/** Starting every service through the launcher takes 10-30 s on a busy 2-core machine. */
+const LAUNCH_TIMEOUT_MS = 120_000;
 
-  const waitFor = async (pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const m = output.match(pattern);
-      if (m) return m;
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${pattern} in:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+describe('npm start (the launcher)', () => {
+  const scratch = mkdtempSync(join(tmpdir(), 'gatehouse-start-'));
+  let setup: LauncherSetup;
+  let first: LauncherRun;
+  let firstProject = '';
+  const runs: LauncherRun[] = [];
+  const start = (args: string[] = []) => {
+    const run = LauncherRun.start(setup, args);
+    runs.push(run);
+    return run;
   };
 
   beforeAll(async () => {
-    gatewayPort = await freePort();
-    child = spawn(process.execPath, [join(repoRoot(), 'dist/tools/start/src/main.js')], {
-      cwd: repoRoot(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        GATEHOUSE_DATA_DIR: dataDir,
-        NATS_SUBJECT_PREFIX: `start${runId}.`,
-        AUTH_DATABASE_URL: db,
-        AUTH_HTTP_PORT: String(await freePort()),
-        GATEWAY_PORT: String(gatewayPort),
-      },
-    });
-    child.stdout?.on('data', (d) => (output += d));
-    child.stderr?.on('data', (d) => (output += d));
+    setup = await launcherSetup(randomRunId(), join(scratch, 'data'), `postgres:${DB_PASSWORD}`);
+    first = start();
   });
 
   afterAll(async () => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-    await dropDatabase(db).catch(() => undefined);
-    // The launcher's service logs join the run's log audit before the folder goes.
-    const audit = auditDir();
-    const logs = join(dataDir, 'logs');
-    if (audit && existsSync(logs)) {
-      mkdirSync(join(audit, 'logs'), { recursive: true });
-      for (const f of readdirSync(logs)) copyFileSync(join(logs, f), join(audit, 'logs', `start-${runId}-${f}`));
+    for (const run of runs) await run.shutdown();
+    recordLauncherKek(setup);
+    await cleanUpLauncher(setup);
+    rmSync(scratch, { recursive: true, force: true });
+  }, LAUNCH_TIMEOUT_MS);
+
+  async function databaseExists(url: string): Promise<boolean> {
+    const client = new Client({ connectionString: maintenanceUrl(url) });
+    await client.connect();
+    try {
+      return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName(url)])).rowCount === 1;
+    } finally {
+      await client.end();
     }
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  }
+
+  function mint(curl: string): { access_token: string; token_type: string; expires_in: number } {
+    const answer = JSON.parse(execFileSync('bash', ['-c', curl], { encoding: 'utf8' }));
+    recordSecret(answer.access_token);
+    return answer;
+  }
 
   it('starts everything and prints a first project, its client id and secret, the URL and a curl line that works', async () => {
-    const curl = (await waitFor(/curl -sk -X POST \S+\/v1\/auth\/token .*$/m))[0];
-    expect(output).toContain(`https://localhost:${gatewayPort}`);
-    const secret = curl.match(/"client_secret":"([^"]+)"/)?.[1];
-    expect(secret).toBeDefined();
-    recordSecret(secret);
-    expect(output).toMatch(/shown once/i);
-    const answer = JSON.parse(execFileSync('bash', ['-c', curl], { encoding: 'utf8' }));
-    expect(answer).toMatchObject({ token_type: 'Bearer', expires_in: 1800, access_token: expect.stringMatching(/^ey/) });
-  });
+    const welcome = await first.welcome();
+    firstProject = welcome.projectId;
+    expect(welcome.baseUrl).toBe(`https://localhost:${setup.gatewayPort}`);
+    expect(first.output).toMatch(/shown once/i);
+    expect(mint(welcome.curl)).toMatchObject({ token_type: 'Bearer', expires_in: 1800, access_token: expect.stringMatching(/^ey/) });
+  }, LAUNCH_TIMEOUT_MS);
 
   it('stops cleanly on SIGTERM, children included', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await first.stop()).toBe(0);
     // Nothing listens on the gateway port any more.
-    await expect(fetch(`https://127.0.0.1:${gatewayPort}/health`)).rejects.toThrow();
-  });
+    await expect(fetch(`https://127.0.0.1:${setup.gatewayPort}/health`)).rejects.toThrow();
+  }, LAUNCH_TIMEOUT_MS);
+
+  it('after the data dir is lost, auth refuses to start in one line naming the database, the variable and the way out', async () => {
+    recordLauncherKek(setup);
+    copyLogsToAudit(setup, 'first');
+    rmSync(setup.dataDir, { recursive: true, force: true });
+
+    const again = start();
+    expect(await again.exited).toBe(1);
+    recordLauncherKek(setup);
+    const authDb = databaseName(setup.env.AUTH_DATABASE_URL);
+    const cause = again.output.match(/^auth +\| auth: failed to start: (.*)$/m)?.[1];
+    expect(cause).toBeDefined();
+    expect(cause).toContain(`database ${authDb}`);
+    expect(cause).toContain('were sealed under another AUTH_KEY_ENCRYPTION_KEY');
+    expect(cause).toContain('npm start -- --reset');
+    // The launcher's own report leads with that cause, not with a dump of the output.
+    expect(again.output).toMatch(new RegExp(`^start +\\| auth could not start \\(exit code 78: configuration error\\): ${escape(cause ?? '')}$`, 'm'));
+    expect(again.output).not.toMatch(STACK_FRAME);
+    expect(again.output).not.toContain('Unsupported state');
+    expect(again.output).not.toContain(DB_PASSWORD);
+    copyLogsToAudit(setup, 'refused');
+  }, LAUNCH_TIMEOUT_MS);
+
+  it('--reset without a terminal and without --yes refuses, and drops nothing', async () => {
+    const refused = start(['--reset']);
+    expect(await refused.exited).toBe(1);
+    expect(refused.output).toMatch(/^start +\| .*--reset needs a confirmation.*--yes/m);
+    expect(refused.output).not.toMatch(STACK_FRAME);
+    for (const db of setup.databases) expect(await databaseExists(db)).toBe(true);
+  }, LAUNCH_TIMEOUT_MS);
+
+  it('--reset --yes drops the local databases and the data dir, then starts over: a new first project and a working token', async () => {
+    const reset = start(['--reset', '--yes']);
+    const welcome = await reset.welcome();
+    for (const db of setup.databases) expect(reset.output).toContain(`database ${databaseName(db)}`);
+    expect(reset.output).not.toContain(DB_PASSWORD);
+    expect(welcome.projectId).not.toBe(firstProject);
+    expect(mint(welcome.curl)).toMatchObject({ token_type: 'Bearer', access_token: expect.stringMatching(/^ey/) });
+    recordLauncherKek(setup);
+    expect(await reset.stop()).toBe(0);
+  }, LAUNCH_TIMEOUT_MS);
 });
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

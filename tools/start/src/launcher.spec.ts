@@ -5,13 +5,13 @@ import { baseEnvSchema, loadConfig } from '@gatehouse/platform';
 import { freePort, repoRoot } from '@gatehouse/supervisor';
 import type { Console } from './console';
 import type { Welcome } from './first-run';
-import { Launcher, LauncherOptions } from './launcher';
+import { exitReport, Launcher, LauncherOptions } from './launcher';
 import type { ServiceSpec } from './services';
 
 /**
  * A stand-in service named after its file: serves GET /health/ready on
  * $<NAME>_PORT, prints the variables it was given, records its SIGTERM in
- * $ORDER_FILE, and fails on request ($<NAME>_CRASH_MS, $<NAME>_CONFIG_ERROR).
+ * $ORDER_FILE, and fails on request ($<NAME>_CRASH_MS, $<NAME>_CONFIG_ERROR, $<NAME>_REFUSE: the cause).
  */
 const SCRIPT = `
 const http = require('node:http');
@@ -25,6 +25,7 @@ process.on('SIGTERM', () => {
   if (server) server.close(() => process.exit(0)); else process.exit(0);
 });
 console.log(JSON.stringify({ msg: 'starting', name, secret_len: (process.env[up + '_SECRET'] || '').length, url: process.env[up + '_URL'] }));
+if (process.env[up + '_REFUSE']) { console.error(name + ': failed to start: ' + process.env[up + '_REFUSE']); process.exit(78); }
 if (process.env[up + '_CONFIG_ERROR']) { console.error(name + ': Invalid configuration: ' + up + '_X is required'); process.exit(78); }
 server = http.createServer((req, res) => { res.statusCode = req.url === '/health/ready' ? 200 : 404; res.end('{}'); });
 setTimeout(() => server.listen(Number(process.env[up + '_PORT']), '127.0.0.1'), 100);
@@ -165,6 +166,15 @@ describe('Launcher', () => {
     expect(raw).toEqual([]);
   });
 
+  it('reports a service that refused to start with the one line it gave as the cause', async () => {
+    const cause = 'the signing keys in database x were sealed under another KEY: restore it';
+    const { l, errors, raw } = await launcher({ TWO_REFUSE: cause });
+    await expect(l.run()).resolves.toBe(1);
+    expect(errors).toEqual([`two could not start (exit code 78: configuration error): ${cause}`]);
+    expect(readFileSync(orderFile, 'utf8')).toBe('one\n');
+    expect(raw).toEqual([]);
+  });
+
   it('starts nothing when a dependency is unreachable', async () => {
     const { l, errors, lines } = await launcher({}, { checkDependencies: async () => ['NATS is not reachable at x'] });
     await expect(l.run()).resolves.toBe(1);
@@ -186,5 +196,24 @@ describe('Launcher', () => {
     l.requestStop('SIGINT');
     await expect(run).resolves.toBe(0);
     expect(readFileSync(orderFile, 'utf8')).toBe('one\n');
+  });
+});
+
+describe('exitReport', () => {
+  const output = ['{"msg":"starting"}', 'two: failed to start: first', 'two: failed to start: the keys do not open: do this', ''].join('\n');
+
+  it("leads with the service's own last failed-to-start line", () => {
+    expect(exitReport('two', 7, { code: 78, signal: null }, output)).toBe(
+      'two could not start (exit code 78: configuration error): the keys do not open: do this',
+    );
+  });
+
+  it('otherwise gives the last lines of output', () => {
+    expect(exitReport('one', 7, { code: 3, signal: null }, output)).toBe(
+      'one (pid 7) exited unexpectedly (exit code 3). Its last output:\n' + output.replace(/^/gm, '    '),
+    );
+    expect(exitReport('one', 7, { code: null, signal: 'SIGKILL' }, '')).toBe(
+      'one (pid 7) exited unexpectedly (signal SIGKILL). Its last output:\n    (none)',
+    );
   });
 });

@@ -6,6 +6,7 @@ import {
   ensureLocalSecrets,
   ExitStatus,
   LocalSecrets,
+  ServiceNotHealthyError,
   ServiceProcess,
   spawnService,
   waitForHealthy,
@@ -200,7 +201,8 @@ export class Launcher {
     try {
       await waitForHealthy(url, { timeoutMs: this.healthTimeoutMs, process: proc, ca });
     } catch (err) {
-      this.fail((err as Error).message);
+      const exited = err instanceof ServiceNotHealthyError && err.exitStatus;
+      this.fail(exited ? exitReport(proc.name, proc.pid, exited, err.output) : (err as Error).message);
       return false;
     }
     out.info(`${spec.name} ready on ${url} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -218,11 +220,7 @@ export class Launcher {
 
   private onExit(proc: ServiceProcess, status: ExitStatus): void {
     if (this.isStopping) return;
-    const output = proc.recentOutput().split('\n').slice(-REPORT_LINES).join('\n');
-    this.fail(
-      `${proc.name} (pid ${proc.pid}) exited unexpectedly (${describeExit(status)}). Its last output:\n` +
-        (output ? output.replace(/^/gm, '    ') : '    (none)'),
-    );
+    this.fail(exitReport(proc.name, proc.pid, status, proc.recentOutput()));
   }
 
   private shutdown(code: number): Promise<void> {
@@ -242,6 +240,31 @@ export class Launcher {
     );
     return this.stopping;
   }
+}
+
+/**
+ * Why a service ended. A service that refused to start said why in one line
+ * (`<name>: failed to start: <cause>`, see runService): that line is the report.
+ * Otherwise its last lines of output (shown above too, and in its log).
+ */
+export function exitReport(name: string, pid: number, status: ExitStatus, output: string): string {
+  const cause = startFailureCause(name, output);
+  if (cause) return `${name} could not start (${describeExit(status)}): ${cause}`;
+  const last = output.split('\n').slice(-REPORT_LINES).join('\n');
+  return (
+    `${name} (pid ${pid}) exited unexpectedly (${describeExit(status)}). Its last output:\n` +
+    (last ? last.replace(/^/gm, '    ') : '    (none)')
+  );
+}
+
+/** The cause a service gave for not starting, from its last `<name>: failed to start: ` line. */
+export function startFailureCause(name: string, output: string): string | undefined {
+  const prefix = `${name}: failed to start: `;
+  const line = output
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith(prefix));
+  return line?.slice(prefix.length).trim() || undefined;
 }
 
 function isLoopback(url: string): boolean {

@@ -15,9 +15,23 @@ export function seal(kek: Buffer, plaintext: Buffer, aad: string): Sealed {
   return { ciphertext, iv, tag: cipher.getAuthTag() };
 }
 
+/** The key-encryption key does not open a sealed value: another key sealed it (or it was altered). */
+export class UnsealError extends Error {
+  constructor(readonly aad: string) {
+    super(`the key-encryption key does not open the value sealed for ${aad}`);
+    this.name = 'UnsealError';
+  }
+}
+
 export function open(kek: Buffer, sealed: Sealed, aad: string): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', kek, sealed.iv);
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(sealed.tag);
-  return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]);
+  const head = decipher.update(sealed.ciphertext);
+  try {
+    return Buffer.concat([head, decipher.final()]);
+  } catch {
+    // GCM's authentication failed ("Unsupported state or unable to authenticate data").
+    throw new UnsealError(aad);
+  }
 }

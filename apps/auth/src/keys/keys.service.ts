@@ -6,7 +6,8 @@ import { AuthEvents, TOKEN_HORIZON_S, JwksResponse, KeysRotateResponse, PublicJw
 import { NatsService } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { Es256Signer } from '../tokens/es256-signer';
-import { open, seal } from './key-encryption';
+import { KekMismatchError } from './kek-mismatch';
+import { open, seal, UnsealError } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
 
 export const SIGNING_ALGORITHM = 'ES256';
@@ -32,6 +33,7 @@ export class KeysService {
   private keys = new Map<string, LoadedKey>();
   private current: LoadedKey | null = null;
   private readonly kek: Buffer;
+  private readonly databaseUrl: string;
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly repo: Repository<SigningKeyEntity>,
@@ -40,6 +42,7 @@ export class KeysService {
     @Inject(AUTH_CONFIG) config: AuthConfig,
   ) {
     this.kek = Buffer.from(config.AUTH_KEY_ENCRYPTION_KEY, 'base64');
+    this.databaseUrl = config.AUTH_DATABASE_URL;
   }
 
   /** Loads every published key; creates the first one on a fresh database. */
@@ -120,7 +123,7 @@ export class KeysService {
   }
 
   private load(row: SigningKeyEntity): LoadedKey {
-    const der = open(this.kek, { ciphertext: row.privateKeyCiphertext, iv: row.privateKeyIv, tag: row.privateKeyTag }, row.kid);
+    const der = this.open(row);
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     return {
       kid: row.kid,
@@ -131,6 +134,16 @@ export class KeysService {
       createdAt: row.createdAt,
       retiredAt: row.retiredAt,
     };
+  }
+
+  /** The private key of a row; another key-encryption key than the one that sealed it is a start-up refusal. */
+  private open(row: SigningKeyEntity): Buffer {
+    try {
+      return open(this.kek, { ciphertext: row.privateKeyCiphertext, iv: row.privateKeyIv, tag: row.privateKeyTag }, row.kid);
+    } catch (err) {
+      if (err instanceof UnsealError) throw new KekMismatchError(this.databaseUrl);
+      throw err;
+    }
   }
 }
 

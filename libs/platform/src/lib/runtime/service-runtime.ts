@@ -32,14 +32,33 @@ export function closeOnSignals(app: INestApplication, natsConnections: NatsServi
   process.once('SIGINT', () => void shutdown());
 }
 
-/** Runs a service's bootstrap: a configuration error exits 78 (EX_CONFIG), any other start failure 1. */
+/**
+ * The configuration is valid but does not fit what it meets, e.g. a key that
+ * does not open the data sealed under another one. The message is one line
+ * that names the cause and the way out; the service exits 78 (EX_CONFIG), without a stack trace.
+ */
+export class ConfigMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigMismatchError';
+  }
+}
+
+/**
+ * Runs a service's bootstrap: a configuration error (invalid, or not fitting the
+ * data) exits 78 (EX_CONFIG), any other start failure 1; a message, never a stack trace.
+ */
 export function runService(name: string, bootstrap: () => Promise<void>): void {
   bootstrap().catch((err: unknown) => {
     if (err instanceof ConfigError) {
       process.stderr.write(`${name}: ${err.message}\n`);
       process.exit(78);
+    } else if (err instanceof ConfigMismatchError) {
+      process.stderr.write(`${name}: failed to start: ${err.message}\n`);
+      process.exit(78);
+    } else {
+      process.stderr.write(`${name}: failed to start: ${(err as Error).message}\n`);
+      process.exit(1);
     }
-    process.stderr.write(`${name}: failed to start: ${(err as Error).message}\n`);
-    process.exit(1);
   });
 }
