@@ -1,4 +1,5 @@
 import { AuthSubjects, KeysRotateResponse } from '@gatehouse/contracts';
+import { freePort } from '@gatehouse/supervisor';
 import { headerOf } from './support/jwt';
 import { TestSystem } from './support/system';
 
@@ -58,5 +59,23 @@ describe('signing keys: JWKS, discovery and rotation', () => {
     await sys.startService('gateway');
     expect((await sys.http.get('/v1/settings', { token })).status).toBe(200);
     expect((await sys.http.get('/v1/settings', { token: await sys.partnerToken(cred) })).status).toBe(200);
+  });
+
+  it('rotates every auth instance at once: with two, every token after the rotation carries the new kid, and each instance revokes it', async () => {
+    await sys.startService('auth', 'auth-2', { AUTH_HTTP_PORT: String(await freePort()) });
+    try {
+      // Both instances serve the queue group: 20 mints reach both.
+      const rotated = await (await sys.nats()).request<KeysRotateResponse>(AuthSubjects.keysRotate, {});
+      const tokens = await Promise.all(Array.from({ length: 20 }, () => sys.partnerToken(cred)));
+      expect(tokens.map((t) => headerOf(t).kid)).toEqual(tokens.map(() => rotated.kid));
+      // Revocation verifies the token with the keys it holds: every instance knows the new one.
+      for (const token of tokens.slice(0, 10)) {
+        const res = await sys.http.post('/v1/auth/revoke', { json: { client_id: cred.client_id, client_secret: cred.client_secret, token } });
+        expect(res.status).toBe(200);
+        expect((await sys.http.get('/v1/settings', { token })).status).toBe(401);
+      }
+    } finally {
+      await sys.stopService('auth-2');
+    }
   });
 });

@@ -9,8 +9,10 @@ import { KeysService } from './keys.service';
 export class KeysController {
   constructor(private readonly keys: KeysService) {}
 
+  /** After a rotation another instance made, the keys being reloaded (a gateway asks on that very broadcast). */
   @MessagePattern(AuthSubjects.jwksGet)
-  jwks(): JwksResponse {
+  async jwks(): Promise<JwksResponse> {
+    await this.keys.pendingReload();
     return this.keys.jwks();
   }
 

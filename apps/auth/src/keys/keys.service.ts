@@ -13,6 +13,8 @@ import { SigningKeyEntity } from './signing-key.entity';
 export const SIGNING_ALGORITHM = 'ES256';
 /** A retired key stays published until every token it signed has expired (plus clock skew). */
 const RETIRED_KEY_GRACE_MS = TOKEN_HORIZON_S * 1000;
+/** At most one reload a second for a key id nobody here knows (a rotation's broadcast missed). */
+const UNKNOWN_KID_RELOAD_INTERVAL_MS = 1_000;
 
 interface LoadedKey {
   kid: string;
@@ -26,12 +28,19 @@ interface LoadedKey {
 
 /**
  * The signing keys: generated here, kept encrypted in the database, held in
- * memory as KeyObjects (parsing a PEM per signature is 4–50x slower).
+ * memory as KeyObjects (parsing a PEM per signature is 4–50x slower). Every auth
+ * instance holds them all: a rotation on one is broadcast (`keys.rotated`, before
+ * the rotation is answered), and each instance reloads on it, on a reconnect (a
+ * broadcast may have been missed) and on a key id it does not know. While a
+ * reload is under way, minting waits for it: a token minted after the rotation
+ * was answered never carries the retired key.
  */
 @Injectable()
 export class KeysService {
   private keys = new Map<string, LoadedKey>();
   private current: LoadedKey | null = null;
+  private reloading: Promise<void> | null = null;
+  private lastUnknownKidReload = 0;
   private readonly kek: Buffer;
   private readonly databaseUrl: string;
 
@@ -45,7 +54,7 @@ export class KeysService {
     this.databaseUrl = config.AUTH_DATABASE_URL;
   }
 
-  /** Loads every published key; creates the first one on a fresh database. */
+  /** Loads every published key; creates the first one on a fresh database; follows other instances' rotations. */
   async init(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(7301)');
@@ -53,6 +62,30 @@ export class KeysService {
       if (count === 0) await m.getRepository(SigningKeyEntity).insert(this.generate());
     });
     await this.reload();
+    // Synchronously on arrival: a mint handled after this broadcast waits for the reload.
+    this.nats.subscribe(AuthEvents.keysRotated, () => void this.refresh().catch(() => undefined));
+    this.nats.onReconnect(() => void this.refresh().catch(() => undefined));
+  }
+
+  /** Undefined when the keys held are current; otherwise the reload under way, for a mint to wait on. */
+  pendingReload(): Promise<void> | undefined {
+    return this.reloading?.catch(() => undefined);
+  }
+
+  /** A public key by id, reloading (at most once a second) when the id is unknown here. */
+  async resolvePublicKey(kid: string): Promise<KeyObject | undefined> {
+    await this.pendingReload();
+    const known = this.keys.get(kid);
+    if (known) return known.publicKey;
+    if (Date.now() - this.lastUnknownKidReload < UNKNOWN_KID_RELOAD_INTERVAL_MS) return undefined;
+    this.lastUnknownKidReload = Date.now();
+    await this.refresh().catch(() => undefined);
+    return this.keys.get(kid)?.publicKey;
+  }
+
+  private refresh(): Promise<void> {
+    this.reloading ??= this.reload().finally(() => (this.reloading = null));
+    return this.reloading;
   }
 
   async reload(): Promise<void> {
@@ -73,10 +106,6 @@ export class KeysService {
   signer(): Es256Signer {
     if (!this.current) throw new Error('signing keys not loaded');
     return this.current.signer;
-  }
-
-  publicKey(kid: string): KeyObject | undefined {
-    return this.keys.get(kid)?.publicKey;
   }
 
   jwks(now = Date.now()): JwksResponse {
@@ -102,7 +131,9 @@ export class KeysService {
       await m.getRepository(SigningKeyEntity).insert(fresh);
     });
     await this.reload();
+    // Every other instance hears it before the caller has the answer.
     this.nats.publish(AuthEvents.keysRotated, { kid: fresh.kid });
+    await this.nats.flush();
     const created = this.keys.get(fresh.kid)?.createdAt ?? new Date();
     return { kid: fresh.kid, created_at: created.toISOString() };
   }

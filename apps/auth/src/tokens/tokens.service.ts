@@ -54,6 +54,9 @@ export class TokensService {
       iat: now,
       exp: now + ttl,
     };
+    // Mid-rotation (another instance's broadcast just came), the new key is loading: wait for it.
+    const reloading = this.keys.pendingReload();
+    if (reloading) await reloading;
     const access_token = this.keys.signer().sign(claims);
     return { access_token, token_type: 'Bearer', expires_in: ttl };
   }
@@ -96,18 +99,18 @@ export class TokensService {
    */
   async revoke(req: TokenRevokeRequest, requestId?: string): Promise<TokenRevokeResponse> {
     const projectId = await this.credentials.authenticate(req.client_id, req.client_secret);
-    const claims = this.verify(req.token);
+    const claims = await this.verify(req.token);
     if (!claims || claims.project_id !== projectId) return { revoked: null };
     if (claims.exp <= Math.floor(Date.now() / 1000)) return { revoked: null };
     await this.revocations.revoke({ jti: claims.jti, exp: claims.exp, projectId }, requestId);
     return { revoked: { jti: claims.jti, exp: claims.exp } };
   }
 
-  private verify(token: string): AccessTokenClaims | null {
+  private async verify(token: string): Promise<AccessTokenClaims | null> {
     try {
       const decoded = this.jwt.decode(token, { complete: true }) as { header?: { kid?: unknown } } | null;
       const kid = decoded?.header?.kid;
-      const key = typeof kid === 'string' ? this.keys.publicKey(kid) : undefined;
+      const key = typeof kid === 'string' ? await this.keys.resolvePublicKey(kid) : undefined;
       if (!key) return null;
       const claims = this.jwt.verify<AccessTokenClaims>(token, {
         publicKey: key as any,
