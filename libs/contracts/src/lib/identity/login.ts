@@ -11,7 +11,8 @@
  *   characters (Cf: zero-width space and joiners, bidi marks, embeddings,
  *   overrides and isolates, the BOM, the soft hyphen…), other default-ignorable
  *   code points (variation selectors, Hangul fillers…), line and paragraph
- *   separators, private-use, unassigned code points and noncharacters;
+ *   separators, private-use, unassigned code points (in the runtime's Unicode
+ *   version) and noncharacters;
  * - is longer than LOGIN_MAX_LENGTH code points (in NFC);
  * - mixes scripts (Unicode UTS #39 "highly restrictive"): letters of one script
  *   plus Common and Inherited characters (digits, punctuation, symbols, marks),
@@ -49,7 +50,7 @@ export function checkLogin(value: unknown): LoginCheck {
 
 /**
  * The key two logins share when they are one login: NFKC, then a full-case
- * fold (lower, upper, lower: ß and ẞ become ss, final ς becomes σ's form),
+ * fold (lower, upper, lower: ß and ẞ become ss, σ and final ς fold alike),
  * then NFKC again (casing can undo normalization). Idempotent.
  */
 export function loginKey(login: string): string {
