@@ -17,9 +17,11 @@ import { TestSystem } from './support/system';
  *   - two Authorization headers are refused with 400; a form body is never
  *     accepted on a route other than the token and revocation endpoints;
  *   - a refused (4xx, or a known-bug 5xx) mutating request leaves the tracked
- *     records (an entity, its settings, a user, the caller's own user, a role,
- *     the project settings) exactly as they were (whole GET body compared);
- *     after an accepted one the baselines are re-read.
+ *     records (an entity, its settings, a user, the caller's own user, a role
+ *     users hold, a spare role no one holds, the project settings) exactly as
+ *     they were (whole GET body compared); after an accepted one the baselines
+ *     are re-read, a deactivated entity is activated again and a deleted user or
+ *     role is replaced by a fresh one, so every route can still accept a write.
  * After the run the system is healthy, the test tokens still work, and every
  * error line in the services' logs (each names its request id) belongs to a
  * known-bug 5xx: with none known, there is no error line at all.
@@ -41,7 +43,7 @@ const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const STRICT = process.env.FUZZ_STRICT === '1';
 const PROPERTY_TIMEOUT = 300_000;
 
-type Track = 'settings' | 'entity' | 'entitySettings' | 'user' | 'me' | 'role';
+type Track = 'settings' | 'entity' | 'entitySettings' | 'user' | 'me' | 'role' | 'spareRole';
 type IdKind = 'entity' | 'user' | 'role';
 
 interface Ctx {
@@ -55,6 +57,8 @@ interface Ctx {
   userId: string;
   meId: string;
   roleId: string;
+  /** A role no user holds and no default names: its DELETE can be accepted. */
+  spareRoleId: string;
   spareTokens: string[];
   pageToken: string;
 }
@@ -173,10 +177,10 @@ const ROUTES: Route[] = [
     idKind: 'role',
     auth: 'any',
     scoped: true,
-    touches: ['role'],
+    touches: ['role', 'spareRole'],
     valid: () => [{ name: uniq('renamed') }, { permissions: ROLE().permissions }, { name: null, permissions: null }],
   },
-  { method: 'DELETE', path: '/v1/roles/:id', idKind: 'role', auth: 'any', scoped: true, touches: ['role'] },
+  { method: 'DELETE', path: '/v1/roles/:id', idKind: 'role', auth: 'any', scoped: true, touches: ['role', 'spareRole'] },
   { method: 'GET', path: '/health', auth: 'public' },
   { method: 'GET', path: '/health/ready', auth: 'public' },
   { method: 'GET', path: '/v1/auth/jwks', auth: 'public' },
@@ -672,9 +676,9 @@ function knownIds(c: Ctx, kind: IdKind | undefined): string[] {
     case 'user':
       return [c.userId, c.userId, c.entityId, c.roleId];
     case 'role':
-      return [c.roleId, c.roleId, c.entityId, c.userId];
+      return [c.roleId, c.spareRoleId, c.entityId, c.userId];
     default:
-      return [c.entityId, c.entity2Id, c.foreignEntityId, c.userId, c.roleId];
+      return [c.entityId, c.entity2Id, c.foreignEntityId, c.userId, c.roleId, c.spareRoleId];
   }
 }
 
@@ -929,6 +933,8 @@ describe('hostile input on every public endpoint (property-based)', () => {
   const knownServerErrors = new Set<string>();
   let trackedChecks = 0;
   let baselineRefreshes = 0;
+  /** Accepted (2xx) requests per DELETE route of the table: a deleted tracked record is replaced, so the route can accept again. */
+  const acceptedDeletes = new Map<string, number>();
 
   beforeAll(async () => {
     sys = await TestSystem.start({
@@ -941,6 +947,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
     const entity = await api.entity();
     const entity2 = await api.entity();
     const role = await api.role(entity.id);
+    const spareRole = await api.role(entity.id);
     const user = await api.user(entity.id, { role_id: role.id });
     const admin = roleOf('fuzz-admin', {
       entity: { actions: CATALOGUE.entity, permission: 'allowed' },
@@ -964,22 +971,25 @@ describe('hostile input on every public endpoint (property-based)', () => {
       userId: user.id,
       meId: me.user.id,
       roleId: role.id,
+      spareRoleId: spareRole.id,
       spareTokens,
       pageToken: page.json.next_pagination_token,
     };
-    const read = (path: string, scoped = false) => () =>
+    // The path is taken at each read: a deleted tracked user or role is replaced (refreshBaselines).
+    const read = (path: () => string, scoped = false) => () =>
       raw.send({
         method: 'GET',
-        path,
+        path: path(),
         headers: { authorization: `Bearer ${ctx.partnerToken}`, 'x-monite-version': API_VERSION, ...(scoped ? { 'x-monite-entity-id': ctx.entityId } : {}) },
       });
     const readers: Record<Track, () => Promise<RawResponse>> = {
-      settings: read('/v1/settings'),
-      entity: read(`/v1/entities/${ctx.entityId}`),
-      entitySettings: read(`/v1/entities/${ctx.entityId}/settings`),
-      user: read(`/v1/entity_users/${ctx.userId}`, true),
-      me: read(`/v1/entity_users/${ctx.meId}`, true),
-      role: read(`/v1/roles/${ctx.roleId}`, true),
+      settings: read(() => '/v1/settings'),
+      entity: read(() => `/v1/entities/${ctx.entityId}`),
+      entitySettings: read(() => `/v1/entities/${ctx.entityId}/settings`),
+      user: read(() => `/v1/entity_users/${ctx.userId}`, true),
+      me: read(() => `/v1/entity_users/${ctx.meId}`, true),
+      role: read(() => `/v1/roles/${ctx.roleId}`, true),
+      spareRole: read(() => `/v1/roles/${ctx.spareRoleId}`, true),
     };
     for (const [name, r] of Object.entries(readers) as Array<[Track, () => Promise<RawResponse>]>) tracked.set(name, { read: r, baseline: undefined });
     await refreshBaselines();
@@ -990,7 +1000,9 @@ describe('hostile input on every public endpoint (property-based)', () => {
     if (stats.size) {
       const summary = [...stats].map(([name, byStatus]) => `${name}: ${[...byStatus].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(' ')}`);
       const bugs = [...knownBugHits].map(([name, n]) => `known bug hit ${n}×: ${name}`);
-      const tracking = `tracked records re-read after a refused write: ${trackedChecks}; baselines refreshed after an accepted write: ${baselineRefreshes}`;
+      const tracking = `tracked records re-read after a refused write: ${trackedChecks}; baselines refreshed after an accepted write: ${baselineRefreshes}; accepted deletes: ${
+        [...acceptedDeletes].map(([path, n]) => `${path} ${n}×`).join(', ') || 'none'
+      }`;
       console.log(`hostile-input statuses (${requestNo} requests)\n${[...summary, tracking, ...bugs].join('\n')}`);
     }
     await raw?.close();
@@ -1011,13 +1023,28 @@ describe('hostile input on every public endpoint (property-based)', () => {
 
   async function refreshBaselines(): Promise<void> {
     for (const [name, t] of tracked) t.baseline = await readOk(name);
+    const status = (name: Track) => (entry(name).baseline as { status: string }).status;
+    let replaced = false;
     // A successful deactivation would make the rest of the run a test of inactive entities: undo it.
-    const entity = entry('entity').baseline as { status: string };
-    if (entity.status !== 'active') {
+    if (status('entity') !== 'active') {
       const res = await api.post(`/v1/entities/${ctx.entityId}/activate`, undefined);
       if (res.status !== 200) throw new Error(`re-activating the tracked entity: ${res.status} ${res.text}`);
-      for (const [name, t] of tracked) t.baseline = await readOk(name);
+      replaced = true;
     }
+    // A deleted user or role stays deleted (every later write to it is a 404): track a fresh one, as it was made.
+    if (status('role') === 'deleted') {
+      ctx.roleId = (await api.role(ctx.entityId)).id;
+      replaced = true;
+    }
+    if (status('spareRole') === 'deleted') {
+      ctx.spareRoleId = (await api.role(ctx.entityId)).id;
+      replaced = true;
+    }
+    if (status('user') === 'deleted') {
+      ctx.userId = (await api.user(ctx.entityId, { role_id: ctx.roleId })).id;
+      replaced = true;
+    }
+    if (replaced) for (const [name, t] of tracked) t.baseline = await readOk(name);
   }
 
   function mask(s: string): string {
@@ -1086,6 +1113,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
     const route = built.route;
     const mutating = built.request.method !== 'GET' && built.request.method !== 'HEAD';
     if (mutating && res.status >= 200 && res.status < 300) {
+      if (route?.method === 'DELETE') acceptedDeletes.set(route.path, (acceptedDeletes.get(route.path) ?? 0) + 1);
       baselineRefreshes++;
       await refreshBaselines();
     } else if (route?.touches && res.status >= 400) {
@@ -1257,6 +1285,19 @@ describe('hostile input on every public endpoint (property-based)', () => {
     },
     PROPERTY_TIMEOUT,
   );
+
+  it('accepts a DELETE of the tracked user, and of the spare role, again after one was accepted (the deleted record is replaced)', async () => {
+    // Before a deleted user was replaced, every later DELETE of it was a 404: the accepted path ran at most once a run.
+    for (const [path, which] of [['/v1/entity_users/:id', 0], ['/v1/roles/:id', 1]] as const) {
+      const route = ROUTES.findIndex((r) => r.method === 'DELETE' && r.path === path);
+      const before = acceptedDeletes.get(path) ?? 0;
+      for (let i = 0; i < 2; i++) {
+        const valid: Case = { route, id: { kind: 'known', which, spelling: 0 }, auth: { kind: 'partner' }, entity: { kind: 'valid' }, version: { kind: 'valid' }, body: { kind: 'none' } };
+        await exercise('deletes of replaced records', valid);
+      }
+      expect({ path, accepted: (acceptedDeletes.get(path) ?? 0) - before }).toEqual({ path, accepted: 2 });
+    }
+  });
 
   it('leaves the system healthy: ready, tokens working, tracked records readable, no error lines', async () => {
     const ready = await sys.http.get('/health/ready', { version: null });

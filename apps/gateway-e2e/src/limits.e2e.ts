@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IdentitySubjects } from '@gatehouse/contracts';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { roleOf, userWithRole } from './support/entity-users';
@@ -346,13 +347,176 @@ describe('limits and slow clients', () => {
       await check('PATCH /v1/entity_users/me first_name', value, res, async () => (await sys.http.get('/v1/entity_users/me', { token: userToken })).json.first_name, ['body', 'first_name']);
     });
 
-    it.each(values)('POST /v1/entity_users with login = %s: stored exactly or 422, never 5xx', async (_name, value) => {
-      const res = await api.post('/v1/entity_users', { login: value, first_name: 'Casey' }, entityId);
-      if (res.status === 409) return; // an earlier case (or its U+FFFD twin) took the login
-      await check('POST /v1/entity_users login', value, res, async () => (await api.get(`/v1/entity_users/${res.json.id}`, entityId)).json.login, ['body', 'login']);
+    // Each case in an entity of its own: no earlier case can hold the login, so a 409 is never excused.
+    it.each(values)('POST /v1/entity_users with login = %s: stored as NFC or 422, never 409 or 5xx', async (_name, value) => {
+      const fresh = (await api.entity()).id;
+      const res = await api.post('/v1/entity_users', { login: value, first_name: 'Casey' }, fresh);
+      await check('POST /v1/entity_users login', value.normalize('NFC'), res, async () => (await api.get(`/v1/entity_users/${res.json.id}`, fresh)).json.login, ['body', 'login']);
+      if (tooLong(value)) expect(res.status).toBe(422);
     });
 
     it('is healthy after the unicode cases', () => expectHealthy());
+  });
+
+  describe('logins: one visible spelling each (NFC, no control or invisible characters, no padding, one script, case-insensitive)', () => {
+    /** Refused at ["body","login"] with this type: the login rule's value_error, or the gateway's check of unstorable strings. */
+    const refused: Array<[string, string, string]> = [
+      ['empty', '', 'value_error'],
+      ['only a space', ' ', 'value_error'],
+      ['a leading space', ' casey', 'value_error'],
+      ['a trailing space', 'casey ', 'value_error'],
+      ['a trailing tab', 'casey\t', 'value_error'],
+      ['a leading no-break space', '\u00a0casey', 'value_error'],
+      ['a trailing ideographic space', 'casey\u3000', 'value_error'],
+      ['a right-to-left override', '\u202eyesac', 'value_error'],
+      ['a right-to-left override inside', 'ca\u202esey\u202c', 'value_error'],
+      ['a left-to-right mark', 'casey\u200e', 'value_error'],
+      ['a right-to-left isolate', 'ca\u2067sey\u2069', 'value_error'],
+      ['a zero-width joiner', 'ca\u200dsey', 'value_error'],
+      ['a zero-width non-joiner', 'ca\u200csey', 'value_error'],
+      ['a zero-width space', 'ca\u200bsey', 'value_error'],
+      ['a word joiner', 'ca\u2060sey', 'value_error'],
+      ['a byte order mark', '\ufeffcasey', 'value_error'],
+      ['a soft hyphen', 'ca\u00adsey', 'value_error'],
+      ['a variation selector', 'casey\ufe0f', 'value_error'],
+      ['a Hangul filler', 'ca\u3164sey', 'value_error'],
+      ['a control character (BEL)', 'ca\u0007sey', 'value_error'],
+      ['an escape sequence', '\u001b[31mcasey', 'value_error'],
+      ['DEL', 'casey\u007f', 'value_error'],
+      ['a newline', 'ca\nsey', 'value_error'],
+      ['a C1 control (NEL)', 'ca\u0085sey', 'value_error'],
+      ['a line separator', 'ca\u2028sey', 'value_error'],
+      ['a private-use character', 'casey\ue000', 'value_error'],
+      ['Latin with a Cyrillic і (homoglyph twin)', 'v\u0456ctim', 'value_error'],
+      ['Latin with a Cyrillic а and о', '\u0430dmin\u043e', 'value_error'],
+      ['Latin with a Greek ο', 'r\u03bfot', 'value_error'],
+      ['Latin with Arabic-Indic digits', 'casey\u0661\u0662', 'value_error'],
+      ['a NUL', 'ca\u0000sey', 'string_type'],
+      ['a lone surrogate', 'ca\ud800sey', 'string_unicode'],
+    ];
+
+    const expectRefusedLogin = (res: HttpResponse, type: string) => {
+      expect(res.status).toBe(422);
+      expect(res.json.detail).toEqual([{ loc: ['body', 'login'], msg: expect.stringMatching(/\S/), type }]);
+    };
+
+    it.each(refused)('POST /v1/entity_users with a login with %s: 422 at ["body","login"]', async (name, login, type) => {
+      const fresh = (await api.entity()).id;
+      const res = await api.post('/v1/entity_users', { login, first_name: 'Casey' }, fresh);
+      expectRefusedLogin(res, type);
+      note(`login with ${name}: 422 ${res.json.detail[0].type} "${res.json.detail[0].msg}"`);
+      expect((await api.get('/v1/entity_users', fresh)).json.data).toEqual([]);
+    });
+
+    it.each(refused)('PATCH /v1/entity_users/{id} with a login with %s: 422 at ["body","login"], the login unchanged', async (_name, login, type) => {
+      const user = await api.user(entityId, { login: `patched-${randomUUID()}` });
+      const res = await api.patch(`/v1/entity_users/${user.id}`, { login }, entityId);
+      expectRefusedLogin(res, type);
+      expect((await api.get(`/v1/entity_users/${user.id}`, entityId)).json).toMatchObject({ login: user.login, version: user.version });
+    });
+
+    it.each([
+      ['combining marks (stored composed)', 'Ce\u0301line', 'C\u00e9line'],
+      ['an inner space', 'Casey Peters', 'Casey Peters'],
+      ['an email address', 'casey.peters+1@example.com', 'casey.peters+1@example.com'],
+      ['Cyrillic alone', '\u0414\u043c\u0438\u0442\u0440\u0438\u0439', '\u0414\u043c\u0438\u0442\u0440\u0438\u0439'],
+      ['Greek alone', '\u0391\u03b8\u03b7\u03bd\u03ac', '\u0391\u03b8\u03b7\u03bd\u03ac'],
+      ['Japanese with Latin (Latin + Han + Hiragana + Katakana)', 'yamada\u5c71\u7530\u305f\u308d\u3046\u30bf\u30ed\u30a6', 'yamada\u5c71\u7530\u305f\u308d\u3046\u30bf\u30ed\u30a6'],
+      ['Korean with Han and Latin', 'kim\uae40\u91d1', 'kim\uae40\u91d1'],
+      ['Arabic alone', '\u0645\u0631\u062d\u0628\u0627', '\u0645\u0631\u062d\u0628\u0627'],
+      ['an emoji', 'casey\ud83e\udd84', 'casey\ud83e\udd84'],
+    ])('accepts a login with %s, stored in NFC', async (_name, login, stored) => {
+      const fresh = (await api.entity()).id;
+      const res = await api.post('/v1/entity_users', { login, first_name: 'Casey' }, fresh);
+      expect(res.status).toBe(200);
+      expect(res.json.login).toBe(stored);
+      expect((await api.get(`/v1/entity_users/${res.json.id}`, fresh)).json.login).toBe(stored);
+    });
+
+    /** Logins that are one login: the second (and later) is a 409 in the entity, whichever way it is spelled. */
+    it.each([
+      ['"café" composed (NFC) and decomposed (NFD)', ['caf\u00e9', 'cafe\u0301']],
+      ['"Victim" and "victim" (case)', ['Victim', 'victim', 'VICTIM', 'vIcTiM']],
+      ['fullwidth "ｖｉｃｔｉｍ" and "victim" (compatibility forms)', ['\uff56\uff49\uff43\uff54\uff49\uff4d', 'victim']],
+      ['"Straße", "STRASSE" and "strasse" (case folding)', ['Stra\u00dfe', 'STRASSE', 'strasse']],
+      ['"Ὀδυσσεύς" and "ὈΔΥΣΣΕΎΣ" (Greek case, final sigma)', ['\u1f48\u03b4\u03c5\u03c3\u03c3\u03b5\u03cd\u03c2', '\u1f48\u0394\u03a5\u03a3\u03a3\u0395\u038e\u03a3']],
+    ])('%s: the first is stored, every other spelling is a 409, on POST and on PATCH', async (_name, spellings) => {
+      const fresh = (await api.entity()).id;
+      const first = await api.post('/v1/entity_users', { login: spellings[0], first_name: 'Casey' }, fresh);
+      expect(first.status).toBe(200);
+      const other = await api.user(fresh, { login: `other-${randomUUID()}` });
+      for (const login of [...spellings.slice(1), spellings[0]]) {
+        const created = await api.post('/v1/entity_users', { login, first_name: 'Twin' }, fresh);
+        expect({ login, status: created.status, body: created.json }).toEqual({ login, status: 409, body: { error: { message: expect.any(String) } } });
+        const patched = await api.patch(`/v1/entity_users/${other.id}`, { login }, fresh);
+        expect({ login, status: patched.status }).toEqual({ login, status: 409 });
+      }
+      const listed = (await api.get('/v1/entity_users', fresh)).json.data.map((u: any) => u.login);
+      expect(listed.sort()).toEqual([spellings[0].normalize('NFC'), other.login].sort());
+    });
+
+    it('a homoglyph twin of an existing login is refused (422), and the original stays the only one', async () => {
+      const fresh = (await api.entity()).id;
+      expect((await api.post('/v1/entity_users', { login: 'victim', first_name: 'Casey' }, fresh)).status).toBe(200);
+      const twin = await api.post('/v1/entity_users', { login: 'v\u0456ctim', first_name: 'Mallory' }, fresh);
+      expectRefusedLogin(twin, 'value_error');
+      expect((await api.get('/v1/entity_users', fresh)).json.data.map((u: any) => u.login)).toEqual(['victim']);
+    });
+
+    it('a user may change the case of its own login; a deleted user\'s login (in any case) is free again', async () => {
+      const fresh = (await api.entity()).id;
+      const user = await api.user(fresh, { login: 'Victim' });
+      const recased = await api.patch(`/v1/entity_users/${user.id}`, { login: 'VICTIM' }, fresh);
+      expect(recased.status).toBe(200);
+      expect(recased.json.login).toBe('VICTIM');
+      expect((await api.delete(`/v1/entity_users/${user.id}`, fresh)).status).toBe(204);
+      const again = await api.post('/v1/entity_users', { login: 'victim', first_name: 'Casey' }, fresh);
+      expect(again.status).toBe(200);
+      expect(again.json.login).toBe('victim');
+    });
+
+    it('PATCH /v1/entity_users/me still cannot change the login (422 extra_forbidden), good or bad', async () => {
+      const before = (await sys.http.get('/v1/entity_users/me', { token: userToken })).json;
+      for (const login of ['someone-else', '\u202eevil', before.login.toUpperCase()]) {
+        const res = await sys.http.patch('/v1/entity_users/me', { token: userToken, json: { login } });
+        expect(res.status).toBe(422);
+        expect(res.json.detail).toContainEqual(expect.objectContaining({ loc: ['body', 'login'], type: 'extra_forbidden' }));
+      }
+      expect((await sys.http.get('/v1/entity_users/me', { token: userToken })).json).toMatchObject({ login: before.login, version: before.version });
+    });
+
+    it('identity refuses a bad login itself (validation_failed at ["body","login"]) when asked over NATS, not only the gateway', async () => {
+      const nats = await sys.nats();
+      const fresh = (await api.entity()).id;
+      const access = { project_id: p.project_id, entity_id: fresh, actor_entity_user_id: null, scope: 'all' };
+      const user = await api.user(fresh, { login: 'direct' });
+      const outcome = async (subject: string, payload: unknown) => {
+        try {
+          return { answered: await nats.request<unknown>(subject, payload) };
+        } catch (err) {
+          return { refused: (err as { body?: unknown }).body };
+        }
+      };
+      for (const [, login] of [...refused, ['not a string', 42], ['null on create', null]] as Array<[string, unknown]>) {
+        const created = await outcome(IdentitySubjects.entityUserCreate, { access, body: { login, first_name: 'Direct' } });
+        expect({ login, created }).toEqual({
+          login,
+          created: { refused: { code: 'validation_failed', message: expect.any(String), details: [{ loc: ['body', 'login'], msg: expect.stringMatching(/\S/), type: expect.any(String) }] } },
+        });
+        if (login === null) continue; // null on update means "no change"
+        const updated = await outcome(IdentitySubjects.entityUserUpdate, { access, id: user.id, body: { login } });
+        expect({ login, updated }).toEqual({
+          login,
+          updated: { refused: { code: 'validation_failed', message: expect.any(String), details: [{ loc: ['body', 'login'], msg: expect.stringMatching(/\S/), type: expect.any(String) }] } },
+        });
+      }
+      // A decomposed login sent straight to identity is stored composed, and its case twin is a duplicate.
+      const stored = await outcome(IdentitySubjects.entityUserCreate, { access, body: { login: 'Cafe\u0301', first_name: 'Direct' } });
+      expect(stored).toEqual({ answered: expect.objectContaining({ login: 'Caf\u00e9' }) });
+      const twin = await outcome(IdentitySubjects.entityUserCreate, { access, body: { login: 'CAF\u00c9', first_name: 'Direct' } });
+      expect(twin).toEqual({ refused: expect.objectContaining({ code: 'conflict' }) });
+      expect((await api.get('/v1/entity_users', fresh)).json.data.map((u: any) => u.login).sort()).toEqual(['Caf\u00e9', 'direct']);
+    });
   });
 
   describe('very long ids', () => {

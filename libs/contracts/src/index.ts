@@ -12,5 +12,6 @@ export * from './lib/identity/access.dto';
 export * from './lib/identity/identity.dto';
 export * from './lib/identity/list.dto';
 export * from './lib/identity/identity-state.dto';
+export * from './lib/identity/login';
 export * from './lib/policy/policy.subjects';
 export * from './lib/policy/policy.dto';

@@ -63,6 +63,42 @@ describe('entity user bodies', () => {
     expect(parseUpdateEntityUser({ role_id: ROLE.toUpperCase() }).value).toEqual({ role_id: ROLE });
     expect(parseUpdateEntityUser({ status: 'deleted' }).issues[0].type).toBe('extra_forbidden');
   });
+
+  describe('the login rule, on create and on update', () => {
+    const login = (parse: typeof parseCreateEntityUser, value: unknown) => parse({ login: value, first_name: 'Casey' }).issues.filter((i) => i.loc.join('.') === 'body.login');
+
+    it.each([
+      ['empty', ''],
+      ['padded', ' casey '],
+      ['a right-to-left override', '\u202eyesac'],
+      ['a zero-width joiner', 'ca\u200dsey'],
+      ['a control character', 'ca\u0007sey'],
+      ['a Latin/Cyrillic twin', 'v\u0456ctim'],
+    ])('refuses a login with %s: one value_error at ["body","login"]', (_name, value) => {
+      for (const parse of [parseCreateEntityUser, parseUpdateEntityUser]) {
+        expect(login(parse, value)).toEqual([{ loc: ['body', 'login'], msg: expect.stringMatching(/^Login should /), type: 'value_error' }]);
+      }
+    });
+
+    it('reports one issue at the login when the schema or the string check already did', () => {
+      expect(login(parseCreateEntityUser, 'a'.repeat(256))).toEqual([expect.objectContaining({ type: 'string_too_long' })]);
+      expect(login(parseCreateEntityUser, 42)).toEqual([expect.objectContaining({ type: 'string_type' })]);
+      expect(login(parseCreateEntityUser, 'ca\u0000sey')).toEqual([expect.objectContaining({ type: 'string_type' })]);
+      expect(login(parseUpdateEntityUser, 'ca\ud800sey')).toEqual([expect.objectContaining({ type: 'string_unicode' })]);
+    });
+
+    it('checks the login with other problems in the body too', () => {
+      const { issues } = parseCreateEntityUser({ login: '\u202eevil' });
+      expect(issues.map((i) => i.loc)).toEqual([['body', 'first_name'], ['body', 'login']]);
+    });
+
+    it('takes good logins, and a null login on update (no change)', () => {
+      expect(parseCreateEntityUser({ login: 'Ce\u0301line', first_name: 'C' }).issues).toEqual([]);
+      expect(parseCreateEntityUser({ login: 'yamada\u5c71\u7530', first_name: 'Y' }).issues).toEqual([]);
+      expect(parseUpdateEntityUser({ login: null }).issues).toEqual([]);
+      expect(parseUpdateEntityUser({ login: 'Victim' }).issues).toEqual([]);
+    });
+  });
 });
 
 describe('role bodies', () => {

@@ -1,4 +1,4 @@
-import { canonicalId, moniteRef, moniteSchemas } from '@gatehouse/contracts';
+import { canonicalId, checkLogin, moniteRef, moniteSchemas } from '@gatehouse/contracts';
 import { ValidationIssue, validateRolePermissions } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
 import { BodyValidator, bodyValidator, fromReference } from '../http/json-schema';
@@ -64,11 +64,30 @@ export const parseEntitySettingsPatch = requiredBody(
 
 // ---- entity users -----------------------------------------------------------
 
-/** POST /v1/entity_users: CreateEntityUserRequest. */
-export const parseCreateEntityUser = requiredBody(bodyValidator(moniteRef('CreateEntityUserRequest')), canonicalIds('role_id'));
+/**
+ * The login rule (`checkLogin`, libs/contracts) on top of the schema: no
+ * control or invisible characters, no padding, not empty, one script. Its
+ * issue is at ['body', 'login'], unless the schema already reported one there.
+ * (Identity applies the same rule, stores the login in NFC and keys it case-insensitively.)
+ */
+function withLoginRule(shape: BodyValidator): BodyValidator {
+  return (body) => {
+    const issues = shape(body);
+    const login = isDict(body) ? body['login'] : undefined;
+    const reported = issues.some((i) => i.loc.length === 2 && i.loc[0] === 'body' && i.loc[1] === 'login');
+    if (typeof login === 'string' && !reported) {
+      const checked = checkLogin(login);
+      if (!checked.ok) issues.push(issue(['body', 'login'], checked.msg, checked.type));
+    }
+    return issues;
+  };
+}
 
-/** PATCH /v1/entity_users/:entity_user_id: UpdateEntityUserRequest. */
-export const parseUpdateEntityUser = requiredBody(bodyValidator(moniteRef('UpdateEntityUserRequest')), canonicalIds('role_id'));
+/** POST /v1/entity_users: CreateEntityUserRequest and the login rule. */
+export const parseCreateEntityUser = requiredBody(withLoginRule(bodyValidator(moniteRef('CreateEntityUserRequest'))), canonicalIds('role_id'));
+
+/** PATCH /v1/entity_users/:entity_user_id: UpdateEntityUserRequest and the login rule. */
+export const parseUpdateEntityUser = requiredBody(withLoginRule(bodyValidator(moniteRef('UpdateEntityUserRequest'))), canonicalIds('role_id'));
 
 // ---- roles ------------------------------------------------------------------
 

@@ -10,6 +10,10 @@ export class EntityUserEntity extends RecordColumns {
   @Column('text')
   login!: string;
 
+  /** Uniqueness key of the login (`loginKey`, libs/contracts): unique per entity among active users. */
+  @Column('text', { name: 'login_key' })
+  loginKey!: string;
+
   @Column('text', { name: 'first_name' })
   firstName!: string;
 

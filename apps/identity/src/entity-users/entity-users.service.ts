@@ -12,6 +12,7 @@ import { entityUserView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
 import { EntityUserEntity } from './entity-user.entity';
+import { loginChange, loginColumns } from './login';
 
 const FILTERS = withCreatedAt({
   id__in: { column: 'id', op: 'in', cast: 'uuid' },
@@ -23,8 +24,8 @@ const FILTERS = withCreatedAt({
   first_name: { column: 'first_name', op: '=' },
 });
 
+/** Copied as sent on update; `login` goes through the login rule (loginChange). */
 const FIELDS: Record<string, keyof EntityUserEntity> = {
-  login: 'login',
   first_name: 'firstName',
   last_name: 'lastName',
   email: 'email',
@@ -46,6 +47,7 @@ export class EntityUsersService {
   ) {}
 
   async create(access: AccessContext, body: Record<string, any>): Promise<EntityUserView> {
+    const login = loginColumns(body.login);
     return this.announce(access, await conflictOnDuplicate(
       () =>
         this.ds.transaction(async (m) => {
@@ -59,7 +61,7 @@ export class EntityUsersService {
             id,
             projectId: access.project_id,
             entityId,
-            login: body.login,
+            ...login,
             firstName: body.first_name,
             lastName: body.last_name ?? null,
             email: body.email ?? null,
@@ -108,6 +110,7 @@ export class EntityUsersService {
   }
 
   async update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityUserView> {
+    const login = loginChange(body.login);
     return this.announce(access, await conflictOnDuplicate(
       () =>
         this.ds.transaction(async (m) => {
@@ -121,7 +124,7 @@ export class EntityUsersService {
             guard.refuseUserAbove(await guard.effective(m, entityId, current.roleId), 'the entity user holds');
             if (body.role_id) guard.refuseUserAbove(await guard.effective(m, entityId, body.role_id), 'the user would get');
           }
-          const patch: Partial<EntityUserEntity> = {};
+          const patch: Partial<EntityUserEntity> = { ...login };
           for (const [field, column] of Object.entries(FIELDS)) {
             if (body[field] !== undefined && body[field] !== null) (patch as any)[column] = body[field];
           }
