@@ -1,8 +1,10 @@
+import { CheckResponse, IdentitySubjects, PolicySubjects } from '@gatehouse/contracts';
 import { roleOf, userWithRole } from './support/entity-users';
 import { Api, partner, Partner } from './support/identity-fixtures';
 import { TestSystem } from './support/system';
 
 const CRUD = ['create', 'read', 'update', 'delete'] as const;
+const CRUD_ALLOWED = { actions: CRUD, permission: 'allowed' } as const;
 
 describe('RBAC guards: escalation, me, freshness, failing closed', () => {
   let sys: TestSystem;
@@ -114,6 +116,29 @@ describe('RBAC guards: escalation, me, freshness, failing closed', () => {
       const within = await partnerApi.role(entity, roleOf(`within-${Math.random()}`, { role: { actions: ['read'], permission: 'allowed' } }));
       expect((await caller.api.patch(`/v1/roles/${within.id}`, roleOf(within.name, { entity_user: { actions: ['read'], permission: 'allowed' } }), entity)).status).toBe(200);
       expect((await caller.api.delete(`/v1/roles/${within.id}`, entity)).status).toBe(204);
+    });
+
+    it("checks the caller's own standing in the write's transaction: a write decided on permissions that have since changed is refused", async () => {
+      const caller = await userWithRole(sys, partnerApi, p, entity, manager());
+      const nats = await sys.nats();
+      const principal = { kind: 'entity_user', project_id: p.project_id, entity_id: entity, entity_user_id: caller.user.id };
+      const decide = () =>
+        nats.request<CheckResponse>(PolicySubjects.check, { principal, entity_id: entity, object_type: 'role', action: 'create', with_ceiling: true });
+      const decided = await decide();
+      expect(decided).toMatchObject({ allowed: true, ceiling: { permissions: caller.role.permissions } });
+      const access = { project_id: p.project_id, entity_id: entity, actor_entity_user_id: caller.user.id, scope: 'all', ceiling: decided.ceiling };
+      const body = () => roleOf(`raced-${Math.random()}`, { role: { actions: ['read'], permission: 'allowed' } });
+      // The caller's role changes between the decision and the write.
+      const changed = roleOf(caller.role.name, { role: CRUD_ALLOWED, entity_user: { actions: ['read'], permission: 'allowed' } });
+      expect((await partnerApi.patch(`/v1/roles/${caller.role.id}`, changed, entity)).status).toBe(200);
+      await expect(nats.request(IdentitySubjects.roleCreate, { access, body: body() })).rejects.toMatchObject({ body: { code: 'conflict' } });
+      // Decided afresh, the same write goes through; without the decision's permissions, it is refused.
+      await expect(nats.request(IdentitySubjects.roleCreate, { access: { ...access, ceiling: (await decide()).ceiling }, body: body() })).resolves.toMatchObject({
+        created_by_entity_user_id: caller.user.id,
+      });
+      await expect(nats.request(IdentitySubjects.roleCreate, { access: { ...access, ceiling: undefined }, body: body() })).rejects.toMatchObject({
+        body: { code: 'forbidden' },
+      });
     });
 
     it('refuses to change or delete a user who holds more than the caller (its role, or the default it falls back to)', async () => {

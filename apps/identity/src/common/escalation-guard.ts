@@ -1,6 +1,12 @@
 import { EntityManager } from 'typeorm';
 import { AccessContext, ErrorCodes, RoleView } from '@gatehouse/contracts';
-import { CompiledPermissions, compilePermissions, findEscalation, RolePermissionsPayload } from '@gatehouse/permissions';
+import {
+  CompiledPermissions,
+  compilePermissions,
+  findEscalation,
+  normalizeRolePermissions,
+  RolePermissionsPayload,
+} from '@gatehouse/permissions';
 import { RpcError } from '@gatehouse/platform';
 
 type Permissions = RoleView['permissions'];
@@ -24,31 +30,51 @@ const SOURCE_WORDS: Record<RoleSource, string> = {
 
 /**
  * No privilege escalation, decided where the records are, inside the write's
- * transaction (the rows it reads are share-locked, so they cannot change between
- * the check and the write). An entity user may write a user or a role only when
- * every permission involved is at most its own (`not_allowed` < `allowed_for_own`
- * < `allowed`): the role it creates or gives, the role a user falls back to
- * without one (the entity's default, else the project's), and the current
- * permissions of the user or role it changes or deletes — so no one demotes or
- * deletes those above them. Partner tokens are root in their project: no ceiling.
+ * transaction. An entity user may write a user or a role only when every
+ * permission involved is at most its own (`not_allowed` < `allowed_for_own` <
+ * `allowed`): the role it creates or gives, the role a user falls back to without
+ * one (the entity's default, else the project's), and the current permissions of
+ * the user or role it changes or deletes — so no one demotes or deletes those
+ * above them. Partner tokens are root in their project: no guard.
+ *
+ * Nothing it compares can change before the write commits: the caller's own
+ * standing (its user row, its role or the default it falls back to) is read from
+ * share-locked rows and must equal the permissions the policy decision that
+ * allowed the write was made on (else 409: decided on a standing that has since
+ * moved), and so are the target's rows. Two writers locking each other's rows
+ * deadlock, and PostgreSQL ends one: `writeTransaction` runs it again.
  */
 export class EscalationGuard {
   private constructor(
     private readonly held: CompiledPermissions,
-    readonly projectDefault: Permissions | null,
+    private readonly projectDefault: Permissions | null,
   ) {}
 
   /**
-   * The guard for this request, or null for a partner. An entity user's write
-   * must carry the ceiling the policy decision answered: without it, refused.
+   * The guard for this write, or null for a partner. An entity user's write must
+   * carry the ceiling its policy decision answered: without it, refused.
    */
-  static of(access: AccessContext): EscalationGuard | null {
+  static async forWrite(m: EntityManager, access: AccessContext, entityId: string): Promise<EscalationGuard | null> {
     if (access.actor_entity_user_id === null) return null;
     const c = access.ceiling;
     if (!c || !isPermissions(c.permissions) || (c.project_default !== null && !isPermissions(c.project_default))) {
       throw new RpcError(ErrorCodes.forbidden, "An entity user's write to users or roles needs the caller's permissions from the policy decision");
     }
-    return new EscalationGuard(compilePermissions(c.permissions as RolePermissionsPayload), c.project_default);
+    const callers: Array<{ role_id: string | null }> = await m.query(
+      "SELECT role_id FROM entity_users WHERE id = $1 AND entity_id = $2 AND status = 'active' FOR SHARE",
+      [access.actor_entity_user_id, entityId],
+    );
+    if (!callers.length) throw new RpcError(ErrorCodes.forbidden, 'The entity user is not active in this entity');
+    const held = await effectivePermissions(m, entityId, callers[0].role_id, c.project_default);
+    if (canonical(held.permissions) !== canonical(c.permissions)) {
+      throw new RpcError(ErrorCodes.conflict, 'Your permissions changed while this request was being decided; try again');
+    }
+    return new EscalationGuard(compilePermissions(held.permissions as RolePermissionsPayload), c.project_default);
+  }
+
+  /** A user's effective permissions, from share-locked rows (see `effectivePermissions`). */
+  effective(m: EntityManager, entityId: string, roleId: string | null): Promise<EffectivePermissions> {
+    return effectivePermissions(m, entityId, roleId, this.projectDefault);
   }
 
   /** 403 naming the first permission in `permissions` above the caller's; `what` says whose they are. */
@@ -66,30 +92,35 @@ export class EscalationGuard {
   refuseUserAbove(effective: EffectivePermissions, whose: 'the user would get' | 'the entity user holds'): void {
     this.refuseAbove(effective.permissions, `in ${SOURCE_WORDS[effective.source]}, which ${whose}`);
   }
+}
 
-  /**
-   * A user's effective permissions as the policy service resolves them: its own
-   * live role of the entity, else the entity's default role, else the project's
-   * default role, else nothing. The roles and the entity's settings row are
-   * share-locked until the transaction ends.
-   */
-  async effective(m: EntityManager, entityId: string, roleId: string | null): Promise<EffectivePermissions> {
-    if (roleId) {
-      const own = await liveRole(m, entityId, roleId);
-      if (own) return { source: 'role', permissions: own };
-    }
-    const rows: Array<{ default_role_id: string | null }> = await m.query(
-      'SELECT default_role_id FROM entity_settings WHERE entity_id = $1 FOR SHARE',
-      [entityId],
-    );
-    const defaultRoleId = rows[0]?.default_role_id ?? null;
-    if (defaultRoleId) {
-      const def = await liveRole(m, entityId, defaultRoleId);
-      if (def) return { source: 'entity_default', permissions: def };
-    }
-    if (this.projectDefault) return { source: 'project_default', permissions: this.projectDefault };
-    return { source: 'none', permissions: NOTHING };
+/**
+ * A user's effective permissions as the policy service resolves them: its own
+ * live role of the entity, else the entity's default role, else the project's
+ * default role (auth's, passed in), else nothing. The roles and the entity's
+ * settings row are share-locked until the transaction ends.
+ */
+export async function effectivePermissions(
+  m: EntityManager,
+  entityId: string,
+  roleId: string | null,
+  projectDefault: Permissions | null,
+): Promise<EffectivePermissions> {
+  if (roleId) {
+    const own = await liveRole(m, entityId, roleId);
+    if (own) return { source: 'role', permissions: own };
   }
+  const rows: Array<{ default_role_id: string | null }> = await m.query(
+    'SELECT default_role_id FROM entity_settings WHERE entity_id = $1 FOR SHARE',
+    [entityId],
+  );
+  const defaultRoleId = rows[0]?.default_role_id ?? null;
+  if (defaultRoleId) {
+    const def = await liveRole(m, entityId, defaultRoleId);
+    if (def) return { source: 'entity_default', permissions: def };
+  }
+  if (projectDefault) return { source: 'project_default', permissions: projectDefault };
+  return { source: 'none', permissions: NOTHING };
 }
 
 async function liveRole(m: EntityManager, entityId: string, roleId: string): Promise<Permissions | null> {
@@ -98,6 +129,11 @@ async function liveRole(m: EntityManager, entityId: string, roleId: string): Pro
     [roleId, entityId],
   );
   return rows[0]?.permissions ?? null;
+}
+
+/** One spelling of a permissions payload, for comparing two (order and absent lists do not count). */
+function canonical(p: Permissions): string {
+  return JSON.stringify(normalizeRolePermissions(p as RolePermissionsPayload));
 }
 
 function isPermissions(p: unknown): p is Permissions {

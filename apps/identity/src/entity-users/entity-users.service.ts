@@ -6,6 +6,7 @@ import { AccessContext, EntityUserListFilters, EntityUserView, IdentityEvents, L
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
 import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/entity-guard';
 import { EscalationGuard } from '../common/escalation-guard';
+import { writeTransaction } from '../common/transaction';
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { entityUserView } from '../common/views';
@@ -50,9 +51,9 @@ export class EntityUsersService {
     const login = loginColumns(body.login);
     return this.announce(access, await conflictOnDuplicate(
       () =>
-        this.ds.transaction(async (m) => {
+        writeTransaction(this.ds, async (m) => {
           const entityId = await lockActiveEntity(m, access);
-          const guard = EscalationGuard.of(access);
+          const guard = await EscalationGuard.forWrite(m, access, entityId);
           if (body.role_id) await lockRoleOfEntity(m, entityId, body.role_id, ['body', 'role_id']);
           // The role the new user gets, its own or the default it falls back to, is at most the caller's.
           guard?.refuseUserAbove(await guard.effective(m, entityId, body.role_id ?? null), 'the user would get');
@@ -113,12 +114,12 @@ export class EntityUsersService {
     const login = loginChange(body.login);
     return this.announce(access, await conflictOnDuplicate(
       () =>
-        this.ds.transaction(async (m) => {
+        writeTransaction(this.ds, async (m) => {
           const entityId = await lockActiveEntity(m, access);
           const current = await this.lockLive(m, access, entityId, id);
           if (body.role_id) await lockRoleOfEntity(m, entityId, body.role_id, ['body', 'role_id']);
           // A user editing its own profile (PATCH /me: no role_id) holds exactly what it holds.
-          const guard = isOwnProfile(access, id, body) ? null : EscalationGuard.of(access);
+          const guard = isOwnProfile(access, id, body) ? null : await EscalationGuard.forWrite(m, access, entityId);
           if (guard) {
             // Nobody changes a user above them, nor gives a user more than they hold.
             guard.refuseUserAbove(await guard.effective(m, entityId, current.roleId), 'the entity user holds');
@@ -139,11 +140,11 @@ export class EntityUsersService {
 
   /** Soft delete: the user stays readable by id with status `deleted`, and leaves the default list. */
   async remove(access: AccessContext, id: string): Promise<void> {
-    const view = await this.ds.transaction(async (m) => {
+    const view = await writeTransaction(this.ds, async (m) => {
       const entityId = await lockActiveEntity(m, access);
       const current = await this.lockLive(m, access, entityId, id);
       // Nobody deletes a user above them.
-      const guard = EscalationGuard.of(access);
+      const guard = await EscalationGuard.forWrite(m, access, entityId);
       guard?.refuseUserAbove(await guard.effective(m, entityId, current.roleId), 'the entity user holds');
       await m
         .getRepository(EntityUserEntity)

@@ -8,6 +8,7 @@ import { RpcError } from '@gatehouse/platform';
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
 import { lockActiveEntity, requireEntity } from '../common/entity-guard';
 import { EscalationGuard } from '../common/escalation-guard';
+import { writeTransaction } from '../common/transaction';
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { roleView } from '../common/views';
@@ -38,9 +39,9 @@ export class RolesService {
     const permissions = validPermissions(body.permissions);
     return this.announce(access, await conflictOnDuplicate(
       () =>
-        this.ds.transaction(async (m) => {
+        writeTransaction(this.ds, async (m) => {
           const entityId = await lockActiveEntity(m, access);
-          EscalationGuard.of(access)?.refuseAbove(permissions, 'in the role');
+          (await EscalationGuard.forWrite(m, access, entityId))?.refuseAbove(permissions, 'in the role');
           const id = randomUUID();
           await m.getRepository(RoleEntity).insert({
             id,
@@ -87,11 +88,11 @@ export class RolesService {
     const permissions = body.permissions === undefined || body.permissions === null ? undefined : validPermissions(body.permissions);
     return this.announce(access, await conflictOnDuplicate(
       () =>
-        this.ds.transaction(async (m) => {
+        writeTransaction(this.ds, async (m) => {
           const entityId = await lockActiveEntity(m, access);
           const current = await this.lockLive(m, access, entityId, id);
           // Nobody changes a role above them (a demotion included), nor raises one above themselves.
-          const guard = EscalationGuard.of(access);
+          const guard = await EscalationGuard.forWrite(m, access, entityId);
           guard?.refuseAbove(current.permissions, 'in the role as it stands');
           if (permissions) guard?.refuseAbove(permissions, 'in the role');
           const patch: Partial<RoleEntity> = {};
@@ -110,11 +111,11 @@ export class RolesService {
    * share lock on it, so neither can slip in between the checks and the delete.
    */
   async remove(access: AccessContext, id: string): Promise<void> {
-    const view = await this.ds.transaction(async (m) => {
+    const view = await writeTransaction(this.ds, async (m) => {
       const entityId = await lockActiveEntity(m, access);
       const current = await this.lockLive(m, access, entityId, id);
       // Nobody deletes a role above them.
-      EscalationGuard.of(access)?.refuseAbove(current.permissions, 'in the role');
+      (await EscalationGuard.forWrite(m, access, entityId))?.refuseAbove(current.permissions, 'in the role');
       const holders = await m.query("SELECT 1 FROM entity_users WHERE role_id = $1 AND status = 'active' LIMIT 1", [id]);
       if (holders.length) throw new RpcError(ErrorCodes.conflict, 'The role is assigned to active entity users');
       const defaults = await m.query('SELECT 1 FROM entity_settings WHERE default_role_id = $1 LIMIT 1', [id]);
