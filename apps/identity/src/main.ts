@@ -39,7 +39,7 @@ async function bootstrap(): Promise<void> {
   if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   await app.get(ListService).init();
   await app.get(OutboxRelayService).start();
-  app.get(StatisticsService).start();
+  await app.get(StatisticsService).start();
 
   app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, IDENTITY_QUEUE) });
   await app.startAllMicroservices();

@@ -38,7 +38,7 @@ import { ForeignLoad, foreignProcesses } from './foreign-load';
 import { MONITE_VERSION, percentile } from './gateway-client';
 import { interleave, load, LoadResult, median, RoundsReport } from './load';
 
-/** The method's settings (shared/STACK.md, "Benchmarking here"); anything less is a smoke run. */
+/** The method (interleaved rounds, a warm-up, 10 s runs: README, "Benchmarks"); anything less is a smoke run. */
 const DEFAULTS = {
   BENCH_ROUNDS: 3,
   BENCH_SECONDS: 10,

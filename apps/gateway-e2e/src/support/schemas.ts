@@ -9,8 +9,8 @@ ajv.addFormat('color', true);
 ajv.addSchema(moniteSchemas);
 
 /**
- * Where Gatehouse answers differently from the reference on purpose (DESIGN.md
- * wins): a user without a role of its own has `role_id: null` (the reference
+ * Where Gatehouse answers differently from the reference on purpose (docs/IDENTITY.md,
+ * "Our extensions"): a user without a role of its own has `role_id: null` (the reference
  * types it as a required uuid, but Gatehouse lets a user fall back to the
  * entity's or the project's default role).
  */

@@ -9,7 +9,7 @@ export type ApiVersionPolicy = 'required' | 'optional' | 'none';
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
 /**
- * `x-monite-version` is required everywhere (DESIGN.md) except where stated:
+ * `x-monite-version` is required everywhere (README, docs/TOKENS.md) except where stated:
  * recommended on token/revoke, ignored on health and discovery documents,
  * which generic clients fetch without custom headers.
  */

@@ -13,7 +13,7 @@ import {
 } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { CurrentPrincipal, Principal } from '../tokens/principal';
-import { AccessService, requirePartner } from './access';
+import { AccessService, requirePartner } from './access-context.service';
 import { Body as JsonBody, parseCreateEntity, parseEntitySettingsPatch, parseUpdateEntity } from './bodies';
 import { parseEntityListQuery } from './list-query';
 import { parsePathId } from './path-params';

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { EntityUserListFilters, EntityUserView, IdentitySubjects, Page } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { CurrentPrincipal, Principal } from '../tokens/principal';
-import { AccessService } from './access';
+import { AccessService } from './access-context.service';
 import { parseCreateEntityUser, parseUpdateEntityUser } from './bodies';
 import { parseEntityUserListQuery } from './list-query';
 import { EntityScopedResource } from './scoped-resource';

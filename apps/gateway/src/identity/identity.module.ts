@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccessService } from './access';
+import { AccessService } from './access-context.service';
 import { EntitiesController } from './entities.controller';
 import { EntityUsersController } from './entity-users.controller';
 import { MeController } from './me.controller';

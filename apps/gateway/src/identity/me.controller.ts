@@ -4,7 +4,7 @@ import { EntityUserView, EntityView, Headers, IdentitySubjects, RoleView } from 
 import { NatsService } from '@gatehouse/platform';
 import { ApiError } from '../http/api-error';
 import { CurrentPrincipal, Principal } from '../tokens/principal';
-import { accessContext, AccessService } from './access';
+import { accessContext, AccessService } from './access-context.service';
 import { parseUpdateEntity, parseUpdateMe } from './bodies';
 import { resolveEntityId } from './entity-header';
 import { ensureValid } from './validation';

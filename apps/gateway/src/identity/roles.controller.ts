@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { IdentitySubjects, Page, RoleListFilters, RoleView } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { CurrentPrincipal, Principal } from '../tokens/principal';
-import { AccessService } from './access';
+import { AccessService } from './access-context.service';
 import { parseCreateRole, parseUpdateRole } from './bodies';
 import { parseRoleListQuery } from './list-query';
 import { EntityScopedResource } from './scoped-resource';

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { ByIdRequest, CreateRequest, Headers, ListRequest, Page, UpdateRequest } from '@gatehouse/contracts';
 import type { NatsService } from '@gatehouse/platform';
 import type { Principal } from '../tokens/principal';
-import type { AccessService, Intent } from './access';
+import type { AccessService, Intent } from './access-context.service';
 import type { Body } from './bodies';
 import { resolveEntityId } from './entity-header';
 import type { ListQuery } from './list-query';

@@ -1,7 +1,7 @@
 import { EntityManager } from 'typeorm';
 import { AccessContext, ErrorCodes } from '@gatehouse/contracts';
 import { RpcError } from '@gatehouse/platform';
-import { notFound, requireEntityId } from './access';
+import { notFound, requireEntityId } from './record-rules';
 
 /**
  * Inside a write transaction on an entity's users or roles: the entity must be

@@ -13,7 +13,7 @@ import {
   Page,
 } from '@gatehouse/contracts';
 import { RpcError } from '@gatehouse/platform';
-import { assertMayTouch, notFound } from '../common/access';
+import { assertMayTouch, notFound } from '../common/record-rules';
 import { lockRoleOfEntity } from '../common/entity-guard';
 import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AccessContext, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page } from '@gatehouse/contracts';
-import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
+import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/record-rules';
 import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/entity-guard';
 import { EscalationGuard } from '../common/escalation-guard';
 import { writeTransaction } from '../common/transaction';

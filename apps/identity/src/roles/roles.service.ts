@@ -5,7 +5,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AccessContext, ErrorCodes, IdentityEvents, ListRequest, Page, RoleListFilters, RoleView } from '@gatehouse/contracts';
 import { normalizeRolePermissions, RolePermissionsPayload, validateRolePermissions } from '@gatehouse/permissions';
 import { RpcError } from '@gatehouse/platform';
-import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/access';
+import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/record-rules';
 import { lockActiveEntity, requireEntity } from '../common/entity-guard';
 import { EscalationGuard } from '../common/escalation-guard';
 import { writeTransaction } from '../common/transaction';

@@ -1,6 +1,6 @@
 import type { NatsService } from '@gatehouse/platform';
 import type { Principal } from '../tokens/principal';
-import { accessContext, AccessService, policyPrincipal, requirePartner } from './access';
+import { accessContext, AccessService, policyPrincipal, requirePartner } from './access-context.service';
 
 const PROJECT = '11111111-1111-4111-8111-111111111111';
 const ENTITY = '22222222-2222-4222-8222-222222222222';

@@ -1,6 +1,9 @@
 import { AccessContext, ErrorCodes } from '@gatehouse/contracts';
 import { RpcError } from '@gatehouse/platform';
 
+// The rules every identity record answers by: `own` scope, the entity a request
+// names, a missing record, a duplicate. (The escalation guard is escalation-guard.ts.)
+
 /** Records carry who created them: the entity user behind the token, or null for a partner. */
 export interface Owned {
   createdByEntityUserId: string | null;
