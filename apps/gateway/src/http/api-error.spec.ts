@@ -1,14 +1,15 @@
 import { ApiError, issue, MAX_ISSUES } from './api-error';
+import { serializeError } from './error-serializer';
 
 describe('ApiError.validation', () => {
   const issues = (n: number) => Array.from({ length: n }, (_, i) => issue(['body', 'objects', i, 'object_type'], 'Duplicate', 'value_error'));
 
   it('lists up to MAX_ISSUES issues as they are', () => {
-    expect(ApiError.validation(issues(MAX_ISSUES)).body).toEqual({ detail: issues(MAX_ISSUES) });
+    expect(serializeError(ApiError.validation(issues(MAX_ISSUES)), 'monite').body).toEqual({ detail: issues(MAX_ISSUES) });
   });
 
   it('lists the first MAX_ISSUES of more, then one issue that counts the rest', () => {
-    const { status, body } = ApiError.validation(issues(1_300));
+    const { status, body } = serializeError(ApiError.validation(issues(1_300)), 'monite');
     expect(status).toBe(422);
     const detail = (body as { detail: unknown[] }).detail;
     expect(detail).toHaveLength(MAX_ISSUES + 1);

@@ -1,30 +1,85 @@
 import type { ValidationIssue } from '@gatehouse/permissions';
 
+/** The two error dialects the gateway speaks (see `error-serializer.ts` for their shapes). */
+export type Dialect = 'oauth' | 'monite';
+
+/** RFC 6749 §5.2 error codes by status, for an error that names none. */
+const OAUTH_CODE_BY_STATUS: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'invalid_client',
+  413: 'invalid_request',
+  415: 'invalid_request',
+  429: 'temporarily_unavailable',
+  503: 'temporarily_unavailable',
+};
+
+/** The RFC 6749 error code that stands for an HTTP status. */
+export function oauthCodeFor(status: number): string {
+  return OAUTH_CODE_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request');
+}
+
+export interface ApiErrorOptions {
+  /** The RFC 6749 code (or a service's error code) written in the OAuth dialect; by default the status's. */
+  code?: string;
+  /** Response headers: Retry-After, WWW-Authenticate, Allow… */
+  headers?: Record<string, string>;
+  /** Located validation issues: a 422 with `detail` in the Monite dialect. */
+  detail?: ValidationIssue[];
+  /**
+   * Whether `message` is the refusal's own account (true, the default) or a stand-in
+   * for a cause that stays inside (false: a 5xx whose reason is logged, never sent).
+   */
+  expose?: boolean;
+  /** The dialect this answer is always written in, whatever the request speaks. */
+  dialect?: Dialect;
+}
+
 /**
- * An error answer, already in its wire shape. Two dialects:
- * - Monite: `{"error": {"message"}}`, and 422 `{"detail": [{loc, msg, type}]}` for validation;
- * - OAuth 2.0 (RFC 6749 §5.2): `{"error": code, "error_description"}`, for form-encoded
- *   requests to the token and revocation endpoints.
+ * Every refusal of the gateway, in one type: the status, the code, the message, the
+ * optional validation issues and headers. Its wire shape, in the request's dialect,
+ * is written in one place: `serializeError` (error-serializer.ts).
  */
 export class ApiError extends Error {
+  readonly code: string;
+  readonly headers: Record<string, string>;
+  readonly detail?: ValidationIssue[];
+  readonly expose: boolean;
+  readonly dialect?: Dialect;
+
   constructor(
     readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
+    message: string,
+    options: ApiErrorOptions = {},
   ) {
-    super(typeof body === 'object' && body && 'error' in body ? JSON.stringify((body as any).error) : `HTTP ${status}`);
+    super(message);
+    this.code = options.code ?? oauthCodeFor(status);
+    this.headers = options.headers ?? {};
+    this.detail = options.detail === undefined ? undefined : capped(options.detail);
+    this.expose = options.expose ?? true;
+    this.dialect = options.dialect;
   }
 
+  /** A refusal with a message (and, in the OAuth dialect, the status's RFC 6749 code). */
   static message(status: number, message: string, headers?: Record<string, string>): ApiError {
-    return new ApiError(status, { error: { message } }, headers);
+    return new ApiError(status, message, { headers });
   }
 
-  static validation(detail: ValidationIssue[]): ApiError {
-    return new ApiError(422, { detail: capped(detail) });
+  /**
+   * Located validation issues: 422 `{"detail": [...]}` in the Monite dialect. RFC 6749
+   * has no 422: in the OAuth dialect it is a 400 `invalid_request` saying `message`.
+   */
+  static validation(detail: ValidationIssue[], message = detail[0]?.msg ?? 'Invalid request'): ApiError {
+    return new ApiError(422, message, { detail, code: 'invalid_request' });
   }
 
-  static oauth(status: number, error: string, description: string, headers?: Record<string, string>): ApiError {
-    return new ApiError(status, { error, error_description: description }, headers);
+  /** A refusal with its RFC 6749 code (`invalid_grant`, `unsupported_grant_type`…). */
+  static oauth(status: number, code: string, description: string, headers?: Record<string, string>): ApiError {
+    return new ApiError(status, description, { code, headers });
+  }
+
+  /** A 5xx whose cause stays inside: the client reads `message` only. */
+  static hidden(status: number, message: string): ApiError {
+    return new ApiError(status, message, { expose: false });
   }
 }
 

@@ -6,17 +6,9 @@ import type { ValidationIssue } from '@gatehouse/permissions';
 import { RemoteError } from '@gatehouse/platform';
 import { ApiError } from './api-error';
 import { BodyErrorCodes } from './body-parsers';
-import { speaksOAuth } from './dialect';
+import { dialectOf } from './dialect';
+import { serializeError } from './error-serializer';
 import { statusOf } from './error-status';
-
-const OAUTH_ERROR_BY_STATUS: Record<number, string> = {
-  400: 'invalid_request',
-  401: 'invalid_client',
-  413: 'invalid_request',
-  415: 'invalid_request',
-  429: 'temporarily_unavailable',
-  503: 'temporarily_unavailable',
-};
 
 /**
  * Every error leaves in the API's shape. Errors the framework raises before a
@@ -30,7 +22,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const error = this.toApiError(exception, req);
+    const error = toApiError(exception);
     if (error.status === 503) {
       // A dependency away (a service, NATS, a database): expected during an outage, and many at once.
       const reason = exception instanceof Error ? exception.message : String(exception);
@@ -41,40 +33,32 @@ export class ApiExceptionFilter implements ExceptionFilter {
         'request failed',
       );
     }
-    reply.status(error.status).headers(error.headers).send(error.body);
-  }
-
-  private toApiError(exception: unknown, req: FastifyRequest): ApiError {
-    if (exception instanceof ApiError) return exception;
-    // A service's validation failure with located issues reads as the gateway's own 422.
-    if (exception instanceof RemoteError && exception.code === ErrorCodes.validationFailed && Array.isArray(exception.body.details)) {
-      return ApiError.validation(exception.body.details as ValidationIssue[]);
-    }
-    const oauth = speaksOAuth(req);
-    const { status, message } = describe(exception);
-    if (oauth) {
-      const code = OAUTH_ERROR_BY_STATUS[status] ?? (status >= 500 ? 'server_error' : 'invalid_request');
-      return ApiError.oauth(status, code, message);
-    }
-    return ApiError.message(status, message);
+    const { status, headers, body } = serializeError(error, dialectOf(req));
+    reply.status(status).headers(headers).send(body);
   }
 }
 
-function describe(exception: unknown): { status: number; message: string } {
+/** Any exception as an ApiError; what is not one already shows nothing internal. */
+export function toApiError(exception: unknown): ApiError {
+  if (exception instanceof ApiError) return exception;
   if (exception instanceof RemoteError) {
+    // A service's validation failure with located issues reads as the gateway's own 422.
+    if (exception.code === ErrorCodes.validationFailed && Array.isArray(exception.body.details)) {
+      return ApiError.validation(exception.body.details as ValidationIssue[]);
+    }
     const status = statusOf(exception.code);
-    return { status, message: status >= 500 && status !== 503 ? 'Internal server error' : exception.message };
+    return status >= 500 && status !== 503 ? ApiError.hidden(status, 'Internal server error') : ApiError.message(status, exception.message);
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    return { status, message: status >= 500 ? 'Internal server error' : exception.message };
+    return status >= 500 ? ApiError.hidden(status, 'Internal server error') : ApiError.message(status, exception.message);
   }
   // Errors raised by Fastify itself while reading the request.
   const e = exception as { statusCode?: number; code?: string; message?: string };
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: e.statusCode, message: fastifyMessage(e.statusCode, e.code) };
+    return ApiError.message(e.statusCode, fastifyMessage(e.statusCode, e.code));
   }
-  return { status: 500, message: 'Internal server error' };
+  return ApiError.hidden(500, 'Internal server error');
 }
 
 function fastifyMessage(status: number, code?: string): string {

@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Headers, resolveApiVersion } from '@gatehouse/contracts';
 import { ApiError, issue } from './api-error';
-import { speaksOAuth } from './dialect';
 import { API_VERSION_POLICY, ApiVersionPolicy } from './route-options';
 
 /**
@@ -35,9 +34,11 @@ export class ApiVersionGuard implements CanActivate {
         resolved.reason === 'malformed'
           ? 'Must be a date in the form YYYY-MM-DD'
           : 'No API version is this old; the oldest is 2022-11-16';
-      // A form request to the token or revocation endpoint reads RFC 6749 errors: 400 invalid_request.
-      if (speaksOAuth(req)) throw ApiError.oauth(400, 'invalid_request', `${Headers.apiVersion}: ${msg}`);
-      throw ApiError.validation([issue(['header', Headers.apiVersion], msg, resolved.reason === 'malformed' ? 'date_from_datetime_parsing' : 'value_error')]);
+      // A form request to the token or revocation endpoint reads RFC 6749 errors: 400 invalid_request with the message.
+      throw ApiError.validation(
+        [issue(['header', Headers.apiVersion], msg, resolved.reason === 'malformed' ? 'date_from_datetime_parsing' : 'value_error')],
+        `${Headers.apiVersion}: ${msg}`,
+      );
     }
     reply.header(Headers.apiVersion, resolved.version);
     return true;

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import type { Dialect } from './api-error';
 
 const OAUTH_PATHS = new Set(['/v1/auth/token', '/v1/auth/revoke']);
 
@@ -15,4 +16,9 @@ export function speaksOAuth(req: Pick<FastifyRequest, 'url' | 'headers'>): boole
 /** The token or the revocation endpoint (a request URL, query and all). */
 export function isOAuthPath(url: string): boolean {
   return OAUTH_PATHS.has(url.split('?', 1)[0]);
+}
+
+/** The dialect a request's errors are written in. */
+export function dialectOf(req: Pick<FastifyRequest, 'url' | 'headers'>): Dialect {
+  return speaksOAuth(req) ? 'oauth' : 'monite';
 }

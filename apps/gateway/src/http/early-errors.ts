@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Headers } from '@gatehouse/contracts';
-import { speaksOAuth } from './dialect';
+import { ApiError } from './api-error';
+import { dialectOf } from './dialect';
+import { rawHttpResponse, serializeError } from './error-serializer';
 
 /*
  * Errors raised before a request reaches Nest, answered in the API's error shape
@@ -25,8 +26,8 @@ const ROUTING: Record<string, { status: number; message: string }> = {
 /** Fastify's `frameworkErrors` option. */
 export function answerRoutingError(error: { code?: string }, req: FastifyRequest, reply: FastifyReply): void {
   const { status, message } = ROUTING[error.code ?? ''] ?? { status: 400, message: 'Bad request' };
-  const body = speaksOAuth(req) ? { error: 'invalid_request', error_description: message } : { error: { message } };
-  void reply.status(status).header(Headers.requestId, req.id).send(body);
+  const answer = serializeError(ApiError.oauth(status, 'invalid_request', message), dialectOf(req));
+  void reply.status(answer.status).headers(answer.headers).header(Headers.requestId, req.id).send(answer.body);
 }
 
 const PARSER: Record<string, { status: number; message: string }> = {
@@ -45,19 +46,9 @@ export function clientErrorHandler(logger: Logger) {
     if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
     const { status, message } = PARSER[err.code ?? ''] ?? { status: 400, message: 'Malformed HTTP request' };
     const requestId = randomUUID();
-    const body = JSON.stringify(
-      oauthForm(err.rawPacket) ? { error: 'invalid_request', error_description: message } : { error: { message } },
-    );
+    const answer = serializeError(ApiError.oauth(status, 'invalid_request', message), oauthForm(err.rawPacket) ? 'oauth' : 'monite');
     logger.info({ request_id: requestId, status, code: err.code }, 'client error');
-    lingeringClose(
-      socket,
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
-        'Content-Type: application/json; charset=utf-8\r\n' +
-        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-        `${Headers.requestId}: ${requestId}\r\n` +
-        'Connection: close\r\n\r\n' +
-        body,
-    );
+    lingeringClose(socket, rawHttpResponse(answer, 'application/json; charset=utf-8', [[Headers.requestId, requestId]]));
   };
 }
 

@@ -1,18 +1,16 @@
 import type { Server as TlsServer } from 'node:tls';
 import type { Socket } from 'node:net';
+import { ApiError } from './api-error';
+import { rawHttpResponse, serializeError } from './error-serializer';
 
 const TLS_HANDSHAKE = 0x16;
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
 
-const REFUSAL_BODY = JSON.stringify({
-  error: { message: 'This API is served over HTTPS only: use https:// on this port.' },
-});
-const REFUSAL =
-  'HTTP/1.1 400 Bad Request\r\n' +
-  'Content-Type: application/json\r\n' +
-  `Content-Length: ${Buffer.byteLength(REFUSAL_BODY)}\r\n` +
-  'Connection: close\r\n\r\n' +
-  REFUSAL_BODY;
+/** No request is read: the refusal is Monite's, whatever the client meant to send. */
+const REFUSAL = rawHttpResponse(
+  serializeError(ApiError.message(400, 'This API is served over HTTPS only: use https:// on this port.'), 'monite'),
+  'application/json',
+);
 
 /**
  * Plain HTTP sent to the TLS port never reaches a handler: the first byte of a

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { ApiError } from './api-error';
+import { serializeError } from './error-serializer';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -20,16 +22,15 @@ export function methodNotAllowed(fastify: FastifyInstance): { close: () => void 
       for (const [url, allowed] of [...byUrl]) {
         const missing = METHODS.filter((m) => !allowed.has(m));
         if (!missing.length) continue;
-        const allow = [...allowed].join(', ');
+        // In Monite's dialect on every path: the OAuth dialect is for POSTs, and a 405 is no POST.
+        const { status, headers, body } = serializeError(
+          new ApiError(405, 'Method not allowed', { headers: { allow: [...allowed].join(', ') }, dialect: 'monite' }),
+          'monite',
+        );
         fastify.route({
           method: missing,
           url,
-          handler: (_req, reply) => {
-            void reply
-              .status(405)
-              .header('allow', allow)
-              .send({ error: { message: 'Method not allowed' } });
-          },
+          handler: (_req, reply) => void reply.status(status).headers(headers).send(body),
         });
       }
     },

@@ -35,6 +35,9 @@ describe('refuseRepeatedHeaders (onRequest hook)', () => {
         sent.status = code;
         return this;
       },
+      headers() {
+        return this;
+      },
       send(body: unknown) {
         sent.body = body;
         return this;

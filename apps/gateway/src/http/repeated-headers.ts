@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { speaksOAuth } from './dialect';
+import { ApiError } from './api-error';
+import { dialectOf } from './dialect';
+import { serializeError } from './error-serializer';
 
 /*
  * Node's HTTP parser keeps the first of some headers and silently drops the
@@ -50,6 +52,6 @@ function sameName(name: string, lower: string): boolean {
 export function refuseRepeatedHeaders(req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const name = repeatedHeader(req.raw.rawHeaders);
   if (name === undefined) return done();
-  const message = `The ${name} header is given more than once`;
-  void reply.status(400).send(speaksOAuth(req) ? { error: 'invalid_request', error_description: message } : { error: { message } });
+  const { status, headers, body } = serializeError(ApiError.message(400, `The ${name} header is given more than once`), dialectOf(req));
+  void reply.status(status).headers(headers).send(body);
 }

@@ -1,5 +1,6 @@
 import type { AccessTokenClaims } from '@gatehouse/contracts';
 import { ApiError } from '../http/api-error';
+import { serializeError } from '../http/error-serializer';
 import type { Principal } from '../tokens/principal';
 import { resolveEntityId } from './entity-header';
 import { parsePathId } from './path-params';
@@ -55,7 +56,7 @@ describe('resolveEntityId', () => {
   it('refuses an entity user naming another entity with 403', () => {
     const err = thrown(() => resolveEntityId(entityUser, OTHER));
     expect(err.status).toBe(403);
-    expect(err.body).toEqual({ error: { message: expect.any(String) } });
+    expect(serializeError(err, 'monite').body).toEqual({ error: { message: expect.any(String) } });
   });
 
   it('refuses an entity-user token without an entity with 403', () => {

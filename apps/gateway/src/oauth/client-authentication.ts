@@ -1,7 +1,7 @@
 import { canonicalId } from '@gatehouse/contracts';
 import { ApiError } from '../http/api-error';
 
-export type Dialect = 'oauth' | 'monite';
+export type { Dialect } from '../http/api-error';
 
 export interface ClientCredentials {
   /** In its canonical form (`canonicalId`): the brake, auth and the token's claims all use this one spelling. */
@@ -13,26 +13,26 @@ export interface ClientCredentials {
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-/** A 400 in the request's dialect. */
-export function badRequest(dialect: Dialect, description: string): ApiError {
-  return dialect === 'oauth' ? ApiError.oauth(400, 'invalid_request', description) : ApiError.message(400, description);
+/** A 400 (`invalid_request` in the OAuth dialect). */
+export function badRequest(description: string): ApiError {
+  return ApiError.oauth(400, 'invalid_request', description);
 }
 
 /**
  * RFC 6749 §2.3.1 Basic credentials: `Basic base64(urlencode(id) ":" urlencode(secret))`.
  * Returns null when there is no Authorization header.
  */
-export function parseBasic(header: string | undefined, dialect: Dialect): { id: string; secret: string } | null {
+export function parseBasic(header: string | undefined): { id: string; secret: string } | null {
   if (header === undefined) return null;
   const m = /^Basic +(\S+) *$/i.exec(header);
-  if (!m || !BASE64.test(m[1])) throw badRequest(dialect, 'Malformed Authorization header: expected Basic client credentials');
+  if (!m || !BASE64.test(m[1])) throw badRequest('Malformed Authorization header: expected Basic client credentials');
   const decoded = Buffer.from(m[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  if (colon < 0) throw badRequest(dialect, 'Malformed Basic credentials: no colon');
+  if (colon < 0) throw badRequest('Malformed Basic credentials: no colon');
   try {
     return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
-    throw badRequest(dialect, 'Malformed Basic credentials: bad percent-encoding');
+    throw badRequest('Malformed Basic credentials: bad percent-encoding');
   }
 }
 
@@ -50,18 +50,17 @@ export function resolveClient(
   basic: { id: string; secret: string } | null,
   bodyId: unknown,
   bodySecret: unknown,
-  dialect: Dialect,
 ): ClientCredentials {
   if (basic) {
-    if (bodySecret !== undefined) throw badRequest(dialect, 'Client authentication given two ways: use Basic or the body, not both');
+    if (bodySecret !== undefined) throw badRequest('Client authentication given two ways: use Basic or the body, not both');
     const clientId = canonicalId(basic.id);
     if (bodyId !== undefined && (typeof bodyId !== 'string' || canonicalId(bodyId) !== clientId)) {
-      throw badRequest(dialect, 'client_id in the body differs from the Basic credentials');
+      throw badRequest('client_id in the body differs from the Basic credentials');
     }
     return { clientId, clientSecret: basic.secret, basic: true };
   }
   if (typeof bodyId !== 'string' || typeof bodySecret !== 'string' || !bodyId || !bodySecret) {
-    throw badRequest(dialect, 'Client authentication is required: client_id and client_secret');
+    throw badRequest('Client authentication is required: client_id and client_secret');
   }
   return { clientId: canonicalId(bodyId), clientSecret: bodySecret, basic: false };
 }

@@ -8,11 +8,11 @@ import {
 } from '@gatehouse/contracts';
 import { NatsService, RemoteError } from '@gatehouse/platform';
 import { ApiError } from '../http/api-error';
-import { speaksOAuth } from '../http/dialect';
+import { dialectOf } from '../http/dialect';
 import { statusOf } from '../http/error-status';
 import { ApiVersion, Public } from '../http/route-options';
 import { RevocationListService } from '../tokens/revocation-list.service';
-import { ClientCredentials, Dialect } from './client-authentication';
+import { ClientCredentials } from './client-authentication';
 import { ClientAuthLimiterService } from './client-auth-limiter.service';
 import { parseRevokeRequest } from './revoke-request';
 import { parseTokenRequest } from './token-request';
@@ -33,58 +33,52 @@ export class OAuthController {
   @Post('token')
   @HttpCode(200)
   async token(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
-    const dialect: Dialect = speaksOAuth(req) ? 'oauth' : 'monite';
     reply.headers(NO_STORE);
     // 1. parse, 2. brake brute force, 3. authenticate the client and mint (auth service), 4. respond
-    const { request, client } = parseTokenRequest(body, req.headers.authorization, dialect);
-    await this.brake(client, req.ip, dialect);
-    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client, dialect);
+    // Refusals are ApiErrors; the exception filter writes them in the request's dialect.
+    const { request, client } = parseTokenRequest(body, req.headers.authorization, dialectOf(req));
+    await this.brake(client, req.ip);
+    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client);
     return issued;
   }
 
   @Post('revoke')
   @HttpCode(200)
   async revoke(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
-    const dialect: Dialect = speaksOAuth(req) ? 'oauth' : 'monite';
     reply.headers(NO_STORE);
-    const { request, client } = parseRevokeRequest(body, req.headers.authorization, dialect);
-    await this.brake(client, req.ip, dialect);
-    const result = await this.call<TokenRevokeResponse>(AuthSubjects.tokenRevoke, request, req, client, dialect);
+    const { request, client } = parseRevokeRequest(body, req.headers.authorization, dialectOf(req));
+    await this.brake(client, req.ip);
+    const result = await this.call<TokenRevokeResponse>(AuthSubjects.tokenRevoke, request, req, client);
     // Refused here at once; the broadcast from auth reaches the other gateway instances.
     if (result.revoked) this.revocations.add(result.revoked);
     return { message: 'ok' };
   }
 
-  private async brake(client: ClientCredentials, address: string, dialect: Dialect): Promise<void> {
+  private async brake(client: ClientCredentials, address: string): Promise<void> {
     const wait = await this.limiter.retryAfter(client.clientId, address);
     if (wait === 0) return;
-    const headers = { 'retry-after': String(wait) };
-    const message = `Too many failed client authentications; retry after ${wait} s`;
-    throw dialect === 'oauth'
-      ? ApiError.oauth(429, 'temporarily_unavailable', message, headers)
-      : ApiError.message(429, message, headers);
+    throw ApiError.oauth(429, 'temporarily_unavailable', `Too many failed client authentications; retry after ${wait} s`, {
+      'retry-after': String(wait),
+    });
   }
 
-  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials, dialect: Dialect): Promise<T> {
+  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials): Promise<T> {
     try {
       return await this.nats.request<T>(subject, data, { requestId: req.id });
     } catch (err) {
       if (!(err instanceof RemoteError)) throw err;
       if (err.code === ErrorCodes.invalidClient) await this.limiter.recordFailure(client.clientId, req.ip);
-      throw toDialect(err, dialect, client.basic);
+      throw refusal(err, client.basic);
     }
   }
 }
 
-function toDialect(err: RemoteError, dialect: Dialect, basic: boolean): ApiError {
+/** Auth's refusal as the gateway's: its RFC 6749 code and message; a 5xx says nothing of its cause. */
+export function refusal(err: RemoteError, basic: boolean): ApiError {
   const status = statusOf(err.code);
+  if (status === 503) return new ApiError(503, 'Service temporarily unavailable', { code: 'temporarily_unavailable', expose: false });
+  if (status >= 500) return new ApiError(status, 'Internal server error', { code: 'server_error', expose: false });
   const headers: Record<string, string> =
     err.code === ErrorCodes.invalidClient && basic ? { 'www-authenticate': 'Basic realm="gatehouse", error="invalid_client"' } : {};
-  if (status >= 500) {
-    const message = status === 503 ? 'Service temporarily unavailable' : 'Internal server error';
-    return dialect === 'oauth'
-      ? ApiError.oauth(status, status === 503 ? 'temporarily_unavailable' : 'server_error', message)
-      : ApiError.message(status, message);
-  }
-  return dialect === 'oauth' ? ApiError.oauth(status, err.code, err.message, headers) : ApiError.message(status, err.message, headers);
+  return ApiError.oauth(status, err.code, err.message, headers);
 }

@@ -1,4 +1,5 @@
 import { ApiError } from '../http/api-error';
+import { serializeError } from '../http/error-serializer';
 import { parseTokenRequest } from './token-request';
 import { parseRevokeRequest } from './revoke-request';
 
@@ -46,7 +47,7 @@ describe('parseTokenRequest, JSON (Monite dialect)', () => {
   it('reports every problem with its location, FastAPI style', () => {
     const err = errorOf(() => parseTokenRequest({ grant_type: 'password', client_id: 'x', extra: 1 }, undefined, 'monite'));
     expect(err.status).toBe(422);
-    const detail = (err.body as { detail: Array<{ loc: unknown[]; type: string }> }).detail;
+    const detail = (serializeError(err, 'monite').body as { detail: Array<{ loc: unknown[]; type: string }> }).detail;
     expect(detail).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ loc: ['body', 'client_secret'], type: 'missing' }),
@@ -83,7 +84,7 @@ describe('parseTokenRequest, form (OAuth 2.0 dialect)', () => {
   ])('%s → 400 %s', (_name, body, error) => {
     const err = errorOf(() => parseTokenRequest(body, undefined, 'oauth'));
     expect(err.status).toBe(400);
-    expect((err.body as { error: string }).error).toBe(error);
+    expect((serializeError(err, 'oauth').body as { error: string }).error).toBe(error);
   });
 });
 
@@ -101,6 +102,6 @@ describe('parseRevokeRequest', () => {
     expect(errorOf(() => parseRevokeRequest({ client_id: ID, client_secret: 's' }, undefined, 'monite')).status).toBe(422);
     const form = errorOf(() => parseRevokeRequest({ client_id: ID, client_secret: 's' }, undefined, 'oauth'));
     expect(form.status).toBe(400);
-    expect((form.body as { error: string }).error).toBe('invalid_request');
+    expect((serializeError(form, 'oauth').body as { error: string }).error).toBe('invalid_request');
   });
 });

@@ -30,12 +30,12 @@ const validateJsonWithBasic = bodyValidator({
  * unknown → unsupported_grant_type; unknown parameters are ignored (§3.2).
  */
 export function parseTokenRequest(body: unknown, authorization: string | undefined, dialect: Dialect): ParsedTokenRequest {
-  const basic = parseBasic(authorization, dialect);
+  const basic = parseBasic(authorization);
   if (dialect === 'monite') {
     const issues = (basic ? validateJsonWithBasic : validateJson)(body ?? null);
     if (issues.length) throw ApiError.validation(issues);
     const b = body as Record<string, unknown>;
-    const client = resolveClient(basic, b.client_id, b.client_secret, dialect);
+    const client = resolveClient(basic, b.client_id, b.client_secret);
     return { client, request: toRequest(b.grant_type as GrantType, client, b.entity_user_id) };
   }
   const form = singleValued(body);
@@ -43,7 +43,7 @@ export function parseTokenRequest(body: unknown, authorization: string | undefin
   if (!(GRANT_TYPES as readonly string[]).includes(form.grant_type)) {
     throw ApiError.oauth(400, 'unsupported_grant_type', `Grant type '${form.grant_type.slice(0, 64)}' is not supported`);
   }
-  const client = resolveClient(basic, form.client_id, form.client_secret, dialect);
+  const client = resolveClient(basic, form.client_id, form.client_secret);
   return { client, request: toRequest(form.grant_type as GrantType, client, form.entity_user_id) };
 }
 
