@@ -2,7 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import type { Logger } from 'pino';
-import { NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiVersionGuard } from './http/api-version.guard';
@@ -30,8 +30,9 @@ class RuntimeModule {
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: NatsService, useValue: nats },
         { provide: PINO_LOGGER, useValue: logger },
+        { provide: LOGGER, useValue: logger },
       ],
-      exports: [GATEWAY_CONFIG, NatsService, PINO_LOGGER],
+      exports: [GATEWAY_CONFIG, NatsService, PINO_LOGGER, LOGGER],
     };
   }
 }

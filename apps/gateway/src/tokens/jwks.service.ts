@@ -1,7 +1,9 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { createPublicKey, KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
 import { AuthEvents, AuthSubjects, JwksResponse } from '@gatehouse/contracts';
-import { NatsService } from '@gatehouse/platform';
+import { LOGGER, NatsService } from '@gatehouse/platform';
+import { FailureEpisode } from './failure-episode';
 
 const UNKNOWN_KID_REFRESH_INTERVAL_MS = 1_000;
 
@@ -17,10 +19,17 @@ export class JwksService implements OnModuleInit {
   private lastRefresh = 0;
   private inflight: Promise<void> | null = null;
   loaded = false;
+  private readonly failures: FailureEpisode;
 
-  constructor(private readonly nats: NatsService) {}
+  constructor(
+    private readonly nats: NatsService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.failures = new FailureEpisode(logger, 'JWKS refresh (auth.v1.jwks.get)');
+  }
 
   onModuleInit(): void {
+    // A failed refresh keeps the keys we have; the next rotation, reconnect or unknown kid tries again.
     this.nats.subscribe(AuthEvents.keysRotated, () => this.refresh().catch(() => undefined));
     this.nats.onReconnect(() => void this.refresh().catch(() => undefined));
   }
@@ -42,8 +51,17 @@ export class JwksService implements OnModuleInit {
     return this.keys.get(kid);
   }
 
+  /** Reloads the keys; a failure is logged (once per episode, see FailureEpisode) and rethrown. */
   refresh(): Promise<void> {
-    this.inflight ??= this.load().finally(() => (this.inflight = null));
+    this.inflight ??= this.load()
+      .then(
+        () => this.failures.succeeded(),
+        (err: unknown) => {
+          this.failures.failed(err);
+          throw err;
+        },
+      )
+      .finally(() => (this.inflight = null));
     return this.inflight;
   }
 

@@ -1,4 +1,5 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
 import {
   AccessTokenClaims,
   AuthEvents,
@@ -8,7 +9,8 @@ import {
   RevocationsListResponse,
   RevokedToken,
 } from '@gatehouse/contracts';
-import { NatsService } from '@gatehouse/platform';
+import { LOGGER, NatsService } from '@gatehouse/platform';
+import { FailureEpisode } from './failure-episode';
 
 const PURGE_EVERY_MS = 60_000;
 
@@ -32,8 +34,14 @@ export class RevocationListService implements OnModuleInit, OnModuleDestroy {
   private current = false;
   private timer?: NodeJS.Timeout;
   private reloading: Promise<void> | null = null;
+  private readonly failures: FailureEpisode;
 
-  constructor(private readonly nats: NatsService) {}
+  constructor(
+    private readonly nats: NatsService,
+    @Inject(LOGGER) logger: Logger,
+  ) {
+    this.failures = new FailureEpisode(logger, 'revocation list reload (auth.v1.revocations.list)');
+  }
 
   onModuleInit(): void {
     this.nats.subscribe<RevokedToken>(AuthEvents.tokenRevoked, (t) => this.add(t));
@@ -89,8 +97,10 @@ export class RevocationListService implements OnModuleInit, OnModuleDestroy {
       for (let attempt = 0; ; attempt++) {
         try {
           await this.reload();
+          this.failures.succeeded();
           return;
-        } catch {
+        } catch (err) {
+          this.failures.failed(err);
           await new Promise((r) => setTimeout(r, Math.min(2_000, 100 * 2 ** attempt)));
         }
       }
