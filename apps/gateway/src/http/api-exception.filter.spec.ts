@@ -1,5 +1,8 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ErrorCodes } from '@gatehouse/contracts';
+import { RemoteError } from '@gatehouse/platform';
+import { ApiError } from './api-error';
 import { ApiExceptionFilter } from './api-exception.filter';
 import { BodyError, BodyErrorCodes } from './body-parsers';
 
@@ -39,5 +42,37 @@ describe('ApiExceptionFilter: bodies refused while read', () => {
       status: 400,
       body: { error: 'invalid_request', error_description: 'The request body is not valid UTF-8' },
     });
+  });
+});
+
+describe('ApiExceptionFilter: one answer per exception, in each dialect', () => {
+  const form = 'application/x-www-form-urlencoded';
+
+  it('hides a service\'s internal error behind a stand-in, in both dialects', () => {
+    const err = new RemoteError({ code: ErrorCodes.internal, message: 'relation "x" does not exist' });
+    expect(answer(err, '/v1/entities', 'application/json')).toEqual({ status: 500, body: { error: { message: 'Internal server error' } } });
+    expect(answer(err, '/v1/auth/token', form)).toEqual({ status: 500, body: { error: 'server_error', error_description: 'Internal server error' } });
+  });
+
+  it('says what a service\'s 4xx says, with the status\'s RFC 6749 code in the OAuth dialect', () => {
+    const err = new RemoteError({ code: ErrorCodes.notFound, message: 'No such entity' });
+    expect(answer(err, '/v1/entities/x', 'application/json')).toEqual({ status: 404, body: { error: { message: 'No such entity' } } });
+    expect(answer(err, '/v1/auth/revoke', form)).toEqual({ status: 404, body: { error: 'invalid_request', error_description: 'No such entity' } });
+  });
+
+  it('writes a service\'s located validation issues as the gateway\'s own 422', () => {
+    const details = [{ loc: ['body', 'name'], msg: 'Field required', type: 'missing' }];
+    const err = new RemoteError({ code: ErrorCodes.validationFailed, message: 'Invalid', details });
+    expect(answer(err, '/v1/roles', 'application/json')).toEqual({ status: 422, body: { detail: details } });
+  });
+
+  it('passes an ApiError through, in the request\'s dialect', () => {
+    const err = ApiError.oauth(400, 'unsupported_grant_type', "Grant type 'password' is not supported");
+    expect(answer(err, '/v1/auth/token', form).body).toEqual({ error: 'unsupported_grant_type', error_description: "Grant type 'password' is not supported" });
+    expect(answer(err, '/v1/auth/token', 'application/json').body).toEqual({ error: { message: "Grant type 'password' is not supported" } });
+  });
+
+  it('turns anything unexpected into a 500 that shows nothing', () => {
+    expect(answer(new TypeError('secret detail'), '/v1/entities', 'application/json')).toEqual({ status: 500, body: { error: { message: 'Internal server error' } } });
   });
 });

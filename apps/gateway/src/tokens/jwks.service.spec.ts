@@ -49,9 +49,10 @@ describe('JwksService: a failed refresh', () => {
     const log = logger();
     const jwks = new JwksService(nats, log as unknown as Logger);
     jwks.onModuleInit();
-    handlers.rotated!();
+    expect(handlers.rotated && handlers.reconnect).toBeDefined();
+    handlers.rotated?.();
     await new Promise((r) => setImmediate(r));
-    handlers.reconnect!();
+    handlers.reconnect?.();
     await new Promise((r) => setImmediate(r));
     expect(log.warn).toHaveBeenCalledTimes(1);
   });
