@@ -1,5 +1,4 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -59,7 +58,6 @@ export class AuthModule {
           retryDelay: 1_000,
         }),
         TypeOrmModule.forFeature(AUTH_ENTITIES),
-        JwtModule.register({}),
       ],
       controllers: [TokensController, KeysController, CredentialsController, ProjectsController, HealthController],
       providers: [

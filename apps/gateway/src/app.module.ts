@@ -1,6 +1,5 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { JwtModule } from '@nestjs/jwt';
 import type { Logger } from 'pino';
 import { LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
@@ -39,7 +38,6 @@ class RuntimeModule {
 
 /** Token verification: keys, revocations, the verified-token cache and the guard that uses them. */
 @Module({
-  imports: [JwtModule.register({})],
   providers: [JwksService, RevocationListService, ClientProjectsService, TokenVerifierService],
   exports: [JwksService, RevocationListService, TokenVerifierService],
 })

@@ -5,7 +5,8 @@ import { KeyObject, sign } from 'node:crypto';
  * the signature in the IEEE P1363 (r||s) form JWS requires. The token path signs
  * thousands of times a second; this is the one-shot `crypto.sign` without
  * jsonwebtoken's per-call option merging and payload validation, with the
- * encoded header kept per key. Verification stays with @nestjs/jwt.
+ * encoded header kept per key (`npm run bench:jwt`: 1.1-1.2x as fast as jsonwebtoken's
+ * `sign`, 2-2.6x as fast as jose's). Verification is jsonwebtoken's, the one JWT library.
  */
 export class Es256Signer {
   private readonly encodedHeader: string;

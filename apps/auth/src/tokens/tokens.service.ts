@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { decode, verify } from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
 import {
   AccessTokenClaims,
@@ -29,7 +29,6 @@ export class TokensService {
     private readonly projects: ProjectsService,
     private readonly keys: KeysService,
     private readonly revocations: RevocationsService,
-    private readonly jwt: JwtService,
     private readonly nats: NatsService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -108,15 +107,10 @@ export class TokensService {
 
   private async verify(token: string): Promise<AccessTokenClaims | null> {
     try {
-      const decoded = this.jwt.decode(token, { complete: true }) as { header?: { kid?: unknown } } | null;
-      const kid = decoded?.header?.kid;
+      const kid = decode(token, { complete: true })?.header.kid;
       const key = typeof kid === 'string' ? await this.keys.resolvePublicKey(kid) : undefined;
       if (!key) return null;
-      const claims = this.jwt.verify<AccessTokenClaims>(token, {
-        publicKey: key as any,
-        algorithms: [SIGNING_ALGORITHM],
-        issuer: this.config.AUTH_ISSUER,
-      });
+      const claims = verify(token, key, { algorithms: [SIGNING_ALGORITHM], issuer: this.config.AUTH_ISSUER }) as AccessTokenClaims;
       return isUuid(claims.jti) && typeof claims.project_id === 'string' && typeof claims.exp === 'number' ? claims : null;
     } catch {
       return null;

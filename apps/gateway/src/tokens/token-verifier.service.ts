@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { TokenExpiredError, verify } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import { ACCESS_TOKEN_TTL_MAX, AccessTokenClaims, GRANT_TYPES, isUuid, TOKEN_CLOCK_LEEWAY_S } from '@gatehouse/contracts';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
@@ -25,7 +25,6 @@ export class TokenVerifierService {
   private readonly cache: LRUCache<string, AccessTokenClaims> | null;
 
   constructor(
-    private readonly jwt: JwtService,
     private readonly jwks: JwksService,
     private readonly revocations: RevocationListService,
     private readonly clients: ClientProjectsService,
@@ -62,14 +61,15 @@ export class TokenVerifierService {
     if (!key) return { ok: false, reason: 'unknown_key' };
     let claims: AccessTokenClaims;
     try {
-      claims = this.jwt.verify<AccessTokenClaims>(token, {
-        publicKey: key as any,
+      // The one JWT library (jsonwebtoken): signature, alg, issuer, exp and nbf. A one-shot crypto.verify is
+      // 10-25% faster (`npm run bench:jwt`), but this runs once per token (then cached), not per request.
+      claims = verify(token, key, {
         algorithms: [ALGORITHM],
         issuer: this.config.GATEWAY_ISSUER,
         clockTolerance: CLOCK_TOLERANCE_S,
-      });
+      }) as AccessTokenClaims;
     } catch (err) {
-      return { ok: false, reason: (err as Error).name === 'TokenExpiredError' ? 'expired' : 'bad_signature' };
+      return { ok: false, reason: err instanceof TokenExpiredError ? 'expired' : 'bad_signature' };
     }
     if (!wellFormed(claims) || !plausibleTimes(claims)) return { ok: false, reason: 'bad_claims' };
     // The token's project is its client's project (a pair never changes project).
@@ -78,6 +78,11 @@ export class TokenVerifierService {
   }
 }
 
+/**
+ * The JOSE header alone, by hand: it is checked (alg, kid, crit) before any key is
+ * looked up, on untrusted input, without parsing the payload; jsonwebtoken's
+ * `decode` parses both, and knows nothing of `crit`.
+ */
 function decodeHeader(token: string): { alg?: unknown; kid?: unknown; crit?: unknown } | null {
   if (token.length > 8192) return null;
   const dot = token.indexOf('.');
