@@ -18,8 +18,6 @@ import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 
-export const PINO_LOGGER = Symbol('PINO_LOGGER');
-
 @Global()
 @Module({})
 class RuntimeModule {
@@ -29,9 +27,8 @@ class RuntimeModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: NatsService, useValue: nats },
-        { provide: PINO_LOGGER, useValue: logger },
       ],
-      exports: [GATEWAY_CONFIG, NatsService, PINO_LOGGER],
+      exports: [GATEWAY_CONFIG, NatsService],
     };
   }
 }

@@ -5,7 +5,7 @@ import { DataSource, Repository } from 'typeorm';
 import { AuthEvents, TOKEN_HORIZON_S, JwksResponse, KeysRotateResponse, PublicJwk } from '@gatehouse/contracts';
 import { AdvisoryLocks, NatsService } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
-import { Es256Signer } from '../tokens/es256-signer';
+import { Es256Signer } from './es256-signer';
 import { KekMismatchError } from './kek-mismatch';
 import { open, seal, UnsealError } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';

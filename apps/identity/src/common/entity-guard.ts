@@ -2,8 +2,8 @@ import { EntityManager } from 'typeorm';
 import { AccessContext, ErrorCodes } from '@gatehouse/contracts';
 import { RpcError } from '@gatehouse/platform';
 import { notFound, requireEntityId } from './record-rules';
-import * as Entities from '../entities/entities.repository';
-import * as Roles from '../roles/roles.repository';
+import * as Entities from '../store/entities.repository';
+import * as Roles from '../store/roles.repository';
 
 /**
  * Inside a write transaction on an entity's users or roles: the entity must be

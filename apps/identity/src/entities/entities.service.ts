@@ -19,8 +19,8 @@ import { ListService } from '../common/list.service';
 import { entityView, settingsView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { EntityEntity } from './entity.entity';
-import * as Entities from './entities.repository';
+import { EntityEntity } from '../store/entity.entity';
+import * as Entities from '../store/entities.repository';
 
 const FILTERS = withCreatedAt({
   type: { column: 'type', op: '=' },

@@ -11,8 +11,8 @@ import { ListService } from '../common/list.service';
 import { entityUserView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { EntityUserEntity } from './entity-user.entity';
-import * as EntityUsers from './entity-users.repository';
+import { EntityUserEntity } from '../store/entity-user.entity';
+import * as EntityUsers from '../store/entity-users.repository';
 import { loginChange, loginColumns } from './login';
 
 const FILTERS = withCreatedAt({

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { IDENTITY_EVENTS_WILDCARD, identityEventsStream } from '@gatehouse/contracts';
 import { AdvisoryLocks, LOGGER, NatsService } from '@gatehouse/platform';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config';
-import * as Outbox from './outbox.repository';
+import * as Outbox from '../store/outbox.repository';
 
 export const RELAY_NATS = Symbol('RELAY_NATS');
 const BATCH = 200;

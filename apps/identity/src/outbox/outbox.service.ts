@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { IdentityEventSubject } from '@gatehouse/contracts';
 
-import * as Outbox from './outbox.repository';
+import * as Outbox from '../store/outbox.repository';
 
 
 export interface EventRecord {

@@ -8,9 +8,9 @@ import {
   PolicyStateRequest,
   PolicyStateResponse,
 } from '@gatehouse/contracts';
-import * as Entities from '../entities/entities.repository';
-import * as EntityUsers from '../entity-users/entity-users.repository';
-import * as Roles from '../roles/roles.repository';
+import * as Entities from '../store/entities.repository';
+import * as EntityUsers from '../store/entity-users.repository';
+import * as Roles from '../store/roles.repository';
 
 /**
  * Read-only answers for the other services: what the policy service needs to

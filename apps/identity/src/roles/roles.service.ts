@@ -13,10 +13,10 @@ import { ListService } from '../common/list.service';
 import { roleView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { RoleEntity } from './role.entity';
-import * as Roles from './roles.repository';
-import * as EntityUsers from '../entity-users/entity-users.repository';
-import * as Entities from '../entities/entities.repository';
+import { RoleEntity } from '../store/role.entity';
+import * as Roles from '../store/roles.repository';
+import * as EntityUsers from '../store/entity-users.repository';
+import * as Entities from '../store/entities.repository';
 
 const FILTERS = withCreatedAt({
   id__in: { column: 'id', op: 'in', cast: 'uuid' },
