@@ -1,5 +1,6 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { insertRow, updateRow } from './versioned-rows';
 import { EntityEntity, EntitySettingsEntity } from './entity.entity';
 
 /**
@@ -37,16 +38,14 @@ export async function existsInProject(m: EntityManager, id: string, projectId: s
 
 /** A new entity and its settings row (no default role), in one transaction. */
 export async function insert(m: EntityManager, row: QueryDeepPartialEntity<EntityEntity> & { id: string }): Promise<EntityEntity> {
-  await m.getRepository(EntityEntity).insert(row);
+  const entity = await insertRow(m, EntityEntity, row);
   await m.query('INSERT INTO entity_settings (entity_id) VALUES ($1)', [row.id]);
-  return m.getRepository(EntityEntity).findOneByOrFail({ id: row.id });
+  return entity;
 }
 
 /** Applies `patch`, bumps the version, and answers the row as stored. */
-export async function update(m: EntityManager, current: EntityEntity, patch: Partial<EntityEntity>): Promise<EntityEntity> {
-  const repo = m.getRepository(EntityEntity);
-  await repo.update({ id: current.id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-  return repo.findOneByOrFail({ id: current.id });
+export function update(m: EntityManager, current: EntityEntity, patch: Partial<EntityEntity>): Promise<EntityEntity> {
+  return updateRow(m, EntityEntity, current, patch);
 }
 
 export function listQuery(m: EntityManager, alias: string): SelectQueryBuilder<EntityEntity> {

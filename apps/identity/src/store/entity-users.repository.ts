@@ -1,5 +1,6 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { insertRow, updateRow } from './versioned-rows';
 import { EntityUserEntity } from './entity-user.entity';
 
 /**
@@ -28,16 +29,13 @@ export function findInEntity(m: EntityManager, id: string, entityId: string, pro
   return m.getRepository(EntityUserEntity).findOneBy({ id, entityId, projectId });
 }
 
-export async function insert(m: EntityManager, row: QueryDeepPartialEntity<EntityUserEntity> & { id: string }): Promise<EntityUserEntity> {
-  await m.getRepository(EntityUserEntity).insert(row);
-  return m.getRepository(EntityUserEntity).findOneByOrFail({ id: row.id });
+export function insert(m: EntityManager, row: QueryDeepPartialEntity<EntityUserEntity> & { id: string }): Promise<EntityUserEntity> {
+  return insertRow(m, EntityUserEntity, row);
 }
 
 /** Applies `patch`, bumps the version, and answers the row as stored. */
-export async function update(m: EntityManager, current: EntityUserEntity, patch: Partial<EntityUserEntity>): Promise<EntityUserEntity> {
-  const repo = m.getRepository(EntityUserEntity);
-  await repo.update({ id: current.id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-  return repo.findOneByOrFail({ id: current.id });
+export function update(m: EntityManager, current: EntityUserEntity, patch: Partial<EntityUserEntity>): Promise<EntityUserEntity> {
+  return updateRow(m, EntityUserEntity, current, patch);
 }
 
 export function listQuery(m: EntityManager, alias: string): SelectQueryBuilder<EntityUserEntity> {

@@ -1,5 +1,6 @@
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { insertRow, updateRow } from './versioned-rows';
 import { PolicyRoleState, RoleView } from '@gatehouse/contracts';
 import { RoleEntity } from './role.entity';
 
@@ -29,16 +30,13 @@ export function findInEntity(m: EntityManager, id: string, entityId: string, pro
   return m.getRepository(RoleEntity).findOneBy({ id, entityId, projectId });
 }
 
-export async function insert(m: EntityManager, row: QueryDeepPartialEntity<RoleEntity> & { id: string }): Promise<RoleEntity> {
-  await m.getRepository(RoleEntity).insert(row);
-  return m.getRepository(RoleEntity).findOneByOrFail({ id: row.id });
+export function insert(m: EntityManager, row: QueryDeepPartialEntity<RoleEntity> & { id: string }): Promise<RoleEntity> {
+  return insertRow(m, RoleEntity, row);
 }
 
 /** Applies `patch`, bumps the version, and answers the row as stored. */
-export async function update(m: EntityManager, current: RoleEntity, patch: Partial<RoleEntity>): Promise<RoleEntity> {
-  const repo = m.getRepository(RoleEntity);
-  await repo.update({ id: current.id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-  return repo.findOneByOrFail({ id: current.id });
+export function update(m: EntityManager, current: RoleEntity, patch: Partial<RoleEntity>): Promise<RoleEntity> {
+  return updateRow(m, RoleEntity, current, patch);
 }
 
 export function listQuery(m: EntityManager, alias: string): SelectQueryBuilder<RoleEntity> {

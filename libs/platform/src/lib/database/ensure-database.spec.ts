@@ -1,17 +1,6 @@
-import { createServer } from 'node:net';
 import { ConfigMismatchError } from '../config/load-config';
+import { freePort } from '../test-support/free-port';
 import { ensureDatabase, explainConnectFailure } from './ensure-database';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('ensureDatabase at start', () => {
   it('says which server and database it cannot reach, in one line, without the password', async () => {

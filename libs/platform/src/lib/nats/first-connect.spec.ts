@@ -1,21 +1,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer, connect as tcpConnect } from 'node:net';
+import { connect as tcpConnect } from 'node:net';
 import pino from 'pino';
 import { ConfigMismatchError } from '../config/load-config';
+import { freePort } from '../test-support/free-port';
 import { describeServers, firstConnect } from './first-connect';
 
 const silent = pino({ level: 'silent' });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function listening(port: number, deadline = Date.now() + 10_000): Promise<void> {
   for (;;) {
