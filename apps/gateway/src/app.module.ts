@@ -17,8 +17,6 @@ import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 
-export const PINO_LOGGER = Symbol('PINO_LOGGER');
-
 @Global()
 @Module({})
 class RuntimeModule {
@@ -28,10 +26,9 @@ class RuntimeModule {
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: NatsService, useValue: nats },
-        { provide: PINO_LOGGER, useValue: logger },
         { provide: LOGGER, useValue: logger },
       ],
-      exports: [GATEWAY_CONFIG, NatsService, PINO_LOGGER, LOGGER],
+      exports: [GATEWAY_CONFIG, NatsService, LOGGER],
     };
   }
 }

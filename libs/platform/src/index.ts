@@ -5,6 +5,7 @@ export * from './lib/nats/gatehouse-nats.server';
 export * from './lib/logging/logger';
 export * from './lib/database/ensure-database';
 export * from './lib/database/run-migrations';
+export * from './lib/database/advisory-locks';
 export * from './lib/health/health.controller';
 export * from './lib/logging/rpc-logging.filter';
 export * from './lib/runtime/service-runtime';

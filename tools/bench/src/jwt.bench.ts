@@ -6,7 +6,7 @@
  *
  * verify, an access token as the gateway checks it (signature, alg, issuer, exp):
  *  - hand:          base64url + JSON.parse + one-shot `crypto.verify` (IEEE P1363) on a cached KeyObject;
- *  - jsonwebtoken:  `jwt.verify` (what `@nestjs/jwt`'s JwtService calls);
+ *  - jsonwebtoken:  `jwt.verify` (the one JWT library: the gateway's verifier and auth call it);
  *  - jose:          `jwtVerify` on a CryptoKey imported once (WebCrypto, async);
  * sign, an access token as auth mints it:
  *  - hand (auth's Es256Signer), jsonwebtoken `jwt.sign`, jose `SignJWT`.

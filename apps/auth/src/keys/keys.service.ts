@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, randomUUID } from 'node:crypto';
 import { DataSource, Repository } from 'typeorm';
 import { AuthEvents, TOKEN_HORIZON_S, JwksResponse, KeysRotateResponse, PublicJwk } from '@gatehouse/contracts';
-import { NatsService } from '@gatehouse/platform';
+import { AdvisoryLocks, NatsService } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
-import { Es256Signer } from '../tokens/es256-signer';
+import { Es256Signer } from './es256-signer';
 import { KekMismatchError } from './kek-mismatch';
 import { open, seal, UnsealError } from './key-encryption';
 import { SigningKeyEntity } from './signing-key.entity';
@@ -57,7 +57,7 @@ export class KeysService {
   /** Loads every published key; creates the first one on a fresh database; follows other instances' rotations. */
   async init(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock(7301)');
+      await m.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLocks.authSigningKeys]);
       const count = await m.getRepository(SigningKeyEntity).count();
       if (count === 0) await m.getRepository(SigningKeyEntity).insert(this.generate());
     });
@@ -120,7 +120,7 @@ export class KeysService {
   async rotate(): Promise<KeysRotateResponse> {
     const fresh = this.generate();
     await this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock(7301)');
+      await m.query('SELECT pg_advisory_xact_lock($1)', [AdvisoryLocks.authSigningKeys]);
       await m
         .getRepository(SigningKeyEntity)
         .createQueryBuilder()

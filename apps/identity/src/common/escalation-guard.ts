@@ -8,6 +8,9 @@ import {
   RolePermissionsPayload,
 } from '@gatehouse/permissions';
 import { RpcError } from '@gatehouse/platform';
+import * as Entities from '../store/entities.repository';
+import * as EntityUsers from '../store/entity-users.repository';
+import * as Roles from '../store/roles.repository';
 
 type Permissions = RoleView['permissions'];
 
@@ -60,12 +63,9 @@ export class EscalationGuard {
     if (!c || !isPermissions(c.permissions) || (c.project_default !== null && !isPermissions(c.project_default))) {
       throw new RpcError(ErrorCodes.forbidden, "An entity user's write to users or roles needs the caller's permissions from the policy decision");
     }
-    const callers: Array<{ role_id: string | null }> = await m.query(
-      "SELECT role_id FROM entity_users WHERE id = $1 AND entity_id = $2 AND status = 'active' FOR SHARE",
-      [access.actor_entity_user_id, entityId],
-    );
-    if (!callers.length) throw new RpcError(ErrorCodes.forbidden, 'The entity user is not active in this entity');
-    const held = await effectivePermissions(m, entityId, callers[0].role_id, c.project_default);
+    const callerRoleId = await EntityUsers.shareLockActiveRoleId(m, access.actor_entity_user_id, entityId);
+    if (callerRoleId === undefined) throw new RpcError(ErrorCodes.forbidden, 'The entity user is not active in this entity');
+    const held = await effectivePermissions(m, entityId, callerRoleId, c.project_default);
     if (canonical(held.permissions) !== canonical(c.permissions)) {
       throw new RpcError(ErrorCodes.conflict, 'Your permissions changed while this request was being decided; try again');
     }
@@ -107,28 +107,16 @@ export async function effectivePermissions(
   projectDefault: Permissions | null,
 ): Promise<EffectivePermissions> {
   if (roleId) {
-    const own = await liveRole(m, entityId, roleId);
+    const own = await Roles.shareLockLivePermissions(m, roleId, entityId);
     if (own) return { source: 'role', permissions: own };
   }
-  const rows: Array<{ default_role_id: string | null }> = await m.query(
-    'SELECT default_role_id FROM entity_settings WHERE entity_id = $1 FOR SHARE',
-    [entityId],
-  );
-  const defaultRoleId = rows[0]?.default_role_id ?? null;
+  const defaultRoleId = await Entities.shareLockDefaultRoleId(m, entityId);
   if (defaultRoleId) {
-    const def = await liveRole(m, entityId, defaultRoleId);
+    const def = await Roles.shareLockLivePermissions(m, defaultRoleId, entityId);
     if (def) return { source: 'entity_default', permissions: def };
   }
   if (projectDefault) return { source: 'project_default', permissions: projectDefault };
   return { source: 'none', permissions: NOTHING };
-}
-
-async function liveRole(m: EntityManager, entityId: string, roleId: string): Promise<Permissions | null> {
-  const rows: Array<{ permissions: Permissions }> = await m.query(
-    "SELECT permissions FROM roles WHERE id = $1 AND entity_id = $2 AND status = 'active' FOR SHARE",
-    [roleId, entityId],
-  );
-  return rows[0]?.permissions ?? null;
 }
 
 /** One spelling of a permissions payload, for comparing two (order and absent lists do not count). */

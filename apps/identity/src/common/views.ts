@@ -1,7 +1,7 @@
 import type { EntitySettingsView, EntityUserView, EntityView, RoleView } from '@gatehouse/contracts';
-import type { EntityEntity, EntitySettingsEntity } from '../entities/entity.entity';
-import type { EntityUserEntity } from '../entity-users/entity-user.entity';
-import type { RoleEntity } from '../roles/role.entity';
+import type { EntityEntity, EntitySettingsEntity } from '../store/entity.entity';
+import type { EntityUserEntity } from '../store/entity-user.entity';
+import type { RoleEntity } from '../store/role.entity';
 
 /** Records as the API shows them: the reference's response shapes plus `created_by_entity_user_id` and `version`. */
 export function entityView(e: EntityEntity): EntityView {

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import {
   AccessContext,
   EntityListFilters,
@@ -20,7 +19,8 @@ import { ListService } from '../common/list.service';
 import { entityView, settingsView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { EntityEntity, EntitySettingsEntity } from './entity.entity';
+import { EntityEntity } from '../store/entity.entity';
+import * as Entities from '../store/entities.repository';
 
 const FILTERS = withCreatedAt({
   type: { column: 'type', op: '=' },
@@ -46,7 +46,6 @@ const SCALARS: Record<string, keyof EntityEntity> = {
 export class EntitiesService {
   constructor(
     private readonly ds: DataSource,
-    @InjectRepository(EntityEntity) private readonly repo: Repository<EntityEntity>,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
     private readonly invalidations: InvalidationsService,
@@ -55,7 +54,7 @@ export class EntitiesService {
   create(access: AccessContext, body: Record<string, any>): Promise<EntityView> {
     return this.ds.transaction(async (m) => {
       const id = randomUUID();
-      await m.getRepository(EntityEntity).insert({
+      const row = await Entities.insert(m, {
         id,
         projectId: access.project_id,
         type: body.type,
@@ -72,8 +71,6 @@ export class EntitiesService {
         createdByEntityUserId: access.actor_entity_user_id,
         version: 1,
       });
-      await m.query('INSERT INTO entity_settings (entity_id) VALUES ($1)', [id]);
-      const row = await m.getRepository(EntityEntity).findOneByOrFail({ id });
       const view = entityView(row);
       await this.outbox.add(m, IdentityEvents.entityCreated, { projectId: row.projectId, entityId: id, id, version: 1 }, view);
       return view;
@@ -81,7 +78,7 @@ export class EntitiesService {
   }
 
   async get(access: AccessContext, id: string): Promise<EntityView> {
-    const row = await this.repo.findOneBy({ id, projectId: access.project_id });
+    const row = await Entities.findInProject(this.ds.manager, id, access.project_id);
     if (!row) throw notFound('Entity');
     assertMayTouch(access, row);
     return entityView(row);
@@ -93,7 +90,7 @@ export class EntitiesService {
       alias: 'e',
       defaultSort: 'created_at',
       query: (state) => {
-        const qb = this.repo.createQueryBuilder('e').where('e.project_id = :project', { project: req.access.project_id });
+        const qb = Entities.listQuery(this.ds.manager, 'e').where('e.project_id = :project', { project: req.access.project_id });
         applyFilters(qb, 'e', state.filters as Record<string, unknown>, FILTERS);
         if (req.access.scope === 'own') qb.andWhere('e.created_by_entity_user_id = :actor', { actor: req.access.actor_entity_user_id });
         return qb;
@@ -104,7 +101,7 @@ export class EntitiesService {
 
   async update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityView> {
     return this.announce(access, await this.ds.transaction(async (m) => {
-      const current = await m.getRepository(EntityEntity).findOne({ where: { id, projectId: access.project_id }, lock: { mode: 'pessimistic_write' } });
+      const current = await Entities.findInProject(m, id, access.project_id, 'update');
       if (!current) throw notFound('Entity');
       assertMayTouch(access, current);
       const patch: Partial<EntityEntity> = {};
@@ -127,7 +124,7 @@ export class EntitiesService {
 
   async setStatus(access: AccessContext, id: string, status: 'active' | 'inactive'): Promise<EntityView> {
     return this.announce(access, await this.ds.transaction(async (m) => {
-      const current = await m.getRepository(EntityEntity).findOne({ where: { id, projectId: access.project_id }, lock: { mode: 'pessimistic_write' } });
+      const current = await Entities.findInProject(m, id, access.project_id, 'update');
       if (!current) throw notFound('Entity');
       if (current.status === status) return entityView(current);
       const event = status === 'active' ? IdentityEvents.entityActivated : IdentityEvents.entityDeactivated;
@@ -137,21 +134,20 @@ export class EntitiesService {
 
   async settings(access: AccessContext, id: string): Promise<EntitySettingsView> {
     await this.get(access, id);
-    const row = await this.ds.getRepository(EntitySettingsEntity).findOneByOrFail({ entityId: id });
+    const row = await Entities.findSettings(this.ds.manager, id);
+    if (!row) throw notFound('Entity');
     return settingsView(row);
   }
 
   async updateSettings(access: AccessContext, id: string, body: { default_role_id?: string | null }): Promise<EntitySettingsView> {
     const view = await this.ds.transaction(async (m) => {
-      const entity = await m.getRepository(EntityEntity).findOne({ where: { id, projectId: access.project_id }, lock: { mode: 'pessimistic_read' } });
+      const entity = await Entities.findInProject(m, id, access.project_id, 'share');
       if (!entity) throw notFound('Entity');
-      const repo = m.getRepository(EntitySettingsEntity);
-      const current = await repo.findOne({ where: { entityId: id }, lock: { mode: 'pessimistic_write' } });
+      const current = await Entities.findSettings(m, id, 'update');
       if (!current) throw notFound('Entity');
       if (body.default_role_id === undefined) return settingsView(current);
       if (body.default_role_id !== null) await lockRoleOfEntity(m, id, body.default_role_id, ['body', 'default_role_id']);
-      await repo.update({ entityId: id }, { defaultRoleId: body.default_role_id, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-      const row = await repo.findOneByOrFail({ entityId: id });
+      const row = await Entities.setDefaultRole(m, current, body.default_role_id);
       const view = settingsView(row);
       await this.outbox.add(m, IdentityEvents.entitySettingsUpdated, { projectId: entity.projectId, entityId: id, id, version: row.version }, view);
       return view;
@@ -165,10 +161,8 @@ export class EntitiesService {
     return view;
   }
 
-  private async save(m: import('typeorm').EntityManager, current: EntityEntity, patch: Partial<EntityEntity>, event: typeof IdentityEvents[keyof typeof IdentityEvents]): Promise<EntityView> {
-    const repo = m.getRepository(EntityEntity);
-    await repo.update({ id: current.id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-    const row = await repo.findOneByOrFail({ id: current.id });
+  private async save(m: EntityManager, current: EntityEntity, patch: Partial<EntityEntity>, event: typeof IdentityEvents[keyof typeof IdentityEvents]): Promise<EntityView> {
+    const row = await Entities.update(m, current, patch);
     const view = entityView(row);
     await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.id, id: row.id, version: row.version }, view);
     return view;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessContext, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page } from '@gatehouse/contracts';
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/record-rules';
 import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/entity-guard';
@@ -12,7 +11,8 @@ import { ListService } from '../common/list.service';
 import { entityUserView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { EntityUserEntity } from './entity-user.entity';
+import { EntityUserEntity } from '../store/entity-user.entity';
+import * as EntityUsers from '../store/entity-users.repository';
 import { loginChange, loginColumns } from './login';
 
 const FILTERS = withCreatedAt({
@@ -41,7 +41,6 @@ const DUPLICATE_LOGIN = 'An entity user with this login already exists in the en
 export class EntityUsersService {
   constructor(
     private readonly ds: DataSource,
-    @InjectRepository(EntityUserEntity) private readonly repo: Repository<EntityUserEntity>,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
     private readonly invalidations: InvalidationsService,
@@ -58,7 +57,7 @@ export class EntityUsersService {
           // The role the new user gets, its own or the default it falls back to, is at most the caller's.
           guard?.refuseUserAbove(await guard.effective(m, entityId, body.role_id ?? null), 'the user would get');
           const id = randomUUID();
-          await m.getRepository(EntityUserEntity).insert({
+          const row = await EntityUsers.insert(m, {
             id,
             projectId: access.project_id,
             entityId,
@@ -73,14 +72,14 @@ export class EntityUsersService {
             createdByEntityUserId: access.actor_entity_user_id,
             version: 1,
           });
-          return this.publish(m, id, IdentityEvents.entityUserCreated);
+          return this.publish(m, row, IdentityEvents.entityUserCreated);
         }),
       DUPLICATE_LOGIN,
     ));
   }
 
   async get(access: AccessContext, id: string): Promise<EntityUserView> {
-    const row = await this.repo.findOneBy({ id, entityId: requireEntityId(access), projectId: access.project_id });
+    const row = await EntityUsers.findInEntity(this.ds.manager, id, requireEntityId(access), access.project_id);
     if (!row) throw notFound('Entity user');
     assertMayTouch(access, row);
     return entityUserView(row);
@@ -94,8 +93,7 @@ export class EntityUsersService {
       defaultSort: 'created_at',
       query: (state) => {
         const filters = state.filters as EntityUserListFilters;
-        const qb = this.repo
-          .createQueryBuilder('u')
+        const qb = EntityUsers.listQuery(this.ds.manager, 'u')
           .where('u.entity_id = :entity AND u.project_id = :project', { entity: entityId, project: req.access.project_id });
         applyFilters(qb, 'u', { status: 'active', ...filters }, FILTERS);
         if (filters.name__istartswith) {
@@ -129,10 +127,7 @@ export class EntityUsersService {
           for (const [field, column] of Object.entries(FIELDS)) {
             if (body[field] !== undefined && body[field] !== null) (patch as any)[column] = body[field];
           }
-          await m
-            .getRepository(EntityUserEntity)
-            .update({ id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-          return this.publish(m, id, IdentityEvents.entityUserUpdated);
+          return this.publish(m, await EntityUsers.update(m, current, patch), IdentityEvents.entityUserUpdated);
         }),
       DUPLICATE_LOGIN,
     ));
@@ -146,10 +141,7 @@ export class EntityUsersService {
       // Nobody deletes a user above them.
       const guard = await EscalationGuard.forWrite(m, access, entityId);
       guard?.refuseUserAbove(await guard.effective(m, entityId, current.roleId), 'the entity user holds');
-      await m
-        .getRepository(EntityUserEntity)
-        .update({ id }, { status: 'deleted', version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-      return this.publish(m, id, IdentityEvents.entityUserDeleted);
+      return this.publish(m, await EntityUsers.update(m, current, { status: 'deleted' }), IdentityEvents.entityUserDeleted);
     });
     this.announce(access, view);
   }
@@ -160,19 +152,15 @@ export class EntityUsersService {
   }
 
   private async lockLive(m: EntityManager, access: AccessContext, entityId: string, id: string): Promise<EntityUserEntity> {
-    const row = await m.getRepository(EntityUserEntity).findOne({
-      where: { id, entityId, projectId: access.project_id, status: 'active' },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const row = await EntityUsers.lockLiveForUpdate(m, id, entityId, access.project_id);
     if (!row) throw notFound('Entity user');
     assertMayTouch(access, row);
     return row;
   }
 
-  private async publish(m: EntityManager, id: string, event: (typeof IdentityEvents)[keyof typeof IdentityEvents]): Promise<EntityUserView> {
-    const row = await m.getRepository(EntityUserEntity).findOneByOrFail({ id });
+  private async publish(m: EntityManager, row: EntityUserEntity, event: (typeof IdentityEvents)[keyof typeof IdentityEvents]): Promise<EntityUserView> {
     const view = entityUserView(row);
-    await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.entityId, id, version: row.version }, view);
+    await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.entityId, id: row.id, version: row.version }, view);
     return view;
   }
 }

@@ -4,12 +4,11 @@ import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { IDENTITY_EVENTS_WILDCARD, identityEventsStream } from '@gatehouse/contracts';
-import { LOGGER, NatsService } from '@gatehouse/platform';
+import { AdvisoryLocks, LOGGER, NatsService } from '@gatehouse/platform';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config';
-import { OUTBOX_CHANNEL } from './outbox.service';
+import * as Outbox from '../store/outbox.repository';
 
 export const RELAY_NATS = Symbol('RELAY_NATS');
-const LEADER_LOCK = 7401;
 const BATCH = 200;
 const STANDBY_RETRY_MS = 2_000;
 
@@ -107,9 +106,9 @@ export class OutboxRelayService implements OnApplicationShutdown {
       await client.connect();
       this.listener = client;
     }
-    const { rows } = await this.listener.query('SELECT pg_try_advisory_lock($1) AS ok', [LEADER_LOCK]);
+    const { rows } = await this.listener.query('SELECT pg_try_advisory_lock($1) AS ok', [AdvisoryLocks.identityOutboxRelay]);
     if (!rows[0]?.ok) return false;
-    await this.listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
+    await this.listener.query(`LISTEN ${Outbox.OUTBOX_CHANNEL}`);
     this.leader = true;
     this.logger.info('outbox relay: leading');
     return true;
@@ -121,10 +120,7 @@ export class OutboxRelayService implements OnApplicationShutdown {
   }
 
   private async relayBatch(): Promise<number> {
-    const rows: Array<{ id: string; subject: string; payload: Record<string, unknown> }> = await this.ds.query(
-      'SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1',
-      [BATCH],
-    );
+    const rows = await Outbox.unpublished(this.ds.manager, BATCH);
     const done: string[] = [];
     try {
       for (const row of rows) {
@@ -138,7 +134,7 @@ export class OutboxRelayService implements OnApplicationShutdown {
       }
     } finally {
       if (done.length) {
-        await this.ds.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [done]);
+        await Outbox.markPublished(this.ds.manager, done);
         this.published += done.length;
       }
     }

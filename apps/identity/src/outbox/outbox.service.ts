@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { IdentityEventSubject } from '@gatehouse/contracts';
 
-export const OUTBOX_CHANNEL = 'identity_outbox';
+import * as Outbox from '../store/outbox.repository';
+
 
 export interface EventRecord {
   projectId: string;
@@ -26,8 +27,6 @@ export class OutboxService {
       occurred_at: new Date().toISOString(),
       record: view,
     };
-    await m.query('INSERT INTO outbox (subject, payload) VALUES ($1, $2)', [subject, payload]);
-    // Delivered at commit, never before: wakes the relay at once.
-    await m.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+    await Outbox.append(m, subject, payload);
   }
 }

@@ -8,6 +8,9 @@ import {
   PolicyStateRequest,
   PolicyStateResponse,
 } from '@gatehouse/contracts';
+import * as Entities from '../store/entities.repository';
+import * as EntityUsers from '../store/entity-users.repository';
+import * as Roles from '../store/roles.repository';
 
 /**
  * Read-only answers for the other services: what the policy service needs to
@@ -21,28 +24,12 @@ export class PolicyStateService {
 
   async state(req: PolicyStateRequest): Promise<PolicyStateResponse> {
     if (!isUuid(req?.project_id) || !isUuid(req?.entity_id)) return { entity: null, user: null, roles: [] };
-    const [entity] = await this.ds.query(
-      `SELECT e.id, e.project_id, e.status, e.version, s.default_role_id, s.version AS settings_version
-         FROM entities e JOIN entity_settings s ON s.entity_id = e.id
-        WHERE e.id = $1 AND e.project_id = $2`,
-      [req.entity_id, req.project_id],
-    );
+    const m = this.ds.manager;
+    const entity = await Entities.policyState(m, req.entity_id, req.project_id);
     if (!entity) return { entity: null, user: null, roles: [] };
-    let user = null;
-    if (isUuid(req.entity_user_id)) {
-      [user] = await this.ds.query(
-        `SELECT id, entity_id, status, role_id, created_by_entity_user_id, version
-           FROM entity_users WHERE id = $1 AND entity_id = $2`,
-        [req.entity_user_id, req.entity_id],
-      );
-    }
+    const user = isUuid(req.entity_user_id) ? await EntityUsers.policyState(m, req.entity_user_id, req.entity_id) : null;
     const roleIds = [user?.role_id, entity.default_role_id].filter((id): id is string => !!id);
-    const roles: PolicyRoleState[] = roleIds.length
-      ? await this.ds.query(
-          'SELECT id, entity_id, name, status, permissions, version FROM roles WHERE id = ANY($1::uuid[]) AND entity_id = $2',
-          [roleIds, req.entity_id],
-        )
-      : [];
+    const roles: PolicyRoleState[] = await Roles.policyStates(m, roleIds, req.entity_id);
     return {
       entity: {
         id: entity.id,
@@ -52,19 +39,13 @@ export class PolicyStateService {
         settings_version: entity.settings_version,
         version: entity.version,
       },
-      user: user ?? null,
+      user,
       roles,
-    };
+    } as PolicyStateResponse;
   }
 
   async lookup(req: EntityUserLookupRequest): Promise<EntityUserLookupResponse> {
     if (!isUuid(req?.project_id) || !isUuid(req?.entity_user_id)) return { user: null };
-    const [row] = await this.ds.query(
-      `SELECT u.id, u.entity_id, u.status, e.status AS entity_status
-         FROM entity_users u JOIN entities e ON e.id = u.entity_id
-        WHERE u.id = $1 AND u.project_id = $2 AND e.project_id = $2`,
-      [req.entity_user_id, req.project_id],
-    );
-    return { user: row ?? null };
+    return { user: await EntityUsers.lookup(this.ds.manager, req.entity_user_id, req.project_id) } as EntityUserLookupResponse;
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessContext, ErrorCodes, IdentityEvents, ListRequest, Page, RoleListFilters, RoleView } from '@gatehouse/contracts';
 import { normalizeRolePermissions, RolePermissionsPayload, validateRolePermissions } from '@gatehouse/permissions';
 import { RpcError } from '@gatehouse/platform';
@@ -14,7 +13,10 @@ import { ListService } from '../common/list.service';
 import { roleView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
 import { OutboxService } from '../outbox/outbox.service';
-import { RoleEntity } from './role.entity';
+import { RoleEntity } from '../store/role.entity';
+import * as Roles from '../store/roles.repository';
+import * as EntityUsers from '../store/entity-users.repository';
+import * as Entities from '../store/entities.repository';
 
 const FILTERS = withCreatedAt({
   id__in: { column: 'id', op: 'in', cast: 'uuid' },
@@ -29,7 +31,6 @@ const DUPLICATE_NAME = 'A role with this name already exists in the entity';
 export class RolesService {
   constructor(
     private readonly ds: DataSource,
-    @InjectRepository(RoleEntity) private readonly repo: Repository<RoleEntity>,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
     private readonly invalidations: InvalidationsService,
@@ -43,7 +44,7 @@ export class RolesService {
           const entityId = await lockActiveEntity(m, access);
           (await EscalationGuard.forWrite(m, access, entityId))?.refuseAbove(permissions, 'in the role');
           const id = randomUUID();
-          await m.getRepository(RoleEntity).insert({
+          const row = await Roles.insert(m, {
             id,
             projectId: access.project_id,
             entityId,
@@ -53,14 +54,14 @@ export class RolesService {
             createdByEntityUserId: access.actor_entity_user_id,
             version: 1,
           });
-          return this.publish(m, id, IdentityEvents.roleCreated);
+          return this.publish(m, row, IdentityEvents.roleCreated);
         }),
       DUPLICATE_NAME,
     ));
   }
 
   async get(access: AccessContext, id: string): Promise<RoleView> {
-    const row = await this.repo.findOneBy({ id, entityId: requireEntityId(access), projectId: access.project_id });
+    const row = await Roles.findInEntity(this.ds.manager, id, requireEntityId(access), access.project_id);
     if (!row) throw notFound('Role');
     assertMayTouch(access, row);
     return roleView(row);
@@ -73,8 +74,7 @@ export class RolesService {
       alias: 'r',
       defaultSort: 'created_at',
       query: (state) => {
-        const qb = this.repo
-          .createQueryBuilder('r')
+        const qb = Roles.listQuery(this.ds.manager, 'r')
           .where('r.entity_id = :entity AND r.project_id = :project', { entity: entityId, project: req.access.project_id });
         applyFilters(qb, 'r', { status: 'active', ...(state.filters as RoleListFilters) }, FILTERS);
         if (req.access.scope === 'own') qb.andWhere('r.created_by_entity_user_id = :actor', { actor: req.access.actor_entity_user_id });
@@ -98,8 +98,7 @@ export class RolesService {
           const patch: Partial<RoleEntity> = {};
           if (body.name) patch.name = body.name;
           if (permissions) patch.permissions = permissions;
-          await m.getRepository(RoleEntity).update({ id }, { ...patch, version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-          return this.publish(m, id, IdentityEvents.roleUpdated);
+          return this.publish(m, await Roles.update(m, current, patch), IdentityEvents.roleUpdated);
         }),
       DUPLICATE_NAME,
     ));
@@ -116,12 +115,9 @@ export class RolesService {
       const current = await this.lockLive(m, access, entityId, id);
       // Nobody deletes a role above them.
       (await EscalationGuard.forWrite(m, access, entityId))?.refuseAbove(current.permissions, 'in the role');
-      const holders = await m.query("SELECT 1 FROM entity_users WHERE role_id = $1 AND status = 'active' LIMIT 1", [id]);
-      if (holders.length) throw new RpcError(ErrorCodes.conflict, 'The role is assigned to active entity users');
-      const defaults = await m.query('SELECT 1 FROM entity_settings WHERE default_role_id = $1 LIMIT 1', [id]);
-      if (defaults.length) throw new RpcError(ErrorCodes.conflict, "The role is the entity's default role");
-      await m.getRepository(RoleEntity).update({ id }, { status: 'deleted', version: current.version + 1, updatedAt: () => 'clock_timestamp()' } as any);
-      return this.publish(m, id, IdentityEvents.roleDeleted);
+      if (await EntityUsers.isRoleHeld(m, id)) throw new RpcError(ErrorCodes.conflict, 'The role is assigned to active entity users');
+      if (await Entities.isSomeDefaultRole(m, id)) throw new RpcError(ErrorCodes.conflict, "The role is the entity's default role");
+      return this.publish(m, await Roles.update(m, current, { status: 'deleted' }), IdentityEvents.roleDeleted);
     });
     this.announce(access, view);
   }
@@ -132,19 +128,15 @@ export class RolesService {
   }
 
   private async lockLive(m: EntityManager, access: AccessContext, entityId: string, id: string): Promise<RoleEntity> {
-    const row = await m.getRepository(RoleEntity).findOne({
-      where: { id, entityId, projectId: access.project_id, status: 'active' },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const row = await Roles.lockLiveForUpdate(m, id, entityId, access.project_id);
     if (!row) throw notFound('Role');
     assertMayTouch(access, row);
     return row;
   }
 
-  private async publish(m: EntityManager, id: string, event: (typeof IdentityEvents)[keyof typeof IdentityEvents]): Promise<RoleView> {
-    const row = await m.getRepository(RoleEntity).findOneByOrFail({ id });
+  private async publish(m: EntityManager, row: RoleEntity, event: (typeof IdentityEvents)[keyof typeof IdentityEvents]): Promise<RoleView> {
     const view = roleView(row);
-    await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.entityId, id, version: row.version }, view);
+    await this.outbox.add(m, event, { projectId: row.projectId, entityId: row.entityId, id: row.id, version: row.version }, view);
     return view;
   }
 }

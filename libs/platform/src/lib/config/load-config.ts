@@ -11,6 +11,8 @@ export const baseEnvSchema = z.object({
   NATS_USER: z.string().optional(),
   NATS_PASSWORD: z.string().optional(),
   NATS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  /** How long a service waits for the broker at start before it fails with one line naming the address. */
+  NATS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -20,6 +22,18 @@ export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'ConfigError';
+  }
+}
+
+/**
+ * The configuration is valid but does not fit what it meets, e.g. a key that
+ * does not open the data sealed under another one. The message is one line
+ * that names the cause and the way out; the service exits 78 (EX_CONFIG), without a stack trace.
+ */
+export class ConfigMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigMismatchError';
   }
 }
 

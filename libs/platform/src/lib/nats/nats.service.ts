@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { connect, headers as natsHeaders, NatsConnection, Msg, Subscription, Events } from 'nats';
+import { headers as natsHeaders, NatsConnection, Msg, Subscription, Events } from 'nats';
 import { RequestMux } from './request-mux';
 import { ErrorCodes, Headers } from '@gatehouse/contracts';
 import { RemoteError } from '../errors/rpc-error';
 import type { Logger } from 'pino';
 import { coalesceWrites } from './write-coalescing';
+import { DEFAULT_NATS_CONNECT_TIMEOUT_MS, firstConnect } from './first-connect';
 
 export interface NatsOptions {
   url: string;
@@ -14,6 +15,10 @@ export interface NatsOptions {
   user?: string;
   password?: string;
   requestTimeoutMs: number;
+  /** How long the first connection may wait for the broker before the start fails (default 30 s). */
+  connectTimeoutMs?: number;
+  /** The variable the URL came from, for the error that names it (default NATS_URL). */
+  urlVariable?: string;
   logger: Logger;
 }
 
@@ -56,7 +61,7 @@ export class NatsService {
   }
 
   static async connect(options: NatsOptions): Promise<NatsService> {
-    const connection = await connect({
+    const connection = await firstConnect({
       servers: options.url,
       name: options.name,
       user: options.user,
@@ -67,8 +72,11 @@ export class NatsService {
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       reconnectJitter: 100,
-      waitOnFirstConnect: true,
       pingInterval: 10_000,
+    }, {
+      variable: options.urlVariable ?? 'NATS_URL',
+      timeoutMs: options.connectTimeoutMs ?? DEFAULT_NATS_CONNECT_TIMEOUT_MS,
+      logger: options.logger,
     });
     const coalesced = coalesceWrites(connection);
     options.logger.info({ server: connection.getServer(), coalesced_writes: coalesced }, 'nats connected');

@@ -1,5 +1,6 @@
 import { ConfigError } from '../config/load-config';
-import { ConfigMismatchError, runService } from './service-runtime';
+import { ConfigMismatchError } from '../config/load-config';
+import { runService } from './service-runtime';
 
 describe('runService: how a failed start is reported', () => {
   let written: string;

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { BaseConfig, ConfigError } from '../config/load-config';
+import { BaseConfig, ConfigError, ConfigMismatchError } from '../config/load-config';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 
 /** Broker connection options from a service's validated config. */
@@ -12,6 +12,8 @@ export function natsOptions(config: BaseConfig, logger: Logger, name: string, ur
     user: config.NATS_USER,
     password: config.NATS_PASSWORD,
     requestTimeoutMs: config.NATS_REQUEST_TIMEOUT_MS,
+    connectTimeoutMs: config.NATS_CONNECT_TIMEOUT_MS,
+    urlVariable: url === config.NATS_URL ? 'NATS_URL' : undefined,
     logger,
   };
 }
@@ -30,18 +32,6 @@ export function closeOnSignals(app: INestApplication, natsConnections: NatsServi
   };
   process.once('SIGTERM', () => void shutdown());
   process.once('SIGINT', () => void shutdown());
-}
-
-/**
- * The configuration is valid but does not fit what it meets, e.g. a key that
- * does not open the data sealed under another one. The message is one line
- * that names the cause and the way out; the service exits 78 (EX_CONFIG), without a stack trace.
- */
-export class ConfigMismatchError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigMismatchError';
-  }
 }
 
 /**

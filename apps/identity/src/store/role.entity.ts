@@ -1,7 +1,7 @@
 import { Column, Entity } from 'typeorm';
 import type { RecordStatus } from '@gatehouse/contracts';
 import type { RolePermissionsPayload } from '@gatehouse/permissions';
-import { RecordColumns } from '../common/record-columns';
+import { RecordColumns } from './record-columns';
 
 @Entity({ name: 'roles' })
 export class RoleEntity extends RecordColumns {

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { EntityAddress, EntityStatus, EntityType } from '@gatehouse/contracts';
-import { RecordColumns } from '../common/record-columns';
+import { RecordColumns } from './record-columns';
 
 /** A partner's business customer. */
 @Entity({ name: 'entities' })

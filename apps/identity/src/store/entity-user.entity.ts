@@ -1,6 +1,6 @@
 import { Column, Entity } from 'typeorm';
 import type { RecordStatus } from '@gatehouse/contracts';
-import { RecordColumns } from '../common/record-columns';
+import { RecordColumns } from './record-columns';
 
 @Entity({ name: 'entity_users' })
 export class EntityUserEntity extends RecordColumns {

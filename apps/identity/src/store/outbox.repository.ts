@@ -1,0 +1,27 @@
+import { EntityManager } from 'typeorm';
+
+/** The one place that reads and writes `outbox`. */
+
+/** The channel a commit NOTIFYs so the relay wakes at once. */
+export const OUTBOX_CHANNEL = 'identity_outbox';
+
+export interface OutboxRow {
+  id: string;
+  subject: string;
+  payload: Record<string, unknown>;
+}
+
+/** Appends an event in the caller's transaction; the NOTIFY is delivered at commit, never before. */
+export async function append(m: EntityManager, subject: string, payload: Record<string, unknown>): Promise<void> {
+  await m.query('INSERT INTO outbox (subject, payload) VALUES ($1, $2)', [subject, payload]);
+  await m.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
+}
+
+/** The oldest unpublished events, in outbox order. */
+export function unpublished(m: EntityManager, limit: number): Promise<OutboxRow[]> {
+  return m.query('SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1', [limit]);
+}
+
+export async function markPublished(m: EntityManager, ids: string[]): Promise<void> {
+  await m.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
+}
