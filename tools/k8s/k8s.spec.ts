@@ -226,6 +226,8 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(selects({ matchLabels: svc.spec.selector }, podLabels)).toBe(true);
       const portNames = (r().app(app).ports ?? []).map((p) => p.name);
       for (const p of svc.spec.ports) expect(portNames).toContain(p.targetPort);
+      // The HPA owns the replica count: a `replicas` in the Deployment would be reset by every apply.
+      expect(d.spec.replicas).toBeUndefined();
       const hpa = r().of('HorizontalPodAutoscaler', app);
       expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
       expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(1);
