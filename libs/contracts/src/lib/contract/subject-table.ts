@@ -85,7 +85,9 @@ export type SubjectKind = 'request' | 'broadcast' | 'stream event';
 interface Common {
   subject: string;
   /** Unprefixed: every subject runs under NATS_SUBJECT_PREFIX. */
+  /** Who may publish (a request's callers, an event's emitter): the broker's publish allow lists say exactly this. */
   publishers: readonly NatsParty[];
+  /** Who may subscribe (a request's server, an event's listeners): the broker's subscribe allow lists say exactly this. */
   subscribers: readonly NatsParty[];
 }
 export interface RequestContract extends Common {
@@ -193,8 +195,9 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   identity(IdentitySubjects.roleDelete, ['gateway'], ByIdRequestSchema, DeletedResponseSchema),
   identity(IdentitySubjects.policyStateGet, ['policy'], PolicyStateRequestSchema, PolicyStateResponseSchema),
   identity(IdentitySubjects.entityUserLookup, ['auth'], EntityUserLookupRequestSchema, EntityUserLookupResponseSchema),
-  event(IDENTITY_INVALIDATED, 'broadcast', 'identity', ['policy'], InvalidatedEventSchema),
-  ...Object.values(IdentityEvents).map((subject) => event(subject, 'stream event', 'identity', [], IdentityEventSchema)),
+  // identity may read its own namespace in full (events included): an operator reading them with identity's credentials.
+  event(IDENTITY_INVALIDATED, 'broadcast', 'identity', ['policy', 'identity'], InvalidatedEventSchema),
+  ...Object.values(IdentityEvents).map((subject) => event(subject, 'stream event', 'identity', ['identity'], IdentityEventSchema)),
 
   policy(PolicySubjects.check, ['gateway'], CheckRequestSchema, CheckResponseSchema),
   policy(PolicySubjects.checkBatch, [], CheckBatchRequestSchema, CheckBatchResponseSchema),
