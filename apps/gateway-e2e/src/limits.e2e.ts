@@ -485,7 +485,7 @@ describe('limits and slow clients', () => {
       expect((await sys.http.get('/v1/entity_users/me', { token: userToken })).json).toMatchObject({ login: before.login, version: before.version });
     });
 
-    it('identity refuses a bad login itself (validation_failed at ["body","login"]) when asked over NATS, not only the gateway', async () => {
+    it('identity refuses a bad login itself (invalid_request at ["body","login"], by its contract) when asked over NATS, not only the gateway', async () => {
       const nats = await sys.nats();
       const fresh = (await api.entity()).id;
       const access = { project_id: p.project_id, entity_id: fresh, actor_entity_user_id: null, scope: 'all' };
@@ -501,13 +501,13 @@ describe('limits and slow clients', () => {
         const created = await outcome(IdentitySubjects.entityUserCreate, { access, body: { login, first_name: 'Direct' } });
         expect({ login, created }).toEqual({
           login,
-          created: { refused: { code: 'validation_failed', message: expect.any(String), details: [{ loc: ['body', 'login'], msg: expect.stringMatching(/\S/), type: expect.any(String) }] } },
+          created: { refused: { code: 'invalid_request', message: expect.any(String), details: [{ path: ['body', 'login'], message: expect.stringMatching(/\S/) }] } },
         });
         if (login === null) continue; // null on update means "no change"
         const updated = await outcome(IdentitySubjects.entityUserUpdate, { access, id: user.id, body: { login } });
         expect({ login, updated }).toEqual({
           login,
-          updated: { refused: { code: 'validation_failed', message: expect.any(String), details: [{ loc: ['body', 'login'], msg: expect.stringMatching(/\S/), type: expect.any(String) }] } },
+          updated: { refused: { code: 'invalid_request', message: expect.any(String), details: [{ path: ['body', 'login'], message: expect.stringMatching(/\S/) }] } },
         });
       }
       // A decomposed login sent straight to identity is stored composed, and its case twin is a duplicate.

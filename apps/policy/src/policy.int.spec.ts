@@ -263,7 +263,7 @@ describe('policy service over real NATS', () => {
     const err = await caller.request(PolicySubjects.effectiveRole, { principal: { kind: 'partner', project_id: w.project } }).catch((e: unknown) => e);
     expect((err as RemoteError).code).toBe('forbidden');
     const bad = await caller.request(PolicySubjects.check, { principal: { kind: 'nobody' } }).catch((e: unknown) => e);
-    expect((bad as RemoteError).code).toBe('validation_failed');
+    expect((bad as RemoteError).code).toBe('invalid_request');
   });
 
   it('an invalidation makes the very next check see the new state (200 changes, two instances, zero stale answers)', async () => {

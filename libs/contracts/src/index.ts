@@ -15,3 +15,6 @@ export * from './lib/identity/identity-state.dto';
 export * from './lib/identity/login';
 export * from './lib/policy/policy.subjects';
 export * from './lib/policy/policy.dto';
+export * from './lib/common/schema-kit';
+export * from './lib/contract/subject-table';
+export * from './lib/contract/issues';

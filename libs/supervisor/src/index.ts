@@ -6,3 +6,4 @@ export * from './lib/local-secrets';
 export * from './lib/databases';
 export * from './lib/preflight';
 export * from './lib/system-services';
+export * from './lib/lone-service';

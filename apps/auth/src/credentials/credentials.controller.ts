@@ -22,22 +22,22 @@ export class CredentialsController {
 
   @MessagePattern(AuthSubjects.credentialsCreate)
   create(@Payload() req: CredentialsCreateRequest): Promise<CredentialsCreatedResponse> {
-    return this.credentials.create(String(req?.project_id ?? ''));
+    return this.credentials.create(req.project_id);
   }
 
   @MessagePattern(AuthSubjects.credentialsList)
   async list(@Payload() req: CredentialsListRequest): Promise<CredentialsListResponse> {
-    return { credentials: await this.credentials.list(String(req?.project_id ?? '')) };
+    return { credentials: await this.credentials.list(req.project_id) };
   }
 
   /** For the gateway: the project a token's client belongs to. */
   @MessagePattern(AuthSubjects.clientGet)
   async project(@Payload() req: ClientGetRequest): Promise<ClientGetResponse> {
-    return { project_id: await this.credentials.projectOf(String(req?.client_id ?? '')) };
+    return { project_id: await this.credentials.projectOf(req.client_id) };
   }
 
   @MessagePattern(AuthSubjects.credentialsRevoke)
   revoke(@Payload() req: CredentialsRevokeRequest): Promise<CredentialView> {
-    return this.credentials.revoke(String(req?.client_id ?? ''));
+    return this.credentials.revoke(req.client_id);
   }
 }

@@ -1,10 +1,7 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
-  ACCESS_TOKEN_TTL_MAX,
-  ACCESS_TOKEN_TTL_MIN,
   AuthSubjects,
-  ErrorCodes,
   ProjectCreateRequest,
   ProjectListResponse,
   ProjectRevokeTokensRequest,
@@ -14,7 +11,7 @@ import {
   SettingsGetRequest,
   SettingsUpdateRequest,
 } from '@gatehouse/contracts';
-import { RpcError, RpcLoggingFilter } from '@gatehouse/platform';
+import { RpcLoggingFilter } from '@gatehouse/platform';
 import { ProjectsService } from './projects.service';
 
 @Controller()
@@ -24,11 +21,8 @@ export class ProjectsController {
 
   @MessagePattern(AuthSubjects.projectCreate)
   create(@Payload() req: ProjectCreateRequest): Promise<ProjectView> {
-    const name = typeof req?.name === 'string' ? req.name.trim() : '';
-    if (name.length < 1 || name.length > 200) {
-      throw new RpcError(ErrorCodes.validationFailed, 'A project name of 1 to 200 characters is required');
-    }
-    return this.projects.create(name);
+    // Trimmed, 1 to 200 characters: the contract's schema.
+    return this.projects.create(req.name);
   }
 
   @MessagePattern(AuthSubjects.projectList)
@@ -39,27 +33,17 @@ export class ProjectsController {
   /** Operator subject (the CLI): every live token of the project ends at once. */
   @MessagePattern(AuthSubjects.projectRevokeTokens)
   revokeTokens(@Payload() req: ProjectRevokeTokensRequest): Promise<ProjectTokensRevokedEvent> {
-    return this.projects.revokeTokens(String(req?.project_id ?? ''));
+    return this.projects.revokeTokens(req.project_id);
   }
 
   @MessagePattern(AuthSubjects.settingsGet)
   settings(@Payload() req: SettingsGetRequest): Promise<ProjectSettings> {
-    return this.projects.settings(String(req?.project_id ?? ''));
+    return this.projects.settings(req.project_id);
   }
 
-  /** The gateway validated the patch against the API schema; the values auth acts on are checked again here. */
+  /** The gateway validated the patch against the API schema; the values auth acts on are bounded by the contract's schema. */
   @MessagePattern(AuthSubjects.settingsUpdate)
   update(@Payload() req: SettingsUpdateRequest): Promise<ProjectSettings> {
-    const patch = req?.patch;
-    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
-      throw new RpcError(ErrorCodes.validationFailed, 'patch must be an object');
-    }
-    if ('access_token_ttl' in patch && patch.access_token_ttl !== null) {
-      const ttl = patch.access_token_ttl;
-      if (!Number.isInteger(ttl) || (ttl as number) < ACCESS_TOKEN_TTL_MIN || (ttl as number) > ACCESS_TOKEN_TTL_MAX) {
-        throw new RpcError(ErrorCodes.validationFailed, 'access_token_ttl must be an integer from 60 to 86400');
-      }
-    }
-    return this.projects.updateSettings(String(req?.project_id ?? ''), patch);
+    return this.projects.updateSettings(req.project_id, req.patch);
   }
 }

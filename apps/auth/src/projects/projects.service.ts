@@ -7,6 +7,7 @@ import {
   AuthEvents,
   ErrorCodes,
   isUuid,
+  SettingsUpdateRequest,
   ProjectSettings,
   ProjectTokensRevokedEvent,
   ProjectView,
@@ -70,7 +71,7 @@ export class ProjectsService implements OnModuleInit {
   }
 
   /** Top-level keys of the patch replace the stored ones; optimistic versioning keeps concurrent patches. */
-  async updateSettings(projectId: string, patch: Partial<ProjectSettings>): Promise<ProjectSettings> {
+  async updateSettings(projectId: string, patch: SettingsUpdateRequest['patch']): Promise<ProjectSettings> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const row = await this.require(projectId);
       // null clears a setting back to its default.

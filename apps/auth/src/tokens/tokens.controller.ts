@@ -2,7 +2,6 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import {
   AuthSubjects,
-  ErrorCodes,
   Headers,
   RevocationsListResponse,
   TokenIssueRequest,
@@ -10,18 +9,11 @@ import {
   TokenRevokeRequest,
   TokenRevokeResponse,
 } from '@gatehouse/contracts';
-import { RpcError, RpcLoggingFilter } from '@gatehouse/platform';
+import { RpcLoggingFilter } from '@gatehouse/platform';
 import { CredentialsService } from '../credentials/credentials.service';
 import { ProjectsService } from '../projects/projects.service';
 import { RevocationsService } from './revocations.service';
 import { TokensService } from './tokens.service';
-
-function requireStrings(payload: unknown, fields: string[]): void {
-  const p = payload as Record<string, unknown> | null;
-  for (const f of fields) {
-    if (!p || typeof p[f] !== 'string') throw new RpcError(ErrorCodes.invalidRequest, `'${f}' is required`);
-  }
-}
 
 export function requestIdOf(ctx: NatsContext): string | undefined {
   return ctx.getHeaders()?.get(Headers.requestId) || undefined;
@@ -39,13 +31,11 @@ export class TokensController {
 
   @MessagePattern(AuthSubjects.tokenIssue)
   issue(@Payload() req: TokenIssueRequest, @Ctx() ctx: NatsContext): Promise<TokenIssueResponse> {
-    requireStrings(req, ['grant_type', 'client_id', 'client_secret']);
     return this.tokens.issue(req, requestIdOf(ctx));
   }
 
   @MessagePattern(AuthSubjects.tokenRevoke)
   revoke(@Payload() req: TokenRevokeRequest, @Ctx() ctx: NatsContext): Promise<TokenRevokeResponse> {
-    requireStrings(req, ['client_id', 'client_secret', 'token']);
     return this.tokens.revoke(req, requestIdOf(ctx));
   }
 

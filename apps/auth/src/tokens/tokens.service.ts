@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import {
   AccessTokenClaims,
   canonicalId,
+  GrantType,
   EntityUserLookupRequest,
   EntityUserLookupResponse,
   ErrorCodes,
@@ -48,7 +49,8 @@ export class TokensService {
       client_id: clientId,
       project_id: projectId,
       ...(subject.entityId ? { entity_id: subject.entityId } : {}),
-      grant_type: req.grant_type,
+      // grant() refused every other grant type (unsupported_grant_type).
+      grant_type: req.grant_type as GrantType,
       jti: randomUUID(),
       iat: now,
       exp: now + ttl,

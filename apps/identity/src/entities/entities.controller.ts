@@ -1,21 +1,29 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ByIdRequest, CreateRequest, EntityListFilters, IdentitySubjects, ListRequest, UpdateRequest } from '@gatehouse/contracts';
+import {
+  ByIdRequest,
+  EntityCreateRequest,
+  EntityListRequest,
+  EntitySettingsUpdateRequest,
+  EntityUpdateRequest,
+  IdentitySubjects,
+} from '@gatehouse/contracts';
 import { RpcLoggingFilter } from '@gatehouse/platform';
 import { EntitiesService } from './entities.service';
 
+/** Every payload arrives parsed with its subject's schema (the contracts' subject table): typed, bounded, formats checked. */
 @Controller()
 @UseFilters(RpcLoggingFilter)
 export class EntitiesController {
   constructor(private readonly entities: EntitiesService) {}
 
   @MessagePattern(IdentitySubjects.entityCreate)
-  create(@Payload() req: CreateRequest<Record<string, unknown>>) {
+  create(@Payload() req: EntityCreateRequest) {
     return this.entities.create(req.access, req.body);
   }
 
   @MessagePattern(IdentitySubjects.entityList)
-  list(@Payload() req: ListRequest<EntityListFilters>) {
+  list(@Payload() req: EntityListRequest) {
     return this.entities.list(req);
   }
 
@@ -25,7 +33,7 @@ export class EntitiesController {
   }
 
   @MessagePattern(IdentitySubjects.entityUpdate)
-  update(@Payload() req: UpdateRequest<Record<string, unknown>>) {
+  update(@Payload() req: EntityUpdateRequest) {
     return this.entities.update(req.access, req.id, req.body);
   }
 
@@ -45,7 +53,7 @@ export class EntitiesController {
   }
 
   @MessagePattern(IdentitySubjects.entitySettingsUpdate)
-  updateSettings(@Payload() req: UpdateRequest<{ default_role_id?: string | null }>) {
+  updateSettings(@Payload() req: EntitySettingsUpdateRequest) {
     return this.entities.updateSettings(req.access, req.id, req.body);
   }
 }

@@ -3,6 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   AccessContext,
+  CreateEntityBody,
+  EntitySettingsBody,
+  UpdateEntityBody,
   EntityListFilters,
   EntitySettingsView,
   EntityView,
@@ -33,7 +36,7 @@ const FILTERS = withCreatedAt({
 });
 
 /** Scalar columns a PATCH may set; `null` leaves a field as it is. */
-const SCALARS: Record<string, keyof EntityEntity> = {
+const SCALARS: { [K in 'email' | 'phone' | 'website' | 'tax_id' | 'registration_number' | 'registration_authority']: keyof EntityEntity } = {
   email: 'email',
   phone: 'phone',
   website: 'website',
@@ -51,7 +54,7 @@ export class EntitiesService {
     private readonly invalidations: InvalidationsService,
   ) {}
 
-  create(access: AccessContext, body: Record<string, any>): Promise<EntityView> {
+  create(access: AccessContext, body: CreateEntityBody): Promise<EntityView> {
     return this.ds.transaction(async (m) => {
       const id = randomUUID();
       const row = await Entities.insert(m, {
@@ -66,8 +69,9 @@ export class EntitiesService {
         registrationNumber: body.registration_number ?? null,
         registrationAuthority: body.registration_authority ?? null,
         address: body.address,
-        organization: body.type === 'organization' ? body.organization : null,
-        individual: body.type === 'individual' ? body.individual : null,
+        // jsonb columns: stored as the contract's schema let them through.
+        organization: body.type === 'organization' ? (body.organization as any) : null,
+        individual: body.type === 'individual' ? (body.individual as any) : null,
         createdByEntityUserId: access.actor_entity_user_id,
         version: 1,
       });
@@ -99,16 +103,16 @@ export class EntitiesService {
     });
   }
 
-  async update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityView> {
+  async update(access: AccessContext, id: string, body: UpdateEntityBody): Promise<EntityView> {
     return this.announce(access, await this.ds.transaction(async (m) => {
       const current = await Entities.findInProject(m, id, access.project_id, 'update');
       if (!current) throw notFound('Entity');
       assertMayTouch(access, current);
       const patch: Partial<EntityEntity> = {};
-      for (const [field, column] of Object.entries(SCALARS)) {
+      for (const [field, column] of Object.entries(SCALARS) as Array<[keyof typeof SCALARS, keyof EntityEntity]>) {
         if (body[field] !== undefined && body[field] !== null) (patch as any)[column] = body[field];
       }
-      if (body.address) patch.address = { ...current.address, ...body.address };
+      if (body.address) patch.address = { ...current.address, ...body.address } as EntityEntity['address'];
       for (const kind of ['organization', 'individual'] as const) {
         if (!body[kind]) continue;
         if (current.type !== kind) {
@@ -139,7 +143,7 @@ export class EntitiesService {
     return settingsView(row);
   }
 
-  async updateSettings(access: AccessContext, id: string, body: { default_role_id?: string | null }): Promise<EntitySettingsView> {
+  async updateSettings(access: AccessContext, id: string, body: EntitySettingsBody): Promise<EntitySettingsView> {
     const view = await this.ds.transaction(async (m) => {
       const entity = await Entities.findInProject(m, id, access.project_id, 'share');
       if (!entity) throw notFound('Entity');
@@ -168,3 +172,4 @@ export class EntitiesService {
     return view;
   }
 }
+

@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ByIdRequest, CreateRequest, EntityUserListFilters, IdentitySubjects, ListRequest, UpdateRequest } from '@gatehouse/contracts';
+import { ByIdRequest, EntityUserCreateRequest, EntityUserListRequest, EntityUserUpdateRequest, IdentitySubjects } from '@gatehouse/contracts';
 import { RpcLoggingFilter } from '@gatehouse/platform';
 import { EntityUsersService } from './entity-users.service';
 
@@ -10,12 +10,12 @@ export class EntityUsersController {
   constructor(private readonly users: EntityUsersService) {}
 
   @MessagePattern(IdentitySubjects.entityUserCreate)
-  create(@Payload() req: CreateRequest<Record<string, unknown>>) {
+  create(@Payload() req: EntityUserCreateRequest) {
     return this.users.create(req.access, req.body);
   }
 
   @MessagePattern(IdentitySubjects.entityUserList)
-  list(@Payload() req: ListRequest<EntityUserListFilters>) {
+  list(@Payload() req: EntityUserListRequest) {
     return this.users.list(req);
   }
 
@@ -25,7 +25,7 @@ export class EntityUsersController {
   }
 
   @MessagePattern(IdentitySubjects.entityUserUpdate)
-  update(@Payload() req: UpdateRequest<Record<string, unknown>>) {
+  update(@Payload() req: EntityUserUpdateRequest) {
     return this.users.update(req.access, req.id, req.body);
   }
 

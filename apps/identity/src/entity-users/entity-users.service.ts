@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessContext, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page } from '@gatehouse/contracts';
+import { AccessContext, CreateEntityUserBody, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page, UpdateEntityUserBody } from '@gatehouse/contracts';
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/record-rules';
 import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/entity-guard';
 import { EscalationGuard } from '../common/escalation-guard';
@@ -26,7 +26,7 @@ const FILTERS = withCreatedAt({
 });
 
 /** Copied as sent on update; `login` goes through the login rule (loginChange). */
-const FIELDS: Record<string, keyof EntityUserEntity> = {
+const FIELDS: { [K in Exclude<keyof UpdateEntityUserBody, 'login'>]: keyof EntityUserEntity } = {
   first_name: 'firstName',
   last_name: 'lastName',
   email: 'email',
@@ -46,7 +46,7 @@ export class EntityUsersService {
     private readonly invalidations: InvalidationsService,
   ) {}
 
-  async create(access: AccessContext, body: Record<string, any>): Promise<EntityUserView> {
+  async create(access: AccessContext, body: CreateEntityUserBody): Promise<EntityUserView> {
     const login = loginColumns(body.login);
     return this.announce(access, await conflictOnDuplicate(
       () =>
@@ -108,7 +108,7 @@ export class EntityUsersService {
     });
   }
 
-  async update(access: AccessContext, id: string, body: Record<string, any>): Promise<EntityUserView> {
+  async update(access: AccessContext, id: string, body: UpdateEntityUserBody): Promise<EntityUserView> {
     const login = loginChange(body.login);
     return this.announce(access, await conflictOnDuplicate(
       () =>
@@ -124,7 +124,7 @@ export class EntityUsersService {
             if (body.role_id) guard.refuseUserAbove(await guard.effective(m, entityId, body.role_id), 'the user would get');
           }
           const patch: Partial<EntityUserEntity> = { ...login };
-          for (const [field, column] of Object.entries(FIELDS)) {
+          for (const [field, column] of Object.entries(FIELDS) as Array<[keyof typeof FIELDS, keyof EntityUserEntity]>) {
             if (body[field] !== undefined && body[field] !== null) (patch as any)[column] = body[field];
           }
           return this.publish(m, await EntityUsers.update(m, current, patch), IdentityEvents.entityUserUpdated);

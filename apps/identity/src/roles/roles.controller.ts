@@ -1,6 +1,6 @@
 import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
-import { ByIdRequest, CreateRequest, IdentitySubjects, ListRequest, RoleListFilters, UpdateRequest } from '@gatehouse/contracts';
+import { ByIdRequest, IdentitySubjects, RoleCreateRequest, RoleListRequest, RoleUpdateRequest } from '@gatehouse/contracts';
 import { RpcLoggingFilter } from '@gatehouse/platform';
 import { RolesService } from './roles.service';
 
@@ -10,12 +10,12 @@ export class RolesController {
   constructor(private readonly roles: RolesService) {}
 
   @MessagePattern(IdentitySubjects.roleCreate)
-  create(@Payload() req: CreateRequest<{ name: string; permissions: unknown }>) {
+  create(@Payload() req: RoleCreateRequest) {
     return this.roles.create(req.access, req.body);
   }
 
   @MessagePattern(IdentitySubjects.roleList)
-  list(@Payload() req: ListRequest<RoleListFilters>) {
+  list(@Payload() req: RoleListRequest) {
     return this.roles.list(req);
   }
 
@@ -25,7 +25,7 @@ export class RolesController {
   }
 
   @MessagePattern(IdentitySubjects.roleUpdate)
-  update(@Payload() req: UpdateRequest<{ name?: string | null; permissions?: unknown }>) {
+  update(@Payload() req: RoleUpdateRequest) {
     return this.roles.update(req.access, req.id, req.body);
   }
 

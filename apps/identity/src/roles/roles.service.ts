@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessContext, ErrorCodes, IdentityEvents, ListRequest, Page, RoleListFilters, RoleView } from '@gatehouse/contracts';
+import { AccessContext, CreateRoleBody, ErrorCodes, IdentityEvents, ListRequest, Page, RoleListFilters, RoleView, UpdateRoleBody } from '@gatehouse/contracts';
 import { normalizeRolePermissions, RolePermissionsPayload, validateRolePermissions } from '@gatehouse/permissions';
 import { RpcError } from '@gatehouse/platform';
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/record-rules';
@@ -36,7 +36,7 @@ export class RolesService {
     private readonly invalidations: InvalidationsService,
   ) {}
 
-  async create(access: AccessContext, body: { name: string; permissions: unknown }): Promise<RoleView> {
+  async create(access: AccessContext, body: CreateRoleBody): Promise<RoleView> {
     const permissions = validPermissions(body.permissions);
     return this.announce(access, await conflictOnDuplicate(
       () =>
@@ -84,7 +84,7 @@ export class RolesService {
     });
   }
 
-  async update(access: AccessContext, id: string, body: { name?: string | null; permissions?: unknown }): Promise<RoleView> {
+  async update(access: AccessContext, id: string, body: UpdateRoleBody): Promise<RoleView> {
     const permissions = body.permissions === undefined || body.permissions === null ? undefined : validPermissions(body.permissions);
     return this.announce(access, await conflictOnDuplicate(
       () =>

@@ -65,7 +65,7 @@ export function decideForPartner(req: CheckRequest, entityProjectId: string | nu
     objectType: req.object_type,
     action: req.action,
     effectiveRole: null,
-    partnerOnly: req.partner_only,
+    partnerOnly: req.partner_only === true,
   });
 }
 
@@ -85,7 +85,7 @@ export function decideForUser(req: CheckRequest, state: SubjectState, role: Reso
     effectiveRole: role.effective,
     userActive,
     entityActive,
-    partnerOnly: req.partner_only,
+    partnerOnly: req.partner_only === true,
   });
 }
 

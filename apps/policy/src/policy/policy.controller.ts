@@ -1,8 +1,11 @@
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { Ctx, MessagePattern, NatsContext, Payload } from '@nestjs/microservices';
 import {
+  CheckBatchRequest,
   CheckBatchResponse,
+  CheckRequest,
   CheckResponse,
+  EffectiveRoleRequest,
   EffectiveRoleResponse,
   ErrorCodes,
   Headers,
@@ -11,7 +14,7 @@ import {
 import { RpcError, RpcLoggingFilter } from '@gatehouse/platform';
 import { POLICY_CONFIG, PolicyConfig } from '../config';
 import { PolicyService } from './policy.service';
-import { parseBatch, parseCheck, parsePrincipal } from './requests';
+import { canonicalCheck, canonicalPrincipal } from './requests';
 
 @Controller()
 @UseFilters(RpcLoggingFilter)
@@ -22,19 +25,24 @@ export class PolicyController {
   ) {}
 
   @MessagePattern(PolicySubjects.check)
-  check(@Payload() req: unknown, @Ctx() ctx: NatsContext): Promise<CheckResponse> {
-    return this.policy.check(parseCheck(req), requestIdOf(ctx));
+  check(@Payload() req: CheckRequest, @Ctx() ctx: NatsContext): Promise<CheckResponse> {
+    return this.policy.check(canonicalCheck(req), requestIdOf(ctx));
   }
 
   @MessagePattern(PolicySubjects.checkBatch)
-  async checkBatch(@Payload() req: unknown, @Ctx() ctx: NatsContext): Promise<CheckBatchResponse> {
-    return { results: await this.policy.checkBatch(parseBatch(req, this.config.POLICY_BATCH_MAX), requestIdOf(ctx)) };
+  async checkBatch(@Payload() req: CheckBatchRequest, @Ctx() ctx: NatsContext): Promise<CheckBatchResponse> {
+    // The batch size is this deployment's setting, not the contract's.
+    if (req.checks.length > this.config.POLICY_BATCH_MAX) {
+      throw new RpcError(ErrorCodes.invalidRequest, `at most ${this.config.POLICY_BATCH_MAX} checks per batch`, [
+        { path: ['checks'], message: `at most ${this.config.POLICY_BATCH_MAX} checks per batch` },
+      ]);
+    }
+    return { results: await this.policy.checkBatch(req.checks.map(canonicalCheck), requestIdOf(ctx)) };
   }
 
   @MessagePattern(PolicySubjects.effectiveRole)
-  effectiveRole(@Payload() req: unknown, @Ctx() ctx: NatsContext): Promise<EffectiveRoleResponse> {
-    if (typeof req !== 'object' || req === null) throw new RpcError(ErrorCodes.validationFailed, 'request must be an object');
-    return this.policy.effectiveRole(parsePrincipal((req as { principal?: unknown }).principal), requestIdOf(ctx));
+  effectiveRole(@Payload() req: EffectiveRoleRequest, @Ctx() ctx: NatsContext): Promise<EffectiveRoleResponse> {
+    return this.policy.effectiveRole(canonicalPrincipal(req.principal), requestIdOf(ctx));
   }
 }
 

@@ -12,7 +12,11 @@ import { createLogger, RemoteError, RpcError } from '@gatehouse/platform';
 import { ReadModel } from '../read-model/read-model';
 import type { StateSource } from '../read-model/state';
 import { PolicyService } from './policy.service';
-import { parseCheck } from './requests';
+import { CheckRequestSchema } from '@gatehouse/contracts';
+import { canonicalCheck } from './requests';
+
+/** What the NATS server and the controller make of a question: the contract's parse, then canonical ids. */
+const parseCheck = (value: unknown): CheckRequest => canonicalCheck(CheckRequestSchema.parse(value));
 
 /** The value, or a test failure when there is none. */
 const must = <T>(v: T | undefined | null): T => {

@@ -1,72 +1,30 @@
-import { CheckRequest, ErrorCodes, PolicyPrincipal } from '@gatehouse/contracts';
-import { RpcError } from '@gatehouse/platform';
+import { CheckRequest, PolicyPrincipal } from '@gatehouse/contracts';
 
 /**
- * Checks the shape of the questions callers send and puts ids in lower case
- * (ids are cache keys and are compared here). A malformed question is the
- * caller's bug: `validation_failed`, never a guess.
+ * The questions arrive parsed with their contract's schema (shape, types and
+ * bounds checked before the handler runs); here ids are put in lower case (they
+ * are cache keys and are compared) and the optional fields take one form.
  */
-export function parsePrincipal(value: unknown, at = 'principal'): PolicyPrincipal {
-  if (!isObject(value)) throw invalid(`${at} must be an object`);
-  const kind = value['kind'];
-  const projectId = value['project_id'];
-  if (kind !== 'partner' && kind !== 'entity_user') throw invalid(`${at}.kind must be "partner" or "entity_user"`);
-  if (!isId(projectId)) throw invalid(`${at}.project_id is required`);
-  if (kind === 'partner') return { kind, project_id: projectId.toLowerCase() };
-  const entityId = value['entity_id'];
-  const userId = value['entity_user_id'];
-  if (!isId(entityId) || !isId(userId)) throw invalid(`${at}: an entity_user principal needs entity_id and entity_user_id`);
-  return { kind, project_id: projectId.toLowerCase(), entity_id: entityId.toLowerCase(), entity_user_id: userId.toLowerCase() };
-}
-
-export function parseCheck(value: unknown, at = 'check'): CheckRequest {
-  if (!isObject(value)) throw invalid(`${at} must be an object`);
-  const principal = parsePrincipal(value['principal'], `${at}.principal`);
-  const entityId = value['entity_id'];
-  const objectType = value['object_type'];
-  const action = value['action'];
-  const createdBy = value['resource_created_by'];
-  const partnerOnly = value['partner_only'];
-  const withCeiling = value['with_ceiling'];
-  if (entityId !== undefined && entityId !== null && !isId(entityId)) throw invalid(`${at}.entity_id must be a string or null`);
-  if (typeof objectType !== 'string' || typeof action !== 'string') throw invalid(`${at}: object_type and action are required`);
-  if (createdBy !== undefined && createdBy !== null && typeof createdBy !== 'string') {
-    throw invalid(`${at}.resource_created_by must be a string or null`);
-  }
-  if (partnerOnly !== undefined && partnerOnly !== null && typeof partnerOnly !== 'boolean') {
-    throw invalid(`${at}.partner_only must be a boolean`);
-  }
-  if (withCeiling !== undefined && withCeiling !== null && typeof withCeiling !== 'boolean') {
-    throw invalid(`${at}.with_ceiling must be a boolean`);
-  }
-  const req: CheckRequest = {
-    principal,
-    entity_id: typeof entityId === 'string' ? entityId.toLowerCase() : null,
-    object_type: objectType,
-    action,
-    partner_only: partnerOnly === true,
+export function canonicalPrincipal(p: PolicyPrincipal): PolicyPrincipal {
+  if (p.kind === 'partner') return { kind: 'partner', project_id: p.project_id.toLowerCase() };
+  return {
+    kind: 'entity_user',
+    project_id: p.project_id.toLowerCase(),
+    entity_id: (p.entity_id as string).toLowerCase(),
+    entity_user_id: (p.entity_user_id as string).toLowerCase(),
   };
-  if (withCeiling === true) req.with_ceiling = true;
+}
+
+export function canonicalCheck(c: CheckRequest): CheckRequest {
+  const req: CheckRequest = {
+    principal: canonicalPrincipal(c.principal),
+    entity_id: typeof c.entity_id === 'string' ? c.entity_id.toLowerCase() : null,
+    object_type: c.object_type,
+    action: c.action,
+    partner_only: c.partner_only === true,
+  };
+  if (c.with_ceiling === true) req.with_ceiling = true;
   // Absent stays absent: "no specific resource" (create, list) differs from "a resource with no creator" (null).
-  if (createdBy !== undefined) req.resource_created_by = typeof createdBy === 'string' ? createdBy.toLowerCase() : null;
+  if (c.resource_created_by !== undefined) req.resource_created_by = typeof c.resource_created_by === 'string' ? c.resource_created_by.toLowerCase() : null;
   return req;
-}
-
-export function parseBatch(value: unknown, max: number): CheckRequest[] {
-  const checks = isObject(value) ? value['checks'] : undefined;
-  if (!Array.isArray(checks)) throw invalid('checks must be an array');
-  if (checks.length > max) throw invalid(`at most ${max} checks per batch`);
-  return checks.map((c, i) => parseCheck(c, `checks[${i}]`));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function isId(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length <= 100;
-}
-
-function invalid(message: string): RpcError {
-  return new RpcError(ErrorCodes.validationFailed, message);
 }

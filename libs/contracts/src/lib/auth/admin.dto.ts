@@ -1,90 +1,81 @@
-export interface ProjectCreateRequest {
-  name: string;
-}
+import { z } from 'zod';
+import { epochSeconds, text, timestamp } from '../common/schema-kit';
 
-export interface ProjectView {
-  project_id: string;
-  name: string;
-  created_at: string;
-}
+/** Ids of auth's requests: free text (an unknown or malformed id is `not_found`/`null`, decided by auth), bounded. */
+const id = text(200);
 
-export interface ProjectListResponse {
-  projects: ProjectView[];
-}
+export const ProjectCreateRequestSchema = z.strictObject({ name: text(200).trim().min(1, 'A project name of 1 to 200 characters is required') });
+export type ProjectCreateRequest = z.infer<typeof ProjectCreateRequestSchema>;
 
-export interface CredentialsCreateRequest {
-  project_id: string;
-}
+export const ProjectViewSchema = z.object({ project_id: z.string(), name: z.string(), created_at: timestamp });
+export type ProjectView = z.infer<typeof ProjectViewSchema>;
+
+export const ProjectListResponseSchema = z.object({ projects: z.array(ProjectViewSchema) });
+export type ProjectListResponse = z.infer<typeof ProjectListResponseSchema>;
+
+export const CredentialsCreateRequestSchema = z.strictObject({ project_id: id });
+export type CredentialsCreateRequest = z.infer<typeof CredentialsCreateRequestSchema>;
 
 /** The only message that ever carries a client secret in clear: shown once. */
-export interface CredentialsCreatedResponse {
-  project_id: string;
-  client_id: string;
-  client_secret: string;
-  created_at: string;
-}
+export const CredentialsCreatedResponseSchema = z.object({
+  project_id: z.string(),
+  client_id: z.string(),
+  client_secret: z.string(),
+  created_at: timestamp,
+});
+export type CredentialsCreatedResponse = z.infer<typeof CredentialsCreatedResponseSchema>;
 
-export interface CredentialsListRequest {
-  project_id: string;
-}
+export const CredentialsListRequestSchema = z.strictObject({ project_id: id });
+export type CredentialsListRequest = z.infer<typeof CredentialsListRequestSchema>;
 
-export interface CredentialView {
-  client_id: string;
-  project_id: string;
-  created_at: string;
-  revoked_at: string | null;
-}
+export const CredentialViewSchema = z.object({
+  client_id: z.string(),
+  project_id: z.string(),
+  created_at: timestamp,
+  revoked_at: timestamp.nullable(),
+});
+export type CredentialView = z.infer<typeof CredentialViewSchema>;
 
-export interface CredentialsListResponse {
-  credentials: CredentialView[];
-}
+export const CredentialsListResponseSchema = z.object({ credentials: z.array(CredentialViewSchema) });
+export type CredentialsListResponse = z.infer<typeof CredentialsListResponseSchema>;
 
-export interface CredentialsRevokeRequest {
-  client_id: string;
-}
+export const CredentialsRevokeRequestSchema = z.strictObject({ client_id: id });
+export type CredentialsRevokeRequest = z.infer<typeof CredentialsRevokeRequestSchema>;
 
 /**
  * auth.v1.events.credentials.revoked: the pair can mint no more, and every token
- * minted with it is refused from now on (gateways), until `until`.
+ * minted with it is refused from now on (gateways), until `until`
+ * (seconds since the epoch after which no token of this pair can still be live).
  */
-export interface CredentialsRevokedEvent {
-  client_id: string;
-  /** Seconds since the epoch after which no token of this pair can still be live. */
-  until: number;
-}
+export const CredentialsRevokedEventSchema = z.object({ client_id: z.string(), until: epochSeconds });
+export type CredentialsRevokedEvent = z.infer<typeof CredentialsRevokedEventSchema>;
 
 /** auth.v1.admin.project.revoke_tokens */
-export interface ProjectRevokeTokensRequest {
-  project_id: string;
-}
+export const ProjectRevokeTokensRequestSchema = z.strictObject({ project_id: id });
+export type ProjectRevokeTokensRequest = z.infer<typeof ProjectRevokeTokensRequestSchema>;
 
 /**
  * auth.v1.events.project.tokens_revoked, and the answer to revoke_tokens: every
- * token of the project issued before `not_before` (its `iat` is smaller) is refused.
+ * token of the project issued before `not_before` (its `iat` is smaller) is refused
+ * (seconds since the epoch; `until`: after it no such token can still be live).
  */
-export interface ProjectTokensRevokedEvent {
-  project_id: string;
-  /** Seconds since the epoch. */
-  not_before: number;
-  /** Seconds since the epoch after which no token issued before `not_before` can still be live. */
-  until: number;
-}
+export const ProjectTokensRevokedEventSchema = z.object({ project_id: z.string(), not_before: epochSeconds, until: epochSeconds });
+export type ProjectTokensRevokedEvent = z.infer<typeof ProjectTokensRevokedEventSchema>;
 
 /** auth.v1.client.get */
-export interface ClientGetRequest {
-  client_id: string;
-}
+export const ClientGetRequestSchema = z.strictObject({ client_id: id });
+export type ClientGetRequest = z.infer<typeof ClientGetRequestSchema>;
 
 /** The project of a client id (revoked pairs included: a pair never changes project); null when unknown. */
-export interface ClientGetResponse {
-  project_id: string | null;
-}
+export const ClientGetResponseSchema = z.object({ project_id: z.string().nullable() });
+export type ClientGetResponse = z.infer<typeof ClientGetResponseSchema>;
 
-export interface KeysRotateResponse {
-  kid: string;
-  created_at: string;
-}
+export const KeysRotateResponseSchema = z.object({ kid: z.string(), created_at: timestamp });
+export type KeysRotateResponse = z.infer<typeof KeysRotateResponseSchema>;
 
-export interface KeysRotatedEvent {
-  kid: string;
-}
+export const KeysRotatedEventSchema = z.object({ kid: z.string() });
+export type KeysRotatedEvent = z.infer<typeof KeysRotatedEventSchema>;
+
+/** Subjects whose request carries nothing (`auth.v1.jwks.get`, `auth.v1.admin.project.list`, …): any payload is ignored, none is required. */
+export const NoRequestSchema = z.union([z.strictObject({}), z.null(), z.undefined()]);
+export type NoRequest = z.infer<typeof NoRequestSchema>;

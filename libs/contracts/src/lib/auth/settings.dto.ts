@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { STORABLE_JSON_MESSAGE, storableJson, text } from '../common/schema-kit';
+
 export const ACCESS_TOKEN_TTL_MIN = 60;
 export const ACCESS_TOKEN_TTL_MAX = 86_400;
 export const ACCESS_TOKEN_TTL_DEFAULT = 1_800;
@@ -7,23 +10,33 @@ export const ACCESS_TOKEN_TTL_DEFAULT = 1_800;
  * extension `access_token_ttl` (seconds). Fields other than the ones Gatehouse
  * acts on are stored and returned as given.
  */
-export interface ProjectSettings {
-  access_token_ttl: number;
-  default_role: Record<string, unknown> | null;
-  api_version?: string | null;
-  [key: string]: unknown;
-}
+export const ProjectSettingsSchema = z.looseObject({
+  access_token_ttl: z.number().int(),
+  default_role: z.record(z.string(), z.unknown()).nullable(),
+  api_version: z.string().nullish(),
+});
+export type ProjectSettings = z.infer<typeof ProjectSettingsSchema>;
 
-export interface SettingsGetRequest {
-  project_id: string;
-}
+export const SettingsGetRequestSchema = z.strictObject({ project_id: text(200) });
+export type SettingsGetRequest = z.infer<typeof SettingsGetRequestSchema>;
 
-export interface SettingsUpdateRequest {
-  project_id: string;
-  /** Already validated by the gateway; top-level keys replace stored ones, null clears. */
-  patch: Partial<ProjectSettings>;
-}
+/**
+ * A settings patch: validated by the gateway against the API schema; top-level
+ * keys replace stored ones, null clears. The values auth acts on are bounded here.
+ */
+export const SettingsPatchSchema = z.looseObject({
+  access_token_ttl: z
+    .number()
+    .int('access_token_ttl must be an integer from 60 to 86400')
+    .min(ACCESS_TOKEN_TTL_MIN, 'access_token_ttl must be an integer from 60 to 86400')
+    .max(ACCESS_TOKEN_TTL_MAX, 'access_token_ttl must be an integer from 60 to 86400')
+    .nullish(),
+  default_role: z.record(z.string(), z.unknown()).nullish(),
+  api_version: z.string().max(64).nullish(),
+}).refine((patch) => storableJson(patch), STORABLE_JSON_MESSAGE);
 
-export interface SettingsUpdatedEvent {
-  project_id: string;
-}
+export const SettingsUpdateRequestSchema = z.strictObject({ project_id: text(200), patch: SettingsPatchSchema });
+export type SettingsUpdateRequest = z.infer<typeof SettingsUpdateRequestSchema>;
+
+export const SettingsUpdatedEventSchema = z.object({ project_id: z.string() });
+export type SettingsUpdatedEvent = z.infer<typeof SettingsUpdatedEventSchema>;

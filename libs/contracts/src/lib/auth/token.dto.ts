@@ -1,51 +1,59 @@
-import type { CredentialsRevokedEvent, ProjectTokensRevokedEvent } from './admin.dto';
+import { z } from 'zod';
+import { CredentialsRevokedEventSchema, ProjectTokensRevokedEventSchema } from './admin.dto';
 import { ACCESS_TOKEN_TTL_MAX } from './settings.dto';
+import { epochSeconds, text } from '../common/schema-kit';
 
 export const GRANT_TYPES = ['client_credentials', 'entity_user'] as const;
 export type GrantType = (typeof GRANT_TYPES)[number];
 
-/** auth.v1.token.issue */
-export interface TokenIssueRequest {
-  grant_type: GrantType;
-  client_id: string;
-  client_secret: string;
-  entity_user_id?: string | null;
-}
+/** Longest client id or secret auth reads (a real one is far shorter: it is then `invalid_client`). */
+export const CLIENT_CREDENTIAL_MAX = 1_024;
+/** Longest token a revocation takes (a real one is far shorter: it is then a silent no-op). */
+export const REVOKED_TOKEN_MAX = 16_384;
 
-export interface TokenIssueResponse {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-}
+/**
+ * auth.v1.token.issue. `grant_type` is any text: an unknown one is OAuth's
+ * `unsupported_grant_type`, decided by auth; `entity_user_id` likewise
+ * (`invalid_request` when it is not a UUID).
+ */
+export const TokenIssueRequestSchema = z.strictObject({
+  grant_type: text(64),
+  client_id: text(CLIENT_CREDENTIAL_MAX),
+  client_secret: text(CLIENT_CREDENTIAL_MAX),
+  entity_user_id: text(200).nullish(),
+});
+export type TokenIssueRequest = z.infer<typeof TokenIssueRequestSchema>;
+
+export const TokenIssueResponseSchema = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int().positive() });
+export type TokenIssueResponse = z.infer<typeof TokenIssueResponseSchema>;
 
 /** auth.v1.token.revoke (RFC 7009 semantics: unknown or foreign tokens are a silent no-op). */
-export interface TokenRevokeRequest {
-  client_id: string;
-  client_secret: string;
-  token: string;
-}
+export const TokenRevokeRequestSchema = z.strictObject({
+  client_id: text(CLIENT_CREDENTIAL_MAX),
+  client_secret: text(CLIENT_CREDENTIAL_MAX),
+  token: text(REVOKED_TOKEN_MAX),
+});
+export type TokenRevokeRequest = z.infer<typeof TokenRevokeRequestSchema>;
 
-export interface TokenRevokeResponse {
-  /** Set when this call revoked a live token of the caller's project. */
-  revoked: RevokedToken | null;
-}
+/** A revoked token: its jti, and its expiry (seconds since the epoch: after it the entry can be forgotten). */
+export const RevokedTokenSchema = z.object({ jti: z.string(), exp: epochSeconds });
+export type RevokedToken = z.infer<typeof RevokedTokenSchema>;
 
-export interface RevokedToken {
-  jti: string;
-  /** Expiry of the token, seconds since the epoch: after it the entry can be forgotten. */
-  exp: number;
-}
+/** `revoked` is set when this call revoked a live token of the caller's project. */
+export const TokenRevokeResponseSchema = z.object({ revoked: RevokedTokenSchema.nullable() });
+export type TokenRevokeResponse = z.infer<typeof TokenRevokeResponseSchema>;
 
 /**
  * auth.v1.revocations.list: everything that refuses a token before it expires —
  * revoked tokens, revoked credential pairs and project-wide cutoffs — that can
  * still matter (some token it refuses may still be live).
  */
-export interface RevocationsListResponse {
-  tokens: RevokedToken[];
-  clients: CredentialsRevokedEvent[];
-  projects: ProjectTokensRevokedEvent[];
-}
+export const RevocationsListResponseSchema = z.object({
+  tokens: z.array(RevokedTokenSchema),
+  clients: z.array(CredentialsRevokedEventSchema),
+  projects: z.array(ProjectTokensRevokedEventSchema),
+});
+export type RevocationsListResponse = z.infer<typeof RevocationsListResponseSchema>;
 
 /** Claims of every access token Gatehouse issues. */
 export interface AccessTokenClaims {
@@ -61,19 +69,19 @@ export interface AccessTokenClaims {
   exp: number;
 }
 
-export interface PublicJwk {
-  kty: string;
-  crv: string;
-  x: string;
-  y: string;
-  kid: string;
-  alg: string;
-  use: 'sig';
-}
+export const PublicJwkSchema = z.object({
+  kty: z.string(),
+  crv: z.string(),
+  x: z.string(),
+  y: z.string(),
+  kid: z.string(),
+  alg: z.string(),
+  use: z.literal('sig'),
+});
+export type PublicJwk = z.infer<typeof PublicJwkSchema>;
 
-export interface JwksResponse {
-  keys: PublicJwk[];
-}
+export const JwksResponseSchema = z.object({ keys: z.array(PublicJwkSchema) });
+export type JwksResponse = z.infer<typeof JwksResponseSchema>;
 
 /** Seconds of clock skew tolerated between the services' clocks when a token's times are checked. */
 export const TOKEN_CLOCK_LEEWAY_S = 5;

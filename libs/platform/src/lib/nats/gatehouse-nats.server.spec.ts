@@ -5,13 +5,27 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import pino from 'pino';
+import { z } from 'zod';
 import { ErrorCodes } from '@gatehouse/contracts';
 import { RemoteError } from '../errors/rpc-error';
 import { GatehouseNatsServer } from './gatehouse-nats.server';
 import { NatsService } from './nats.service';
 
+/** The spec's own subjects and their request schemas (a service's come from the contracts' subject table). */
+const SPEC_CONTRACTS: Record<string, z.ZodType> = {
+  'echo.v1.echo': z.unknown(),
+  'echo.v1.typed': z.strictObject({ name: z.string().max(10).transform((s) => s.toUpperCase()), tags: z.array(z.string()).optional() }),
+};
+const seenByTyped: unknown[] = [];
+
 @Controller()
 class EchoController {
+  @MessagePattern('echo.v1.typed')
+  typed(@Payload() data: unknown): unknown {
+    seenByTyped.push(data);
+    return { got: data };
+  }
+
   @MessagePattern('echo.v1.echo')
   echo(@Payload() data: unknown): unknown {
     return { echoed: data };
@@ -35,7 +49,7 @@ describe('GatehouseNatsServer (real NATS)', () => {
     caller = await NatsService.connect({ url, name: 'spec-caller', prefix, requestTimeoutMs: 2_000, logger: silent });
     @Module({ controllers: [EchoController] })
     class EchoModule {}
-    app = await NestFactory.createMicroservice(EchoModule, { strategy: new GatehouseNatsServer(server, 'spec'), logger: false });
+    app = await NestFactory.createMicroservice(EchoModule, { strategy: new GatehouseNatsServer(server, 'spec', (subject) => SPEC_CONTRACTS[subject]), logger: false });
     await app.listen();
     await server.flush();
   });
@@ -83,5 +97,45 @@ describe('GatehouseNatsServer (real NATS)', () => {
 
   it('still answers an unknown caller error path as a RemoteError (unknown subject → no responders)', async () => {
     await expect(caller.request('echo.v1.nope', {})).rejects.toBeInstanceOf(RemoteError);
+  });
+
+  it('hands the handler the parsed value (transforms applied), never the raw one', async () => {
+    expect(await caller.request('echo.v1.typed', { name: 'ada' })).toEqual({ got: { name: 'ADA' } });
+    expect(seenByTyped).toEqual([{ name: 'ADA' }]);
+  });
+
+  it.each([
+    ['wrong type', { name: 5 }, ['name']],
+    ['missing field', {}, ['name']],
+    ['unknown field', { name: 'a', extra: 'x'.repeat(100_000) }, []],
+    ['too long', { name: 'x'.repeat(11) }, ['name']],
+    ['nested wrong type', { name: 'a', tags: [1] }, ['tags', 0]],
+    ['an array', [1, 2], []],
+    ['null', null, []],
+  ])('refuses data its schema refuses (%s): invalid_request with located issues, and no handler runs', async (_name, data, path) => {
+    const before = seenByTyped.length;
+    const err = await caller.request('echo.v1.typed', data).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RemoteError);
+    const body = (err as RemoteError).body;
+    expect(body.code).toBe(ErrorCodes.invalidRequest);
+    expect(body.details).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.any(String) })]));
+    expect(JSON.stringify(body).length).toBeLessThan(2_000);
+    expect(seenByTyped.length).toBe(before);
+    expect(await caller.request('echo.v1.typed', { name: 'ok' })).toEqual({ got: { name: 'OK' } });
+  });
+
+  it('refuses to serve a subject that has no request contract', async () => {
+    @Controller()
+    class Unchecked {
+      @MessagePattern('echo.v1.unchecked')
+      any(@Payload() data: unknown): unknown {
+        return data;
+      }
+    }
+    @Module({ controllers: [Unchecked] })
+    class UncheckedModule {}
+    const other = await NestFactory.createMicroservice(UncheckedModule, { strategy: new GatehouseNatsServer(server, 'spec', (s) => SPEC_CONTRACTS[s]), logger: false });
+    await expect(other.listen()).rejects.toThrow(/echo\.v1\.unchecked has no request contract/);
+    await other.close().catch(() => undefined);
   });
 });

@@ -1,22 +1,47 @@
 import { NatsContext, NatsRecord, ServerNats } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { isObservable } from 'rxjs';
-import { ErrorBody, ErrorCodes, Headers } from '@gatehouse/contracts';
+import type { z } from 'zod';
+import { contractIssues, contractOf, describeIssues, ErrorBody, ErrorCodes, Headers } from '@gatehouse/contracts';
 import type { NatsService } from './nats.service';
+
+/** The schema a served subject's request data must satisfy; undefined: the subject has no request contract. */
+export type RequestSchemaOf = (subject: string) => z.ZodType | undefined;
+
+/** The request schemas of the contracts' subject table (libs/contracts). */
+export const contractRequestSchema: RequestSchemaOf = (subject) => {
+  const c = contractOf(subject);
+  return c?.kind === 'request' ? c.request : undefined;
+};
 
 /**
  * Nest's NATS transport on the process's shared connection, with every
  * `@MessagePattern` subscribed under the configured subject prefix and in the
- * service's queue group, so N instances share the load.
+ * service's queue group, so N instances share the load. Every subject served
+ * has a request schema in the contracts (a service without one does not
+ * start), and every request's data is parsed with it before any handler runs:
+ * a handler receives the parsed value, never the raw one, and a payload that
+ * fails is answered `invalid_request` with its located issues.
  */
 export class GatehouseNatsServer extends ServerNats {
   private readonly subs: Subscription[] = [];
+  private readonly schemas = new Map<string, z.ZodType>();
 
   constructor(
     private readonly nats: NatsService,
     private readonly queue: string,
+    private readonly schemaOf: RequestSchemaOf = contractRequestSchema,
   ) {
     super({ queue });
+  }
+
+  override async listen(callback: (err?: unknown, ...optionalParams: unknown[]) => void): Promise<void> {
+    for (const channel of this.messageHandlers.keys()) {
+      const schema = this.schemaOf(channel);
+      if (!schema) return callback(new Error(`NATS subject ${channel} has no request contract in libs/contracts: refusing to serve it unchecked`));
+      this.schemas.set(channel, schema);
+    }
+    return super.listen(callback);
   }
 
   override createNatsClient(): Promise<NatsConnection> {
@@ -40,8 +65,10 @@ export class GatehouseNatsServer extends ServerNats {
    * reply `{response, isDisposed, id}`, as Nest's transport does but without
    * wrapping the value in observables and scheduling its reply on the next tick
    * (~10% of auth's CPU per token under load, measured). An error or stream the
-   * filters return as an observable, a NatsRecord, an event or a request without
-   * a reply subject takes Nest's own path. A packet that is not a JSON object is
+   * filters return as an observable, or a NatsRecord, takes Nest's own path; an
+   * event or a request without a reply subject runs its handler and answers
+   * nothing. The data is parsed with the subject's schema first (refused:
+   * `invalid_request` with located issues). A packet that is not a JSON object is
    * refused (Nest's deserializer would throw, and the rejection would end the
    * process: anyone allowed to publish on a subject could stop the service).
    */
@@ -49,12 +76,25 @@ export class GatehouseNatsServer extends ServerNats {
     const packet = parsePacket(natsMsg.data);
     if (!packet) return this.refuseMalformed(natsMsg);
     const handler = this.getHandlerByPattern(channel);
-    if (!handler || !natsMsg.reply || typeof packet.id !== 'string') {
+    const schema = this.schemas.get(channel);
+    if (!handler || !schema) {
       return super.handleMessage(channel, natsMsg).catch((err: unknown) => this.logger.error(`rpc on ${natsMsg.subject} failed: ${String(err)}`));
     }
-    const id = packet.id;
+    const id = typeof packet.id === 'string' ? packet.id : undefined;
+    const parsed = schema.safeParse(packet.data);
+    if (!parsed.success) return this.refuseInvalid(natsMsg, id, parsed.error);
     const ctx = new NatsContext([natsMsg.subject, natsMsg.headers]);
-    const result = await handler(packet.data, ctx);
+    if (!natsMsg.reply || id === undefined) {
+      // Nobody waits for an answer (an event, or a request without an id): run the handler, drop its result.
+      const failed = (err: unknown): void => this.logger.error(`rpc on ${natsMsg.subject} failed: ${String(err)}`);
+      try {
+        this.transformToObservable(await handler(parsed.data, ctx)).subscribe({ error: failed });
+      } catch (err) {
+        failed(err);
+      }
+      return;
+    }
+    const result = await handler(parsed.data, ctx);
     const publish = (response: object): void => void natsMsg.respond(Buffer.from(JSON.stringify({ ...response, id })));
     if (isObservable(result) || result instanceof NatsRecord) {
       this.send(this.transformToObservable(result), publish);
@@ -67,6 +107,16 @@ export class GatehouseNatsServer extends ServerNats {
     const requestId = natsMsg.headers?.get(Headers.requestId) || 'none';
     this.logger.warn(`rpc refused: malformed packet on ${natsMsg.subject} (request_id ${requestId})`);
     if (natsMsg.reply) natsMsg.respond(Buffer.from(JSON.stringify({ err: MALFORMED, isDisposed: true })));
+  }
+
+  /** A payload its subject's schema refuses: `invalid_request` with the located issues; no handler sees it. */
+  private refuseInvalid(natsMsg: Msg, id: string | undefined, error: z.ZodError): void {
+    const issues = contractIssues(error);
+    const requestId = natsMsg.headers?.get(Headers.requestId) || 'none';
+    this.logger.warn(`rpc refused: invalid payload on ${natsMsg.subject} (request_id ${requestId}): ${describeIssues(issues).slice(0, 500)}`);
+    if (!natsMsg.reply) return;
+    const err: ErrorBody = { code: ErrorCodes.invalidRequest, message: `Invalid request: ${describeIssues(issues).slice(0, 300)}`, details: issues };
+    natsMsg.respond(Buffer.from(JSON.stringify(id === undefined ? { err, isDisposed: true } : { err, isDisposed: true, id })));
   }
 
   /** Patterns are plain subject strings here: a map lookup, not Nest's per-message pattern parsing. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCodes } from '@gatehouse/contracts';
+import { AuthEvents, ErrorCodes } from '@gatehouse/contracts';
 import { createLogger } from '../logging/logger';
 import { RemoteError } from '../errors/rpc-error';
 import { NatsService } from './nats.service';
@@ -104,5 +104,21 @@ describe('NatsService (real NATS)', () => {
     pub.publish('demo.v1.events.thing.happened', { n: 1 });
     await both;
     expect(got.sort()).toEqual(['s1:1', 's2:1']);
+  });
+
+  it('hands a subscriber only events that keep their contract (auth.v1.events.settings.updated)', async () => {
+    const prefix = `spec${randomUUID().slice(0, 8)}.`;
+    const publisher = await connect(prefix);
+    const listener = await connect(prefix);
+    const seen: unknown[] = [];
+    listener.subscribe(AuthEvents.settingsUpdated, (e) => void seen.push(e));
+    await listener.flush();
+    publisher.publish(AuthEvents.settingsUpdated, { project_id: 5 });
+    publisher.publish(AuthEvents.settingsUpdated, 'garbage');
+    publisher.publish(AuthEvents.settingsUpdated, { project_id: 'p1' });
+    await publisher.flush();
+    for (let i = 0; i < 50 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual([{ project_id: 'p1' }]);
   });
 });

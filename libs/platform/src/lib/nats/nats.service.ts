@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { headers as natsHeaders, NatsConnection, Msg, Subscription, Events } from 'nats';
 import { RequestMux } from './request-mux';
-import { ErrorCodes, Headers } from '@gatehouse/contracts';
+import { contractIssues, contractOf, ErrorCodes, Headers } from '@gatehouse/contracts';
 import { RemoteError } from '../errors/rpc-error';
 import type { Logger } from 'pino';
 import { coalesceWrites } from './write-coalescing';
@@ -168,6 +168,16 @@ export class NatsService {
         } catch {
           this.options.logger.warn({ subject }, 'dropped a message that is not JSON');
           return;
+        }
+        // A broadcast with a contract reaches its handler only parsed with the event's schema.
+        const contract = contractOf(subject);
+        if (contract && contract.kind !== 'request') {
+          const parsed = contract.event.safeParse(data);
+          if (!parsed.success) {
+            this.options.logger.warn({ subject, issues: contractIssues(parsed.error).slice(0, 5) }, 'dropped an event that breaks its contract');
+            return;
+          }
+          data = parsed.data as T;
         }
         Promise.resolve(handler(data)).catch((e: Error) =>
           this.options.logger.error({ subject, err: e.message }, 'event handler failed'),
