@@ -15,3 +15,4 @@ export * from './lib/identity/identity-state.dto';
 export * from './lib/identity/login';
 export * from './lib/policy/policy.subjects';
 export * from './lib/policy/policy.dto';
+export * from './lib/gateway/gateway.buckets';

@@ -3,6 +3,8 @@ import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ACCESS_TOKEN_TTL_MAX,
   ACCESS_TOKEN_TTL_MIN,
+  API_RATE_LIMIT_MAX,
+  API_RATE_LIMIT_MIN,
   AuthSubjects,
   ErrorCodes,
   ProjectCreateRequest,
@@ -58,6 +60,12 @@ export class ProjectsController {
       const ttl = patch.access_token_ttl;
       if (!Number.isInteger(ttl) || (ttl as number) < ACCESS_TOKEN_TTL_MIN || (ttl as number) > ACCESS_TOKEN_TTL_MAX) {
         throw new RpcError(ErrorCodes.validationFailed, 'access_token_ttl must be an integer from 60 to 86400');
+      }
+    }
+    if ('api_rate_limit' in patch && patch.api_rate_limit !== null) {
+      const limit = patch.api_rate_limit;
+      if (!Number.isInteger(limit) || (limit as number) < API_RATE_LIMIT_MIN || (limit as number) > API_RATE_LIMIT_MAX) {
+        throw new RpcError(ErrorCodes.validationFailed, `api_rate_limit must be an integer from ${API_RATE_LIMIT_MIN} to ${API_RATE_LIMIT_MAX}`);
       }
     }
     return this.projects.updateSettings(String(req?.project_id ?? ''), patch);

@@ -4,7 +4,7 @@ import type { Socket } from 'node:net';
 const TLS_HANDSHAKE = 0x16;
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
 
-const REFUSAL_BODY = JSON.stringify({
+export const REFUSAL_BODY = JSON.stringify({
   error: { message: 'This API is served over HTTPS only: use https:// on this port.' },
 });
 const REFUSAL =
@@ -14,12 +14,19 @@ const REFUSAL =
   'Connection: close\r\n\r\n' +
   REFUSAL_BODY;
 
+/** Trusted-proxy mode: plain HTTP from these peers is served (trusted-proxies.ts), not refused. */
+export interface PlainHttpProxies {
+  trusts(address: string | undefined): boolean;
+  serve(socket: Socket): void;
+}
+
 /**
  * Plain HTTP sent to the TLS port never reaches a handler: the first byte of a
  * connection tells a TLS handshake (0x16) from anything else, which gets a clear
- * refusal and a closed connection instead of a cryptic TLS failure.
+ * refusal and a closed connection instead of a cryptic TLS failure — unless it
+ * comes from a trusted proxy (`proxies`, off by default).
  */
-export function refusePlainHttp(server: TlsServer): void {
+export function refusePlainHttp(server: TlsServer, proxies?: PlainHttpProxies): void {
   const tlsListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
@@ -33,6 +40,10 @@ export function refusePlainHttp(server: TlsServer): void {
         socket.unshift(chunk);
         for (const listener of tlsListeners) listener.call(server, socket);
         return;
+      }
+      if (proxies?.trusts(socket.remoteAddress)) {
+        socket.unshift(chunk);
+        return void proxies.serve(socket);
       }
       socket.end(REFUSAL);
     });

@@ -11,6 +11,8 @@ import { ApiError } from '../http/api-error';
 import { speaksOAuth } from '../http/dialect';
 import { statusOf } from '../http/error-status';
 import { ApiVersion, Public } from '../http/route-options';
+import { rateLimitRefusal, RateLimitService, setRateLimitHeaders } from '../rate-limit/rate-limit.service';
+import { ClientProjectsService } from '../tokens/client-projects.service';
 import { RevocationListService } from '../tokens/revocation-list.service';
 import { ClientCredentials, Dialect } from './client-authentication';
 import { ClientAuthLimiterService } from './client-auth-limiter.service';
@@ -28,6 +30,8 @@ export class OAuthController {
     private readonly nats: NatsService,
     private readonly limiter: ClientAuthLimiterService,
     private readonly revocations: RevocationListService,
+    private readonly rateLimit: RateLimitService,
+    private readonly clientProjects: ClientProjectsService,
   ) {}
 
   @Post('token')
@@ -38,7 +42,9 @@ export class OAuthController {
     // 1. parse, 2. brake brute force, 3. authenticate the client and mint (auth service), 4. respond
     const { request, client } = parseTokenRequest(body, req.headers.authorization, dialect);
     await this.brake(client, req.ip, dialect);
-    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client, dialect);
+    const projectId = await this.countRequest(client, reply, dialect);
+    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client, dialect, projectId);
+    if (projectId === undefined) await this.countMinted(client, issued.access_token, reply);
     return issued;
   }
 
@@ -49,7 +55,8 @@ export class OAuthController {
     reply.headers(NO_STORE);
     const { request, client } = parseRevokeRequest(body, req.headers.authorization, dialect);
     await this.brake(client, req.ip, dialect);
-    const result = await this.call<TokenRevokeResponse>(AuthSubjects.tokenRevoke, request, req, client, dialect);
+    const projectId = await this.countRequest(client, reply, dialect);
+    const result = await this.call<TokenRevokeResponse>(AuthSubjects.tokenRevoke, request, req, client, dialect, projectId);
     // Refused here at once; the broadcast from auth reaches the other gateway instances.
     if (result.revoked) this.revocations.add(result.revoked);
     return { message: 'ok' };
@@ -65,14 +72,47 @@ export class OAuthController {
       : ApiError.message(429, message, headers);
   }
 
-  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials, dialect: Dialect): Promise<T> {
+  /**
+   * API rate limit (docs/RATE-LIMITS.md): the request counts against the project of
+   * its client id when this gateway knows it; the project's id, or undefined when not
+   * known yet (then the first token minted tells it, see countMinted).
+   */
+  private async countRequest(client: ClientCredentials, reply: FastifyReply, dialect: Dialect): Promise<string | undefined> {
+    const projectId = client.clientId ? this.clientProjects.known(client.clientId) : undefined;
+    if (projectId === undefined) return undefined;
+    const decision = await this.rateLimit.take(projectId);
+    setRateLimitHeaders(reply, decision);
+    if (!decision.allowed) throw rateLimitRefusal(decision, dialect);
+    return projectId;
+  }
+
+  /** The first token of a client id this gateway sees: its project is learnt from it, and the request counted (never refused: it is done). */
+  private async countMinted(client: ClientCredentials, token: string, reply: FastifyReply): Promise<void> {
+    const projectId = projectOfToken(token);
+    if (!client.clientId || !projectId) return;
+    this.clientProjects.remember(client.clientId, projectId);
+    setRateLimitHeaders(reply, await this.rateLimit.take(projectId));
+  }
+
+  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials, dialect: Dialect, projectId?: string): Promise<T> {
     try {
       return await this.nats.request<T>(subject, data, { requestId: req.id });
     } catch (err) {
       if (!(err instanceof RemoteError)) throw err;
+      // A client that failed to authenticate is not its project's: the brake counts it instead.
+      if (err.code === ErrorCodes.invalidClient && projectId !== undefined) this.rateLimit.refund(projectId);
       if (err.code === ErrorCodes.invalidClient) await this.limiter.recordFailure(client.clientId, req.ip);
       throw toDialect(err, dialect, client.basic);
     }
+  }
+}
+
+function projectOfToken(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { project_id?: unknown };
+    return typeof claims.project_id === 'string' ? claims.project_id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
