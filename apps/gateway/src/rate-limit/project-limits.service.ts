@@ -4,7 +4,7 @@ import { NatsService } from '@gatehouse/platform';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 /** How long a project's limit is kept at most, broadcasts or not (a backstop for a lost broadcast). */
-const LIMIT_CACHE_MS = 60_000;
+const LIMIT_CACHE_MS = 5_000;
 /** When auth could not be asked, the default stands this long before auth is asked again. */
 const FALLBACK_CACHE_MS = 1_000;
 
