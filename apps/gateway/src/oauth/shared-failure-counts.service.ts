@@ -4,7 +4,7 @@ import type { KV, KvEntry } from 'nats';
 import type { Logger } from 'pino';
 import { GatewayBuckets } from '@gatehouse/contracts';
 import { PINO_LOGGER } from '../runtime-tokens';
-import { SharedKvService } from '../rate-limit/shared-kv.service';
+import { isConflict, SharedKvService } from '../rate-limit/shared-kv.service';
 
 /** One counter: failures since `start` (ms since the epoch), for `window` ms. */
 export interface FailureCount {
@@ -137,11 +137,4 @@ function decode(entry: KvEntry): Stored | null {
   } catch {
     return null;
   }
-}
-
-/** A compare-and-set that lost: the entry exists, or its revision moved on. */
-export function isConflict(err: unknown): boolean {
-  const e = err as { api_error?: { err_code?: number }; message?: string };
-  // 10071: wrong last sequence (update); 10164 / "wrong last sequence" / "key exists" (create).
-  return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? '');
 }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { GatewayBuckets, isUuid } from '@gatehouse/contracts';
-import { isConflict } from '../oauth/shared-failure-counts.service';
 import { SliceSource } from './rate-budget';
-import { SharedKvService } from './shared-kv.service';
+import { isConflict, SharedKvService } from './shared-kv.service';
 
 const CAS_ATTEMPTS = 16;
 

@@ -52,3 +52,10 @@ export class SharedKvService {
         { ...common, ttl: 10_000, max_bytes: 16 * 1024 * 1024 };
   }
 }
+
+/** A compare-and-set that lost: the entry exists, or its revision moved on. */
+export function isConflict(err: unknown): boolean {
+  const e = err as { api_error?: { err_code?: number }; message?: string };
+  // 10071: wrong last sequence (update); 10164 / "wrong last sequence" / "key exists" (create).
+  return e?.api_error?.err_code === 10071 || /wrong last sequence|key exists/i.test(e?.message ?? '');
+}
