@@ -10,6 +10,9 @@ import { IdentityModule } from './identity/identity.module';
 import { ClientAuthLimiterService } from './oauth/client-auth-limiter.service';
 import { DiscoveryController } from './oauth/discovery.controller';
 import { OAuthController } from './oauth/oauth.controller';
+import { SharedFailureCountsService } from './oauth/shared-failure-counts.service';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { SettingsController } from './settings/settings.controller';
 import { BearerGuard } from './tokens/bearer.guard';
 import { ClientProjectsService } from './tokens/client-projects.service';
@@ -36,18 +39,18 @@ class RuntimeModule {
 /** Token verification: keys, revocations, the verified-token cache and the guard that uses them. */
 @Module({
   providers: [JwksService, RevocationListService, ClientProjectsService, TokenVerifierService],
-  exports: [JwksService, RevocationListService, TokenVerifierService],
+  exports: [JwksService, RevocationListService, TokenVerifierService, ClientProjectsService],
 })
 export class TokensModule {}
 
 @Module({
-  imports: [TokensModule],
+  imports: [TokensModule, RateLimitModule],
   controllers: [OAuthController, DiscoveryController],
-  providers: [ClientAuthLimiterService],
+  providers: [ClientAuthLimiterService, SharedFailureCountsService],
 })
 export class OAuthModule {}
 
-@Module({ controllers: [SettingsController] })
+@Module({ imports: [RateLimitModule], controllers: [SettingsController] })
 export class SettingsModule {}
 
 @Module({})
@@ -55,12 +58,13 @@ export class GatewayModule {
   static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [RuntimeModule.register(config, nats, logger), TokensModule, OAuthModule, SettingsModule, IdentityModule],
+      imports: [RuntimeModule.register(config, nats, logger), TokensModule, RateLimitModule, OAuthModule, SettingsModule, IdentityModule],
       controllers: [GatewayHealthController],
       providers: [
-        // Guards run in this order: the API version first, then the bearer token.
+        // Guards run in this order: the API version first, then the bearer token, then the project's rate limit.
         { provide: APP_GUARD, useClass: ApiVersionGuard },
         { provide: APP_GUARD, useClass: BearerGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useFactory: () => new ApiExceptionFilter(logger) },
         {
           provide: READINESS_CHECKS,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { API_RATE_LIMIT_DEFAULT, API_RATE_LIMIT_MAX, API_RATE_LIMIT_MIN } from '@gatehouse/contracts';
 import { baseEnvSchema, loadConfig, port } from '@gatehouse/platform';
+import { parseTrustedProxies } from './http/trusted-proxies';
 
 /** Every variable the gateway reads, with its default for local development. */
 export const gatewayEnvSchema = baseEnvSchema.extend({
@@ -16,6 +18,23 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_AUTH_FAILURES_PER_CLIENT: z.coerce.number().int().min(1).max(10_000).default(10),
   GATEWAY_AUTH_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   GATEWAY_AUTH_FAILURE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Requests per second of a project that set no `api_rate_limit` (docs/RATE-LIMITS.md). */
+  GATEWAY_RATE_LIMIT_DEFAULT: z.coerce.number().int().min(API_RATE_LIMIT_MIN).max(API_RATE_LIMIT_MAX).default(API_RATE_LIMIT_DEFAULT),
+  /**
+   * Trusted-proxy mode (off when empty): comma-separated addresses or CIDRs of the
+   * TLS-terminating proxies allowed to send plain HTTP with `X-Forwarded-Proto: https`.
+   */
+  GATEWAY_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   /** Verified tokens kept in memory (they are re-checked against the revocation list on every use). */
   GATEWAY_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
 });

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,6 +21,7 @@ import { loadGatewayConfig } from './config';
 import { registerBodyParsers } from './http/body-parsers';
 import { answerRoutingError, clientErrorHandler } from './http/early-errors';
 import { refusePlainHttp } from './http/https-only';
+import { requireForwardedHttps, servePlainHttpFrom } from './http/trusted-proxies';
 import { TLS_POLICY } from './http/tls-policy';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { refuseRepeatedHeaders } from './http/repeated-headers';
@@ -39,6 +41,8 @@ async function bootstrap(): Promise<void> {
   const logger = createLogger('gateway', config.LOG_LEVEL);
   const tls = { key: readFileSync(config.GATEWAY_TLS_KEY_FILE), cert: readFileSync(config.GATEWAY_TLS_CERT_FILE) };
   const nats = await NatsService.connect(natsOptions(config, logger, 'gateway'));
+  const proxies = config.GATEWAY_TRUSTED_PROXIES;
+  if (proxies.entries.length) logger.info({ trusted_proxies: proxies.entries }, 'trusted-proxy mode: plain HTTP with X-Forwarded-Proto: https from these proxies');
 
   const adapter = new FastifyAdapter({
     https: { ...tls, ...TLS_POLICY, headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
@@ -56,6 +60,8 @@ async function bootstrap(): Promise<void> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     requestIdHeader: false,
+    // Trusted-proxy mode: the client address is X-Forwarded-For's right-most address that is not a trusted proxy.
+    trustProxy: proxies.entries.length ? (address: string) => proxies.contains(address) : false,
     genReqId: (req: IncomingMessage) => {
       const given = req.headers[Headers.requestId];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
@@ -73,6 +79,7 @@ async function bootstrap(): Promise<void> {
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header(Headers.requestId, req.id);
   });
+  if (proxies.entries.length) fastify.addHook('onRequest', requireForwardedHttps);
   fastify.addHook('onRequest', refuseRepeatedHeaders);
   fastify.addHook('onResponse', async (req, reply) => {
     logger.info(
@@ -80,7 +87,8 @@ async function bootstrap(): Promise<void> {
       'request',
     );
   });
-  refusePlainHttp(app.getHttpServer() as unknown as TlsServer);
+  const server = app.getHttpServer() as unknown as TlsServer & HttpsServer;
+  refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined);
 
   await app.init();
   notAllowed.close();

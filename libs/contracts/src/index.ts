@@ -18,3 +18,4 @@ export * from './lib/policy/policy.dto';
 export * from './lib/common/schema-kit';
 export * from './lib/contract/subject-table';
 export * from './lib/contract/issues';
+export * from './lib/gateway/gateway.buckets';

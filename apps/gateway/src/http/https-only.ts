@@ -6,18 +6,25 @@ import { rawHttpResponse, serializeError } from './error-serializer';
 const TLS_HANDSHAKE = 0x16;
 const FIRST_BYTE_TIMEOUT_MS = 10_000;
 
-/** No request is read: the refusal is Monite's, whatever the client meant to send. */
-const REFUSAL = rawHttpResponse(
-  serializeError(ApiError.message(400, 'This API is served over HTTPS only: use https:// on this port.'), 'monite'),
-  'application/json',
-);
+/** The refusal of plain HTTP: always Monite's, whatever the client meant to send. */
+export const PLAIN_HTTP_REFUSAL = ApiError.message(400, 'This API is served over HTTPS only: use https:// on this port.');
+
+/** No request is read: the refusal is written straight to the socket. */
+const REFUSAL = rawHttpResponse(serializeError(PLAIN_HTTP_REFUSAL, 'monite'), 'application/json');
+
+/** Trusted-proxy mode: plain HTTP from these peers is served (trusted-proxies.ts), not refused. */
+export interface PlainHttpProxies {
+  trusts(address: string | undefined): boolean;
+  serve(socket: Socket): void;
+}
 
 /**
  * Plain HTTP sent to the TLS port never reaches a handler: the first byte of a
  * connection tells a TLS handshake (0x16) from anything else, which gets a clear
- * refusal and a closed connection instead of a cryptic TLS failure.
+ * refusal and a closed connection instead of a cryptic TLS failure — unless it
+ * comes from a trusted proxy (`proxies`, off by default).
  */
-export function refusePlainHttp(server: TlsServer): void {
+export function refusePlainHttp(server: TlsServer, proxies?: PlainHttpProxies): void {
   const tlsListeners = server.listeners('connection') as Array<(socket: Socket) => void>;
   server.removeAllListeners('connection');
   server.on('connection', (socket: Socket) => {
@@ -31,6 +38,10 @@ export function refusePlainHttp(server: TlsServer): void {
         socket.unshift(chunk);
         for (const listener of tlsListeners) listener.call(server, socket);
         return;
+      }
+      if (proxies?.trusts(socket.remoteAddress)) {
+        socket.unshift(chunk);
+        return void proxies.serve(socket);
       }
       socket.end(REFUSAL);
     });

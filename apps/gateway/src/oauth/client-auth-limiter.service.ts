@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 import { addressKey } from './address-key';
+import { FailureCount, SharedFailureCountsService, sharedKey } from './shared-failure-counts.service';
 
 /** Keys with a recent failure kept for the fast path; past this many the map starts over. */
 const RECENT_FAILURES_MAX = 100_000;
@@ -15,7 +16,12 @@ const RECENT_FAILURES_MAX = 100_000;
  * out, and wrong guesses from one place must never refuse the right secret from
  * another. Client ids arrive in their canonical form (lower case), addresses are
  * keyed by `addressKey` (IPv6 by /64).
- * Counters live in this gateway instance (see docs/TOKENS.md).
+ *
+ * One budget across every gateway instance: each failure is counted in the
+ * shared JetStream KV bucket (SharedFailureCountsService) *and* here, in this
+ * instance. The verdict is the stricter of the two, so when JetStream is away
+ * the brake falls back to this instance's own count — never to no limit
+ * (docs/TOKENS.md).
  */
 @Injectable()
 export class ClientAuthLimiterService {
@@ -24,7 +30,10 @@ export class ClientAuthLimiterService {
   /** Keys with a failure in the current window: a clean caller costs one map lookup. */
   private readonly lastFailure = new Map<string, number>();
 
-  constructor(@Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig) {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly shared: SharedFailureCountsService,
+  ) {
     const duration = config.GATEWAY_AUTH_FAILURE_WINDOW_SECONDS;
     this.perClientAddress = new RateLimiterMemory({ keyPrefix: 'client', points: config.GATEWAY_AUTH_FAILURES_PER_CLIENT, duration });
     this.perAddress = new RateLimiterMemory({ keyPrefix: 'addr', points: config.GATEWAY_AUTH_FAILURES_PER_ADDRESS, duration });
@@ -34,11 +43,18 @@ export class ClientAuthLimiterService {
   async retryAfter(clientId: string | undefined, address: string): Promise<number> {
     const addr = addressKey(address);
     const pair = clientId ? `${clientId}|${addr}` : undefined;
-    if (!this.failedRecently(`a:${addr}`) && !(pair && this.failedRecently(`c:${pair}`))) return 0;
-    const [byPair, byAddress] = await Promise.all([pair ? this.perClientAddress.get(pair) : null, this.perAddress.get(addr)]);
-    let waitMs = 0;
-    if (byPair && byPair.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_CLIENT) waitMs = byPair.msBeforeNext;
-    if (byAddress && byAddress.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_ADDRESS) waitMs = Math.max(waitMs, byAddress.msBeforeNext);
+    const addrShared = sharedKey('a', addr);
+    const pairShared = pair ? sharedKey('c', pair) : undefined;
+    const local = this.failedRecently(`a:${addr}`) || (pair !== undefined && this.failedRecently(`c:${pair}`));
+    const now = Date.now();
+    const sharedAddr = this.shared.mayBeCounted(addrShared, now);
+    const sharedPair = pairShared !== undefined && this.shared.mayBeCounted(pairShared, now);
+    if (!local && !sharedAddr && !sharedPair) return 0;
+    const [localWait, sharedWait] = await Promise.all([
+      local ? this.localWait(pair, addr) : 0,
+      this.sharedWait(sharedAddr ? addrShared : undefined, sharedPair ? pairShared : undefined),
+    ]);
+    const waitMs = Math.max(localWait, sharedWait);
     return waitMs > 0 ? Math.max(1, Math.ceil(waitMs / 1000)) : 0;
   }
 
@@ -49,8 +65,38 @@ export class ClientAuthLimiterService {
     if (this.lastFailure.size > RECENT_FAILURES_MAX) this.lastFailure.clear();
     this.lastFailure.set(`a:${addr}`, now);
     if (pair) this.lastFailure.set(`c:${pair}`, now);
-    // consume() rejects once a counter is over its limit: that is expected here.
-    await Promise.allSettled([pair ? this.perClientAddress.consume(pair) : null, this.perAddress.consume(addr)]);
+    const windowMs = this.config.GATEWAY_AUTH_FAILURE_WINDOW_SECONDS * 1000;
+    // consume() rejects once a counter is over its limit, and the shared count rejects when
+    // JetStream is away (this instance's count then stands alone): both are expected here.
+    await Promise.allSettled([
+      pair ? this.perClientAddress.consume(pair) : null,
+      this.perAddress.consume(addr),
+      pair ? this.shared.increment(sharedKey('c', pair), windowMs) : null,
+      this.shared.increment(sharedKey('a', addr), windowMs),
+    ]);
+  }
+
+  private async localWait(pair: string | undefined, addr: string): Promise<number> {
+    const [byPair, byAddress] = await Promise.all([pair ? this.perClientAddress.get(pair) : null, this.perAddress.get(addr)]);
+    let waitMs = 0;
+    if (byPair && byPair.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_CLIENT) waitMs = byPair.msBeforeNext;
+    if (byAddress && byAddress.consumedPoints >= this.config.GATEWAY_AUTH_FAILURES_PER_ADDRESS) waitMs = Math.max(waitMs, byAddress.msBeforeNext);
+    return waitMs;
+  }
+
+  /** The shared counts' verdict; 0 when JetStream cannot be asked (the local count decides then). */
+  private async sharedWait(addrKey: string | undefined, pairKey: string | undefined): Promise<number> {
+    const read = (key: string | undefined): Promise<FailureCount | null> => (key ? this.shared.read(key) : Promise.resolve(null));
+    try {
+      const [byAddress, byPair] = await Promise.all([read(addrKey), read(pairKey)]);
+      const now = Date.now();
+      let waitMs = 0;
+      if (byPair && byPair.count >= this.config.GATEWAY_AUTH_FAILURES_PER_CLIENT) waitMs = byPair.resetAt - now;
+      if (byAddress && byAddress.count >= this.config.GATEWAY_AUTH_FAILURES_PER_ADDRESS) waitMs = Math.max(waitMs, byAddress.resetAt - now);
+      return waitMs;
+    } catch {
+      return 0;
+    }
   }
 
   private failedRecently(key: string): boolean {

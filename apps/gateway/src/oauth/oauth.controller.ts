@@ -11,6 +11,8 @@ import { ApiError } from '../http/api-error';
 import { dialectOf } from '../http/dialect';
 import { statusOf } from '../http/error-status';
 import { ApiVersion, Public } from '../http/route-options';
+import { rateLimitRefusal, RateLimitService, setRateLimitHeaders } from '../rate-limit/rate-limit.service';
+import { ClientProjectsService } from '../tokens/client-projects.service';
 import { RevocationListService } from '../tokens/revocation-list.service';
 import { ClientCredentials } from './client-authentication';
 import { ClientAuthLimiterService } from './client-auth-limiter.service';
@@ -28,6 +30,8 @@ export class OAuthController {
     private readonly nats: NatsService,
     private readonly limiter: ClientAuthLimiterService,
     private readonly revocations: RevocationListService,
+    private readonly rateLimit: RateLimitService,
+    private readonly clientProjects: ClientProjectsService,
   ) {}
 
   @Post('token')
@@ -38,7 +42,9 @@ export class OAuthController {
     // Refusals are ApiErrors; the exception filter writes them in the request's dialect.
     const { request, client } = parseTokenRequest(body, req.headers.authorization, dialectOf(req));
     await this.brake(client, req.ip);
-    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client);
+    const projectId = await this.countRequest(client, reply);
+    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client, projectId);
+    if (projectId === undefined) await this.countMinted(client, issued.access_token, reply);
     return issued;
   }
 
@@ -48,7 +54,8 @@ export class OAuthController {
     reply.headers(NO_STORE);
     const { request, client } = parseRevokeRequest(body, req.headers.authorization, dialectOf(req));
     await this.brake(client, req.ip);
-    const result = await this.call<TokenRevokeResponse>(AuthSubjects.tokenRevoke, request, req, client);
+    const projectId = await this.countRequest(client, reply);
+    const result = await this.call<TokenRevokeResponse>(AuthSubjects.tokenRevoke, request, req, client, projectId);
     // Refused here at once; the broadcast from auth reaches the other gateway instances.
     if (result.revoked) this.revocations.add(result.revoked);
     return { message: 'ok' };
@@ -62,14 +69,47 @@ export class OAuthController {
     });
   }
 
-  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials): Promise<T> {
+  /**
+   * API rate limit (docs/RATE-LIMITS.md): the request counts against the project of
+   * its client id when this gateway knows it; the project's id, or undefined when not
+   * known yet (then the first token minted tells it, see countMinted).
+   */
+  private async countRequest(client: ClientCredentials, reply: FastifyReply): Promise<string | undefined> {
+    const projectId = client.clientId ? this.clientProjects.known(client.clientId) : undefined;
+    if (projectId === undefined) return undefined;
+    const decision = await this.rateLimit.take(projectId);
+    setRateLimitHeaders(reply, decision);
+    if (!decision.allowed) throw rateLimitRefusal(decision);
+    return projectId;
+  }
+
+  /** The first token of a client id this gateway sees: its project is learnt from it, and the request counted (never refused: it is done). */
+  private async countMinted(client: ClientCredentials, token: string, reply: FastifyReply): Promise<void> {
+    const projectId = projectOfToken(token);
+    if (!client.clientId || !projectId) return;
+    this.clientProjects.remember(client.clientId, projectId);
+    setRateLimitHeaders(reply, await this.rateLimit.take(projectId));
+  }
+
+  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials, projectId?: string): Promise<T> {
     try {
       return await this.nats.request<T>(subject, data, { requestId: req.id });
     } catch (err) {
       if (!(err instanceof RemoteError)) throw err;
+      // A client that failed to authenticate is not its project's: the brake counts it instead.
+      if (err.code === ErrorCodes.invalidClient && projectId !== undefined) this.rateLimit.refund(projectId);
       if (err.code === ErrorCodes.invalidClient) await this.limiter.recordFailure(client.clientId, req.ip);
       throw refusal(err, client.basic);
     }
+  }
+}
+
+function projectOfToken(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { project_id?: unknown };
+    return typeof claims.project_id === 'string' ? claims.project_id : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,6 +14,18 @@ describe('validateSettingsPatch', () => {
     expect(issues[0].loc).toEqual(['body', 'access_token_ttl']);
   });
 
+  it('accepts api_rate_limit from 1 to 100000, or null (back to the default)', () => {
+    expect(validateSettingsPatch({ api_rate_limit: 1 })).toEqual([]);
+    expect(validateSettingsPatch({ api_rate_limit: 100_000 })).toEqual([]);
+    expect(validateSettingsPatch({ api_rate_limit: null })).toEqual([]);
+  });
+
+  it.each([0, -1, 100_001, 2.5, '30', false])('refuses api_rate_limit %p at its location', (limit) => {
+    const issues = validateSettingsPatch({ api_rate_limit: limit });
+    expect(issues.length).toBeGreaterThan(0);
+    expect(issues[0].loc).toEqual(['body', 'api_rate_limit']);
+  });
+
   it('refuses unknown fields and an API version that does not exist', () => {
     expect(validateSettingsPatch({ nope: 1 })[0]).toMatchObject({ loc: ['body', 'nope'], type: 'extra_forbidden' });
     expect(validateSettingsPatch({ api_version: '2019-01-01' })[0].loc).toEqual(['body', 'api_version']);

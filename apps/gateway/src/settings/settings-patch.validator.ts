@@ -1,4 +1,11 @@
-import { ACCESS_TOKEN_TTL_MAX, ACCESS_TOKEN_TTL_MIN, moniteSchemas, ProjectSettings } from '@gatehouse/contracts';
+import {
+  ACCESS_TOKEN_TTL_MAX,
+  ACCESS_TOKEN_TTL_MIN,
+  API_RATE_LIMIT_MAX,
+  API_RATE_LIMIT_MIN,
+  moniteSchemas,
+  ProjectSettings,
+} from '@gatehouse/contracts';
 import { ValidationIssue, validateRolePermissions } from '@gatehouse/permissions';
 import { bodyValidator, closedReference } from '../http/json-schema';
 
@@ -8,7 +15,8 @@ const reference = moniteSchemas.components.schemas['PartnerProjectSettingsPayloa
 
 /**
  * PATCH /v1/settings: the reference's PartnerProjectSettingsPayload, plus our
- * extension `access_token_ttl` (seconds, 60..86400). Unlike the reference, an
+ * extensions `access_token_ttl` (seconds, 60..86400) and `api_rate_limit` (requests
+ * per second, 1..100000; docs/RATE-LIMITS.md). Unlike the reference, an
  * unknown field is a 422 rather than silently dropped, at any level (`mail`,
  * `payments`... are closed too): a typo in a security setting must not pass for
  * success, and nothing unvalidated is stored.
@@ -20,6 +28,9 @@ const validateShape = bodyValidator({
     ...closedReference(reference.properties),
     access_token_ttl: {
       anyOf: [{ type: 'integer', minimum: ACCESS_TOKEN_TTL_MIN, maximum: ACCESS_TOKEN_TTL_MAX }, { type: 'null' }],
+    },
+    api_rate_limit: {
+      anyOf: [{ type: 'integer', minimum: API_RATE_LIMIT_MIN, maximum: API_RATE_LIMIT_MAX }, { type: 'null' }],
     },
   },
 });

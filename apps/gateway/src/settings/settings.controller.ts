@@ -3,29 +3,39 @@ import type { FastifyRequest } from 'fastify';
 import { AuthSubjects, ProjectSettings, SettingsGetRequest, SettingsUpdateRequest } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { ApiError } from '../http/api-error';
+import { ProjectLimitsService } from '../rate-limit/project-limits.service';
 import { CurrentPrincipal, Principal } from '../tokens/principal';
 import { validateSettingsPatch } from './settings-patch.validator';
 
 /** GET/PATCH /v1/settings: the calling project's settings; partner tokens only. */
 @Controller('v1/settings')
 export class SettingsController {
-  constructor(private readonly nats: NatsService) {}
+  constructor(
+    private readonly nats: NatsService,
+    private readonly limits: ProjectLimitsService,
+  ) {}
 
   @Get()
-  get(@CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest): Promise<ProjectSettings> {
+  async get(@CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest): Promise<ProjectSettings> {
     partnerOnly(principal);
-    return this.nats.request(AuthSubjects.settingsGet, { project_id: principal.projectId } satisfies SettingsGetRequest, {
+    const settings = await this.nats.request<ProjectSettings>(AuthSubjects.settingsGet, { project_id: principal.projectId } satisfies SettingsGetRequest, {
       requestId: req.id,
     });
+    return this.withEffectiveLimit(settings);
   }
 
   @Patch()
-  update(@CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Body() body: unknown): Promise<ProjectSettings> {
+  async update(@CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest, @Body() body: unknown): Promise<ProjectSettings> {
     partnerOnly(principal);
     const issues = validateSettingsPatch(body);
     if (issues.length) throw ApiError.validation(issues);
     const request: SettingsUpdateRequest = { project_id: principal.projectId, patch: body as Partial<ProjectSettings> };
-    return this.nats.request(AuthSubjects.settingsUpdate, request, { requestId: req.id });
+    return this.withEffectiveLimit(await this.nats.request<ProjectSettings>(AuthSubjects.settingsUpdate, request, { requestId: req.id }));
+  }
+
+  /** A project that set no api_rate_limit has the deployment's default: the answer says which. */
+  private withEffectiveLimit(settings: ProjectSettings): ProjectSettings {
+    return { ...settings, api_rate_limit: this.limits.effective(settings) };
   }
 }
 

@@ -18,6 +18,16 @@ export class ClientProjectsService {
 
   constructor(private readonly nats: NatsService) {}
 
+  /** The client's project if already known here (no round trip); undefined otherwise. */
+  known(clientId: string): string | undefined {
+    return this.projects.get(clientId);
+  }
+
+  /** A client's project learnt another way (from a token auth just minted for it). */
+  remember(clientId: string, projectId: string): void {
+    this.projects.set(clientId, projectId);
+  }
+
   /** The client's project; null when auth knows no such client. Throws when auth cannot be asked. */
   async projectOf(clientId: string): Promise<string | null> {
     const known = this.projects.get(clientId);

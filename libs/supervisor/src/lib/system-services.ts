@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { identityEventsStream } from '@gatehouse/contracts';
+import { GatewayBuckets, gatewayBucket, identityEventsStream } from '@gatehouse/contracts';
 import { createLogger, NatsService } from '@gatehouse/platform';
 import type { LocalSecrets } from './local-secrets';
 import { repoRoot } from './repo-root';
@@ -35,7 +35,9 @@ export function ownEnv(service: ServiceName, port: number, r: SystemResources): 
     auth: { AUTH_DATABASE_URL: r.databases.auth, AUTH_KEY_ENCRYPTION_KEY: r.secrets.kek },
     identity: { IDENTITY_DATABASE_URL: r.databases.identity },
     policy: {},
-    gateway: { GATEWAY_TLS_CERT_FILE: r.secrets.tlsCertFile, GATEWAY_TLS_KEY_FILE: r.secrets.tlsKeyFile },
+    // Harnesses drive one project far past Monite's 30 requests a second: the default budget is
+    // raised (the rate-limit suite sets its own).
+    gateway: { GATEWAY_TLS_CERT_FILE: r.secrets.tlsCertFile, GATEWAY_TLS_KEY_FILE: r.secrets.tlsKeyFile, GATEWAY_RATE_LIMIT_DEFAULT: '100000' },
   };
   return { ...own[service], [PORT_VARIABLE[service]]: String(port) };
 }
@@ -50,12 +52,16 @@ export function serviceScript(service: ServiceName): string {
   return join(repoRoot(), 'dist', 'apps', service, 'src', 'main.js');
 }
 
-/** Deletes identity's JetStream stream of a subject prefix, so a run leaves nothing behind on a shared broker. */
+/**
+ * Deletes identity's JetStream stream of a subject prefix, and the gateway's KV buckets
+ * of that prefix, so a run leaves nothing behind on a shared broker.
+ */
 export async function dropIdentityStream(natsUrl: string, prefix: string): Promise<void> {
   const nc = await NatsService.connect({ url: natsUrl, name: 'cleanup', prefix, requestTimeoutMs: 2_000, logger: createLogger('cleanup', 'silent') });
   try {
     const jsm = await nc.connection.jetstreamManager();
     await jsm.streams.delete(identityEventsStream(prefix)).catch(() => undefined);
+    for (const bucket of Object.values(GatewayBuckets)) await jsm.streams.delete(`KV_${gatewayBucket(prefix, bucket)}`).catch(() => undefined);
   } finally {
     await nc.close();
   }

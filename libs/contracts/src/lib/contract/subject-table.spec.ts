@@ -34,7 +34,7 @@ function natsPermissions(conf: string): Map<string, { publish: string[]; subscri
 }
 
 /** Replies (own inboxes) and the JetStream API are not subjects of the table. */
-const plumbing = (entry: string) => entry.startsWith('_INBOX') || entry.startsWith('$JS.');
+const plumbing = (entry: string) => entry.startsWith('_INBOX') || entry.startsWith('$JS.') || entry.startsWith('$KV.');
 
 describe('the subject table', () => {
   it('lists every subject constant once', () => {

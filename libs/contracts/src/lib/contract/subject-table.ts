@@ -173,7 +173,7 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   event(AuthEvents.projectTokensRevoked, 'broadcast', 'auth', ['gateway'], ProjectTokensRevokedEventSchema),
   event(AuthEvents.keysRotated, 'broadcast', 'auth', ['gateway', 'auth'], KeysRotatedEventSchema),
   event(AuthEvents.credentialsRevoked, 'broadcast', 'auth', ['gateway', 'auth'], CredentialsRevokedEventSchema),
-  event(AuthEvents.settingsUpdated, 'broadcast', 'auth', ['auth', 'policy'], SettingsUpdatedEventSchema),
+  event(AuthEvents.settingsUpdated, 'broadcast', 'auth', ['auth', 'policy', 'gateway'], SettingsUpdatedEventSchema),
 
   identity(IdentitySubjects.entityCreate, ['gateway'], R.entityCreate, EntityViewSchema),
   identity(IdentitySubjects.entityList, ['gateway'], R.entityList, pageSchema(EntityViewSchema)),
