@@ -6,12 +6,16 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import pino from 'pino';
+import { z } from 'zod';
 import { ErrorCodes } from '@gatehouse/contracts';
 import { RemoteError, RpcError } from '../errors/rpc-error';
 import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsService } from '../nats/nats.service';
 import { LOGGER, PinoNestLogger } from './logger';
 import { RpcLoggingFilter } from './rpc-logging.filter';
+
+/** The demo subjects' request contract: any object (these tests are about what a handler's failure becomes). */
+const DEMO_CONTRACT = z.looseObject({});
 
 @Controller()
 @UseFilters(RpcLoggingFilter)
@@ -61,7 +65,7 @@ describe('RpcLoggingFilter (real NATS)', () => {
     caller = await NatsService.connect({ url, name: 'spec-caller', prefix, requestTimeoutMs: 2_000, logger: silent });
     @Module({ controllers: [DemoController], providers: [{ provide: LOGGER, useValue: logger }] })
     class DemoModule {}
-    app = await NestFactory.createMicroservice(DemoModule, { strategy: new GatehouseNatsServer(server, 'spec'), logger: new PinoNestLogger(logger) });
+    app = await NestFactory.createMicroservice(DemoModule, { strategy: new GatehouseNatsServer(server, 'spec', (subject) => (subject.startsWith('demo.v1.') ? DEMO_CONTRACT : undefined)), logger: new PinoNestLogger(logger) });
     await app.listen();
     await server.flush();
   });
