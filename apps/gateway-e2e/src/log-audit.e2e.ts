@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditLogs, scanLines } from './support/log-audit';
+import { auditLogs, scanLines } from '@gatehouse/testing';
 
 /**
  * The log audit that runs after the whole e2e suite (support/global-teardown.ts)

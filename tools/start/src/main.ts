@@ -1,4 +1,4 @@
-import './register-aliases'; // first: makes the @gatehouse/* imports below resolve in dist/
+import '../../runtime/src/register-aliases'; // first: makes the @gatehouse/* imports below resolve in dist/
 import { join, resolve } from 'node:path';
 import { baseEnvSchema, BaseConfig, ConfigError, loadConfig } from '@gatehouse/platform';
 import { repoRoot } from '@gatehouse/supervisor';

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dropDatabase, dropIdentityStream, freePort, repoRoot } from '@gatehouse/supervisor';
-import { auditDir, recordSecret } from './log-audit';
+import { auditDir, recordSecret } from '@gatehouse/testing';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 

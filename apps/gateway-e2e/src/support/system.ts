@@ -22,8 +22,7 @@ import {
   waitForHealthy,
   withDatabase,
 } from '@gatehouse/supervisor';
-import { HttpClient } from './http-client';
-import { auditLogFile, recordSecret } from './log-audit';
+import { HttpClient, auditLogFile, recordSecret } from '@gatehouse/testing';
 
 const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
