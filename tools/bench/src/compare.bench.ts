@@ -35,7 +35,8 @@ import { Pool } from 'undici';
 import { freePort, repoRoot, ServiceProcess, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, logRecentOutput, runBench } from './bench-system';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
-import { MONITE_VERSION, percentile } from './gateway-client';
+import { API_VERSION } from '@gatehouse/testing';
+import { percentile } from './bench-stats';
 import { interleave, load, LoadResult, median, RoundsReport } from './load';
 
 /** The method (interleaved rounds, a warm-up, 10 s runs: README, "Benchmarks"); anything less is a smoke run. */
@@ -109,7 +110,7 @@ class Https {
   }
 
   postJson(path: string, data: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.send('POST', path, { 'content-type': 'application/json', 'x-monite-version': MONITE_VERSION, ...headers }, JSON.stringify(data));
+    return this.send('POST', path, { 'content-type': 'application/json', 'x-monite-version': API_VERSION, ...headers }, JSON.stringify(data));
   }
 
   postForm(path: string, fields: Record<string, string>): Promise<Answer> {
@@ -117,7 +118,7 @@ class Https {
   }
 
   getAuthed(path: string, token: string): Promise<Answer> {
-    return this.send('GET', path, { authorization: `Bearer ${token}`, 'x-monite-version': MONITE_VERSION });
+    return this.send('GET', path, { authorization: `Bearer ${token}`, 'x-monite-version': API_VERSION });
   }
 
   close(): Promise<void> {
@@ -492,7 +493,7 @@ async function main(): Promise<void> {
     log(`1. minting: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each, ${CONNECTIONS} connections…`);
     loads.push(`minting ${load1()}`);
     const mint = await interleave<Run>(
-      { name: GH, run: watched('minting', GH, metered(ghPids, mintRun(`${system.gatewayUrl}/v1/auth/token`, { 'content-type': 'application/json', 'x-monite-version': MONITE_VERSION }, ghMintBody))) },
+      { name: GH, run: watched('minting', GH, metered(ghPids, mintRun(`${system.gatewayUrl}/v1/auth/token`, { 'content-type': 'application/json', 'x-monite-version': API_VERSION }, ghMintBody))) },
       { name: OP, run: watched('minting', OP, metered(opPids, mintRun(`${opUrl}/token`, { 'content-type': FORM }, opMintBody))) },
       ROUNDS,
       WARMUP,
@@ -514,7 +515,7 @@ async function main(): Promise<void> {
       const r: Run = await load({
         url: `${system.gatewayUrl}/v1/settings`,
         method: 'GET',
-        headers: { authorization: `Bearer ${partnerToken}`, 'x-monite-version': MONITE_VERSION },
+        headers: { authorization: `Bearer ${partnerToken}`, 'x-monite-version': API_VERSION },
         connections: CONNECTIONS,
         seconds,
       });
