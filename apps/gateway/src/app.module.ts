@@ -1,8 +1,7 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import type { Logger } from 'pino';
-import { NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { LOGGER, READINESS_CHECKS, ReadinessCheck, RuntimeModule, ServiceRuntime } from '@gatehouse/platform';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiVersionGuard } from './http/api-version.guard';
@@ -18,23 +17,8 @@ import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 
-export const PINO_LOGGER = Symbol('PINO_LOGGER');
-
-@Global()
-@Module({})
-class RuntimeModule {
-  static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
-    return {
-      module: RuntimeModule,
-      providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: NatsService, useValue: nats },
-        { provide: PINO_LOGGER, useValue: logger },
-      ],
-      exports: [GATEWAY_CONFIG, NatsService, PINO_LOGGER],
-    };
-  }
-}
+/** The gateway's pino logger (the platform's LOGGER). */
+export const PINO_LOGGER = LOGGER;
 
 /** Token verification: keys, revocations, the verified-token cache and the guard that uses them. */
 @Module({
@@ -56,10 +40,11 @@ export class SettingsModule {}
 
 @Module({})
 export class GatewayModule {
-  static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
+  static register(rt: ServiceRuntime<GatewayConfig>): DynamicModule {
+    const { nats, logger } = rt;
     return {
       module: GatewayModule,
-      imports: [RuntimeModule.register(config, nats, logger), TokensModule, OAuthModule, SettingsModule, IdentityModule],
+      imports: [RuntimeModule.register(rt, GATEWAY_CONFIG), TokensModule, OAuthModule, SettingsModule, IdentityModule],
       controllers: [GatewayHealthController],
       providers: [
         // Guards run in this order: the API version first, then the bearer token.

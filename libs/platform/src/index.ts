@@ -8,4 +8,5 @@ export * from './lib/database/run-migrations';
 export * from './lib/health/health.controller';
 export * from './lib/logging/rpc-logging.filter';
 export * from './lib/runtime/service-runtime';
+export * from './lib/runtime/runtime.module';
 export * from './lib/runtime/lean-async-bind';
