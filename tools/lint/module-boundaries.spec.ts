@@ -7,7 +7,8 @@ import { join } from 'node:path';
  */
 const root = join(__dirname, '..', '..');
 const eslintBin = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
-const nxBin = join(root, 'node_modules', 'nx', 'bin', 'nx.js');
+// nx's own entry point, from its package.json (its place moved between versions).
+const nxBin = join(root, 'node_modules', 'nx', (require('nx/package.json') as { bin: { nx: string } }).bin.nx);
 
 function boundaryErrors(file: string, code: string): string[] {
   const run = spawnSync(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', join(root, file)], {
