@@ -22,6 +22,8 @@ export interface RequestOptions {
   token?: string;
   /** Adds x-monite-version (default on; pass null to leave it out). */
   version?: string | null;
+  /** Aborts the request (e.g. AbortSignal.timeout). */
+  signal?: AbortSignal;
 }
 
 export interface HttpClientOptions {
@@ -91,7 +93,7 @@ export class HttpClient {
       body = new URLSearchParams(opts.form as any).toString();
     }
     Object.assign(headers, opts.headers);
-    const res = await request(this.baseUrl + path, { method: method as any, headers, body, dispatcher: this.agent });
+    const res = await request(this.baseUrl + path, { method: method as any, headers, body, dispatcher: this.agent, signal: opts.signal });
     const text = await res.body.text();
     return { status: res.statusCode, headers: res.headers, text, json: parseJson(text).json };
   }
