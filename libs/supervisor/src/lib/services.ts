@@ -25,11 +25,12 @@ export interface ServiceSpec<Name extends string = string> {
     verifyLocalCert?: boolean;
   };
   /**
-   * Variables the launcher provides. `{name}` is replaced from the launch context
-   * (see LaunchContext). The user's environment wins over every value here.
+   * Variables the service is given. `{name}` is replaced from the launch context
+   * (see LaunchContext). Under `npm start` the user's environment wins over every
+   * value here; a harness puts its per-service overrides over them.
    */
   env: Record<string, string>;
-  /** The service's PostgreSQL database, checked before anything starts. */
+  /** The service's PostgreSQL database, checked before anything starts (a harness gives it a fresh one on `urlVar`). */
   database?: { urlVar: string; defaultUrl: string };
   /** Instances a harness starts unless told otherwise (`npm start` runs one of each). */
   replicas: number;
