@@ -9,6 +9,6 @@ module.exports = {
   testTimeout: 60_000,
   maxWorkers: 1,
   // The log audit: every service's output is kept for the run and checked for secrets at the end.
-  globalSetup: '<rootDir>/src/support/global-setup.ts',
-  globalTeardown: '<rootDir>/src/support/global-teardown.ts',
+  globalSetup: '<rootDir>/../../libs/testing/src/lib/log-audit.global-setup.ts',
+  globalTeardown: '<rootDir>/../../libs/testing/src/lib/log-audit.global-teardown.ts',
 };

@@ -25,7 +25,7 @@ import { gatewayEnvSchema } from '../../apps/gateway/src/config';
 import { identityEnvSchema } from '../../apps/identity/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { policyEnvSchema } from '../../apps/policy/src/config';
-import { healthUrl, SERVICES, ServiceSpec } from '../start/src/services';
+import { healthUrl, SERVICES, ServiceSpec } from '@gatehouse/supervisor';
 import {
   ComposeFile,
   ComposeService,

@@ -7,7 +7,8 @@ import { join } from 'node:path';
  */
 const root = join(__dirname, '..', '..');
 const eslintBin = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
-const nxBin = join(root, 'node_modules', 'nx', 'bin', 'nx.js');
+// nx's own entry point, from its package.json (its place moved between versions).
+const nxBin = join(root, 'node_modules', 'nx', (require('nx/package.json') as { bin: { nx: string } }).bin.nx);
 
 function boundaryErrors(file: string, code: string): string[] {
   const run = spawnSync(process.execPath, [eslintBin, '--format', 'json', '--stdin', '--stdin-filename', join(root, file)], {
@@ -38,6 +39,30 @@ describe('module boundaries', () => {
   it('refuses transport code and the platform lib in the contracts', () => {
     expect(boundaryErrors('libs/contracts/src/violation.ts', "import { connect } from 'nats';\nexport const x = connect;\n").length).toBeGreaterThan(0);
     expect(boundaryErrors('libs/contracts/src/violation.ts', "import { NatsService } from '@gatehouse/platform';\nexport const x = NatsService;\n").length).toBeGreaterThan(0);
+  });
+
+  it('refuses the supervisor and the testing helpers in a service', () => {
+    expect(boundaryErrors('apps/auth/src/violation.ts', "import { spawnService } from '@gatehouse/supervisor';\nexport const x = spawnService;\n").length).toBeGreaterThan(0);
+    expect(boundaryErrors('apps/gateway/src/violation.ts', "import { HttpClient } from '@gatehouse/testing';\nexport const x = HttpClient;\n").length).toBeGreaterThan(0);
+  });
+
+  it('refuses the supervisor and the testing helpers in the platform lib, and the testing helpers in the supervisor', () => {
+    expect(boundaryErrors('libs/platform/src/violation.ts', "import { LocalSystem } from '@gatehouse/supervisor';\nexport const x = LocalSystem;\n").length).toBeGreaterThan(0);
+    expect(boundaryErrors('libs/platform/src/violation.ts', "import { HttpClient } from '@gatehouse/testing';\nexport const x = HttpClient;\n").length).toBeGreaterThan(0);
+    expect(boundaryErrors('libs/supervisor/src/violation.ts', "import { HttpClient } from '@gatehouse/testing';\nexport const x = HttpClient;\n").length).toBeGreaterThan(0);
+  });
+
+  it("allows a service's own tests to use them (the control)", () => {
+    const code = "import { createDatabase } from '@gatehouse/supervisor';\nimport { HttpClient } from '@gatehouse/testing';\nexport const x = [createDatabase, HttpClient];\n";
+    expect(boundaryErrors('apps/identity/src/allowed.spec.ts', code)).toEqual([]);
+  });
+
+  it('allows the tools and the e2e suite to use the supervisor and the testing helpers (the control)', () => {
+    const code =
+      "import { LocalSystem } from '@gatehouse/supervisor';\nimport { HttpClient } from '@gatehouse/testing';\n" +
+      'export const x = [LocalSystem, HttpClient];\n';
+    expect(boundaryErrors('tools/bench/src/allowed.ts', code)).toEqual([]);
+    expect(boundaryErrors('apps/gateway-e2e/src/allowed.ts', code)).toEqual([]);
   });
 
   it('allows a service to use the contracts, the catalogue and the platform lib (the control)', () => {

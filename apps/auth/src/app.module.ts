@@ -1,8 +1,7 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { HealthController, LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { HealthController, READINESS_CHECKS, ReadinessCheck, RuntimeModule, ServiceRuntime } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { ClientCredentialEntity } from './credentials/client-credential.entity';
 import { CredentialsController } from './credentials/credentials.controller';
@@ -23,29 +22,14 @@ import { TokensService } from './tokens/tokens.service';
 export const AUTH_ENTITIES = [ProjectEntity, ClientCredentialEntity, SigningKeyEntity, RevokedTokenEntity];
 export const AUTH_MIGRATIONS = [InitialSchema1764300000000, TokenCutoffs1764900000000];
 
-@Global()
-@Module({})
-class RuntimeModule {
-  static register(config: AuthConfig, nats: NatsService, logger: Logger): DynamicModule {
-    return {
-      module: RuntimeModule,
-      providers: [
-        { provide: AUTH_CONFIG, useValue: config },
-        { provide: NatsService, useValue: nats },
-        { provide: LOGGER, useValue: logger },
-      ],
-      exports: [AUTH_CONFIG, NatsService, LOGGER],
-    };
-  }
-}
-
 @Module({})
 export class AuthModule {
-  static register(config: AuthConfig, nats: NatsService, logger: Logger): DynamicModule {
+  static register(rt: ServiceRuntime<AuthConfig>): DynamicModule {
+    const { config, nats } = rt;
     return {
       module: AuthModule,
       imports: [
-        RuntimeModule.register(config, nats, logger),
+        RuntimeModule.register(rt, AUTH_CONFIG),
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: config.AUTH_DATABASE_URL,

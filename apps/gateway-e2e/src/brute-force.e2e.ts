@@ -1,7 +1,4 @@
-import { Agent } from 'undici';
-import { entityUserToken } from './support/entity-users';
-import { HttpClient } from './support/http-client';
-import { Api } from './support/identity-fixtures';
+import { entityUserToken, HttpClient, Api } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 const FAILURES_PER_CLIENT = 3;
@@ -9,7 +6,7 @@ const FAILURES_PER_ADDRESS = 12;
 
 /** A client of the same gateway from another loopback address: another place on the network. */
 function clientFrom(sys: TestSystem, localAddress: string): HttpClient {
-  return new HttpClient(sys.baseUrl, new Agent({ localAddress, connect: { ca: sys.ca, servername: 'localhost' } }));
+  return new HttpClient(sys.baseUrl, { ca: sys.ca, localAddress });
 }
 
 describe('brute-force brake on client authentication', () => {

@@ -1,4 +1,4 @@
-import { Api, partner } from './support/identity-fixtures';
+import { Api, partner } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 /**

@@ -1,5 +1,4 @@
-import { Agent } from 'undici';
-import { HttpClient } from './support/http-client';
+import { HttpClient } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 const FAILURES_PER_CLIENT = 4;
@@ -18,7 +17,7 @@ describe('brute-force brake across gateway instances', () => {
 
   /** A client of gateway `url` from another loopback address. */
   const from = (url: string, localAddress: string) => {
-    const client = new HttpClient(url, new Agent({ localAddress, connect: { ca: sys.ca, servername: 'localhost' } }));
+    const client = new HttpClient(url, { ca: sys.ca, localAddress });
     opened.push(client);
     return client;
   };

@@ -1,6 +1,4 @@
-import { claimsOf } from './support/jwt';
-import { entityUserToken } from './support/entity-users';
-import { Api, partner, Partner } from './support/identity-fixtures';
+import { claimsOf, entityUserToken, Api, partner, Partner } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 describe('the entity_user grant', () => {

@@ -1,9 +1,6 @@
 import fc from 'fast-check';
 import { CATALOGUE } from '@gatehouse/permissions';
-import { roleOf, userWithRole } from './support/entity-users';
-import { Api, INDIVIDUAL, ORG, partner, ROLE } from './support/identity-fixtures';
-import { API_VERSION } from './support/http-client';
-import { pct, RawClient, RawRequest, RawResponse, responseProblem, visible } from './support/raw-client';
+import { roleOf, userWithRole, Api, INDIVIDUAL, ORG, partner, ROLE, API_VERSION, pct, HttpClient, RawRequest, RawResponse, responseProblem, visible } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 /*
@@ -921,7 +918,7 @@ const WIRE_FAILURE: RawResponse = { status: 0, headers: {}, text: '', json: unde
 
 describe('hostile input on every public endpoint (property-based)', () => {
   let sys: TestSystem;
-  let raw: RawClient;
+  let raw: HttpClient;
   let api: Api;
   let ctx: Ctx;
   const tracked = new Map<Track, { read: () => Promise<RawResponse>; baseline: unknown }>();
@@ -941,7 +938,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
       // The brute-force brake would answer 429 to every token request after a few dozen refusals; lift it so cases reach the handlers.
       env: { gateway: { GATEWAY_AUTH_FAILURES_PER_CLIENT: '10000', GATEWAY_AUTH_FAILURES_PER_ADDRESS: '100000' } },
     });
-    raw = new RawClient(sys.baseUrl, sys.ca);
+    raw = new HttpClient(sys.baseUrl, { ca: sys.ca, timeoutMs: 30_000 });
     const p = await partner(sys);
     api = new Api(sys, p.token);
     const entity = await api.entity();
@@ -977,7 +974,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
     };
     // The path is taken at each read: a deleted tracked user or role is replaced (refreshBaselines).
     const read = (path: () => string, scoped = false) => () =>
-      raw.send({
+      raw.sendRaw({
         method: 'GET',
         path: path(),
         headers: { authorization: `Bearer ${ctx.partnerToken}`, 'x-monite-version': API_VERSION, ...(scoped ? { 'x-monite-entity-id': ctx.entityId } : {}) },
@@ -1095,7 +1092,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
     const linesAt = sys.lines.length;
     let res: RawResponse;
     try {
-      res = await raw.send(built.request);
+      res = await raw.sendRaw(built.request);
     } catch (err) {
       if (knownBug(built, WIRE_FAILURE)) return;
       throw new Error(await report(built, 'the request failed on the wire (connection dropped?)', linesAt, undefined, err));

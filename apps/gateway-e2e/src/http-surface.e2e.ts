@@ -1,9 +1,7 @@
 import { connect as tlsConnect } from 'node:tls';
 import { request as httpRequest } from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { Api, ORG, partner, Partner } from './support/identity-fixtures';
-import { API_VERSION } from './support/http-client';
-import { isMoniteError, isOAuthError, openTls, RawClient, rawExchange, whenClosed } from './support/raw-client';
+import { Api, ORG, partner, Partner, API_VERSION, isMoniteError, isOAuthError, openTls, HttpClient, rawExchange, whenClosed } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 describe('the HTTPS surface', () => {
@@ -160,12 +158,12 @@ describe('the HTTPS surface', () => {
   });
 
   describe('headers a request carries at most once: Authorization, Content-Type, Host (400 before any guard or handler)', () => {
-    let raw: RawClient;
+    let raw: HttpClient;
     let p: Partner;
     let other: Partner;
 
     beforeAll(async () => {
-      raw = new RawClient(sys.baseUrl, sys.ca);
+      raw = new HttpClient(sys.baseUrl, { ca: sys.ca, timeoutMs: 30_000 });
       p = await partner(sys);
       other = await partner(sys);
     });
@@ -179,7 +177,7 @@ describe('the HTTPS surface', () => {
 
     it('refuses two Authorization headers, even two valid tokens, and creates nothing', async () => {
       const [mine, theirs] = [await entityCount(p.token), await entityCount(other.token)];
-      const res = await raw.send({
+      const res = await raw.sendRaw({
         method: 'POST',
         path: '/v1/entities',
         headers: { authorization: [`Bearer ${p.token}`, `Bearer ${other.token}`], 'x-monite-version': API_VERSION, 'content-type': 'application/json' },
@@ -189,13 +187,13 @@ describe('the HTTPS surface', () => {
       expect(res.json).toEqual({ error: { message: 'The Authorization header is given more than once' } });
       expect(res.headers['x-request-id']).toEqual(expect.any(String));
       expect([await entityCount(p.token), await entityCount(other.token)]).toEqual([mine, theirs]);
-      const read = await raw.send({ method: 'GET', path: '/v1/settings', headers: { authorization: [`Bearer ${p.token}`, 'Bearer x'], 'x-monite-version': API_VERSION } });
+      const read = await raw.sendRaw({ method: 'GET', path: '/v1/settings', headers: { authorization: [`Bearer ${p.token}`, 'Bearer x'], 'x-monite-version': API_VERSION } });
       expect(read.status).toBe(400);
     });
 
     it('answers the token endpoint in the request\'s dialect: a form with two Basic headers gets invalid_request', async () => {
       const basic = 'Basic ' + Buffer.from(`${p.client_id}:${p.client_secret}`).toString('base64');
-      const form = await raw.send({
+      const form = await raw.sendRaw({
         method: 'POST',
         path: '/v1/auth/token',
         headers: { authorization: [basic, basic], 'content-type': 'application/x-www-form-urlencoded' },
@@ -203,7 +201,7 @@ describe('the HTTPS surface', () => {
       });
       expect(form.status).toBe(400);
       expect(form.json).toEqual({ error: 'invalid_request', error_description: 'The Authorization header is given more than once' });
-      const json = await raw.send({
+      const json = await raw.sendRaw({
         method: 'POST',
         path: '/v1/auth/token',
         headers: { authorization: [basic, basic], 'content-type': 'application/json' },
@@ -215,7 +213,7 @@ describe('the HTTPS surface', () => {
 
     it('refuses two Content-Type headers (the first would decide how the body is read)', async () => {
       const before = await entityCount(p.token);
-      const res = await raw.send({
+      const res = await raw.sendRaw({
         method: 'POST',
         path: '/v1/entities',
         headers: { authorization: `Bearer ${p.token}`, 'x-monite-version': API_VERSION, 'content-type': ['application/json', 'application/x-www-form-urlencoded'] },
@@ -235,14 +233,14 @@ describe('the HTTPS surface', () => {
     it('x-monite-entity-id or x-monite-version twice: Node joins them with ", ", and their validation refuses the result (422 at the header)', async () => {
       const api = new Api(sys, p.token);
       const entityId = (await api.entity()).id;
-      const entity = await raw.send({
+      const entity = await raw.sendRaw({
         method: 'GET',
         path: '/v1/roles',
         headers: { authorization: `Bearer ${p.token}`, 'x-monite-version': API_VERSION, 'x-monite-entity-id': [entityId, entityId] },
       });
       expect(entity.status).toBe(422);
       expect(entity.json).toEqual({ detail: [expect.objectContaining({ loc: ['header', 'x-monite-entity-id'] })] });
-      const version = await raw.send({
+      const version = await raw.sendRaw({
         method: 'GET',
         path: '/v1/settings',
         headers: { authorization: `Bearer ${p.token}`, 'x-monite-version': [API_VERSION, API_VERSION] },

@@ -1,5 +1,5 @@
 import { generateKeyPairSync, createHmac, randomUUID, createPublicKey } from 'node:crypto';
-import { claimsOf, currentSigningKey, forge, headerOf } from './support/jwt';
+import { claimsOf, currentSigningKey, forge, headerOf } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 /** Tokens that must never be accepted, each one against a protected route. */

@@ -1,6 +1,6 @@
 import { AuthSubjects, KeysRotateResponse } from '@gatehouse/contracts';
 import { freePort } from '@gatehouse/supervisor';
-import { headerOf } from './support/jwt';
+import { headerOf } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 describe('signing keys: JWKS, discovery and rotation', () => {

@@ -2,10 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IdentitySubjects } from '@gatehouse/contracts';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { roleOf, userWithRole } from './support/entity-users';
-import { Api, partner, Partner } from './support/identity-fixtures';
-import { HttpResponse } from './support/http-client';
-import { isMoniteError, isOAuthError, isValidationError, openTls, rawExchange, SocketOutcome, whenClosed } from './support/raw-client';
+import { roleOf, userWithRole, Api, partner, Partner, HttpResponse, isMoniteError, isOAuthError, isValidationError, openTls, rawExchange, SocketOutcome, whenClosed } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 /*

@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditLogs, scanLines } from './support/log-audit';
+import { auditLogs, scanLines } from '@gatehouse/testing';
 
 /**
- * The log audit that runs after the whole e2e suite (support/global-teardown.ts)
+ * The log audit that runs after the whole e2e suite (libs/testing: log-audit.global-teardown.ts)
  * must be able to fail: here it is shown leaks, one of each kind, and clean lines.
  */
 describe('log audit', () => {

@@ -4,11 +4,7 @@ import { AuthEvents, AuthSubjects, IDENTITY_INVALIDATED, IdentityEvents, PolicyS
 import { inboxPrefixFor } from '@gatehouse/platform';
 import { repoRoot } from '@gatehouse/supervisor';
 import { join } from 'node:path';
-import { entityUserToken, userWithRole } from './support/entity-users';
-import { Api, partner, Partner, ROLE } from './support/identity-fixtures';
-import { claimsOf } from './support/jwt';
-import { recordSecret } from './support/log-audit';
-import { NatsServer } from './support/nats-server';
+import { entityUserToken, userWithRole, Api, partner, Partner, ROLE, claimsOf, recordSecret, NatsServer } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 /**

@@ -1,8 +1,7 @@
 import { AckPolicy, DeliverPolicy, JsMsg } from 'nats';
 import { identityEventsStream } from '@gatehouse/contracts';
-import { Api, partner } from './support/identity-fixtures';
+import { Api, partner, TcpProxy } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
-import { TcpProxy } from './support/tcp-proxy';
 
 interface Event {
   subject: string;

@@ -1,4 +1,4 @@
-import { Api, partner, ROLE } from './support/identity-fixtures';
+import { Api, partner, ROLE } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 describe('concurrent writers', () => {

@@ -1,6 +1,5 @@
 import { CheckResponse, IdentitySubjects, PolicySubjects } from '@gatehouse/contracts';
-import { roleOf, userWithRole } from './support/entity-users';
-import { Api, partner, Partner } from './support/identity-fixtures';
+import { roleOf, userWithRole, Api, partner, Partner } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 const CRUD = ['create', 'read', 'update', 'delete'] as const;

@@ -1,7 +1,6 @@
 import { CATALOGUE } from '@gatehouse/permissions';
 import { CheckBatchResponse, CheckRequest, PolicySubjects } from '@gatehouse/contracts';
-import { Permission, roleOf, userWithRole } from './support/entity-users';
-import { Api, partner, Partner } from './support/identity-fixtures';
+import { Permission, roleOf, userWithRole, Api, partner, Partner } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 const CRUD = ['create', 'read', 'update', 'delete'] as const;

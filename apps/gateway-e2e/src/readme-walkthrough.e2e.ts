@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomRunId, repoRoot } from '@gatehouse/supervisor';
 import { cleanUpLauncher, LauncherRun, launcherSetup, LauncherSetup, recordLauncherKek } from './support/launcher';
-import { recordSecret } from './support/log-audit';
+import { recordSecret } from '@gatehouse/testing';
 import {
   curlSteps,
   parseRecording,

@@ -1,6 +1,5 @@
 import { AuthSubjects } from '@gatehouse/contracts';
-import { entityUserToken } from './support/entity-users';
-import { Api } from './support/identity-fixtures';
+import { entityUserToken, Api } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 describe('POST /v1/auth/revoke', () => {

@@ -1,5 +1,4 @@
-import { Api, partner, ROLE } from './support/identity-fixtures';
-import { expectPage, expectSchema } from './support/schemas';
+import { Api, partner, ROLE, expectPage, expectSchema } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 describe('/v1/roles', () => {

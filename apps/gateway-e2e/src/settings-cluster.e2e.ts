@@ -2,12 +2,10 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Agent } from 'undici';
 import { connect, NatsConnection } from 'nats';
 import { AuthEvents } from '@gatehouse/contracts';
 import { freePort } from '@gatehouse/supervisor';
-import { HttpClient } from './support/http-client';
-import { natsServerBinary } from './support/nats-server';
+import { HttpClient, natsServerBinary } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 /** A cluster of three nats-servers with routes on loopback, JetStream on each, in a temp folder removed at stop. */
@@ -108,7 +106,7 @@ describe('settings propagation with a cluster of NATS servers', () => {
     // A second gateway, on server b: PATCH at one gateway, mint at the other.
     const port = await freePort();
     await sys.startService('gateway', 'gateway-b', { NATS_URL: b, GATEWAY_PORT: String(port) });
-    other = new HttpClient(`https://localhost:${port}`, new Agent({ connect: { ca: sys.ca, servername: 'localhost' } }));
+    other = new HttpClient(`https://localhost:${port}`, { ca: sys.ca });
     listeners = await Promise.all([a, b].map((url) => connect({ servers: url, name: 'e2e-listener' })));
   }, 90_000);
 

@@ -1,5 +1,5 @@
 import { freePort } from '@gatehouse/supervisor';
-import { claimsOf } from './support/jwt';
+import { claimsOf } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 describe('GET/PATCH /v1/settings', () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { databaseName, maintenanceUrl, randomRunId } from '@gatehouse/supervisor';
-import { recordSecret } from './support/log-audit';
+import { recordSecret } from '@gatehouse/testing';
 import { cleanUpLauncher, copyLogsToAudit, LauncherRun, launcherSetup, LauncherSetup, recordLauncherKek } from './support/launcher';
 
 /** A password in the database URLs (the local server trusts anyway): no message may show it. */

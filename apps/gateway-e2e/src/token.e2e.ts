@@ -1,4 +1,4 @@
-import { claimsOf, headerOf } from './support/jwt';
+import { claimsOf, headerOf } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 const ID_SECRET = (c: { client_id: string; client_secret: string }) => ({ client_id: c.client_id, client_secret: c.client_secret });

@@ -1,7 +1,6 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import type { Logger } from 'pino';
-import { LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { READINESS_CHECKS, ReadinessCheck, RuntimeModule, ServiceRuntime } from '@gatehouse/platform';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiVersionGuard } from './http/api-version.guard';
@@ -20,21 +19,6 @@ import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 import { TokenVerifierService } from './tokens/token-verifier.service';
 
-@Global()
-@Module({})
-class RuntimeModule {
-  static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
-    return {
-      module: RuntimeModule,
-      providers: [
-        { provide: GATEWAY_CONFIG, useValue: config },
-        { provide: NatsService, useValue: nats },
-        { provide: LOGGER, useValue: logger },
-      ],
-      exports: [GATEWAY_CONFIG, NatsService, LOGGER],
-    };
-  }
-}
 
 /** Token verification: keys, revocations, the verified-token cache and the guard that uses them. */
 @Module({
@@ -55,10 +39,11 @@ export class SettingsModule {}
 
 @Module({})
 export class GatewayModule {
-  static register(config: GatewayConfig, nats: NatsService, logger: Logger): DynamicModule {
+  static register(rt: ServiceRuntime<GatewayConfig>): DynamicModule {
+    const { nats, logger } = rt;
     return {
       module: GatewayModule,
-      imports: [RuntimeModule.register(config, nats, logger), TokensModule, RateLimitModule, OAuthModule, SettingsModule, IdentityModule],
+      imports: [RuntimeModule.register(rt, GATEWAY_CONFIG), TokensModule, RateLimitModule, OAuthModule, SettingsModule, IdentityModule],
       controllers: [GatewayHealthController],
       providers: [
         // Guards run in this order: the API version first, then the bearer token, then the project's rate limit.

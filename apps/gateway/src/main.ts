@@ -1,110 +1,17 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
-import type { Server as HttpsServer } from 'node:https';
-import type { Server as TlsServer } from 'node:tls';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Headers } from '@gatehouse/contracts';
-import {
-  closeOnSignals,
-  installLeanAsyncResourceBind,
-  createLogger,
-  natsOptions,
-  NatsService,
-  PinoNestLogger,
-  runService,
-} from '@gatehouse/platform';
+import { installLeanAsyncResourceBind, runService } from '@gatehouse/platform';
 import { GatewayModule } from './app.module';
 import { loadGatewayConfig } from './config';
-import { registerBodyParsers } from './http/body-parsers';
-import { answerRoutingError, clientErrorHandler } from './http/early-errors';
-import { refusePlainHttp } from './http/https-only';
-import { requireForwardedHttps, servePlainHttpFrom } from './http/trusted-proxies';
-import { TLS_POLICY } from './http/tls-policy';
-import { methodNotAllowed } from './http/method-not-allowed';
-import { refuseRepeatedHeaders } from './http/repeated-headers';
-import { JwksService } from './tokens/jwks.service';
-import { RevocationListService } from './tokens/revocation-list.service';
+import { gatewayAdapter, prepareGateway } from './https-server';
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-/** Slow clients: the head must arrive within HEADERS_TIMEOUT_MS, the whole request within REQUEST_TIMEOUT_MS. */
-const HEADERS_TIMEOUT_MS = 10_000;
-const REQUEST_TIMEOUT_MS = 15_000;
-/** How often Node checks those deadlines (its default, 30 s, lets a slow client stay up to 30 s longer). */
-const TIMEOUT_CHECK_INTERVAL_MS = 1_000;
-
-async function bootstrap(): Promise<void> {
-  installLeanAsyncResourceBind();
-  const config = loadGatewayConfig();
-  const logger = createLogger('gateway', config.LOG_LEVEL);
-  const tls = { key: readFileSync(config.GATEWAY_TLS_KEY_FILE), cert: readFileSync(config.GATEWAY_TLS_CERT_FILE) };
-  const nats = await NatsService.connect(natsOptions(config, logger, 'gateway'));
-  const proxies = config.GATEWAY_TRUSTED_PROXIES;
-  if (proxies.entries.length) logger.info({ trusted_proxies: proxies.entries }, 'trusted-proxy mode: plain HTTP with X-Forwarded-Proto: https from these proxies');
-
-  const adapter = new FastifyAdapter({
-    https: { ...tls, ...TLS_POLICY, headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_INTERVAL_MS },
-    bodyLimit: config.GATEWAY_BODY_LIMIT,
-    http2: false,
-    requestTimeout: REQUEST_TIMEOUT_MS,
-    connectionTimeout: 0,
-    keepAliveTimeout: 72_000,
-    maxParamLength: 200,
-    // Errors raised before the app (bad path encoding, over-long path parameter, a request Node's parser refuses).
-    frameworkErrors: answerRoutingError,
-    clientErrorHandler: clientErrorHandler(logger),
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
-    requestIdHeader: false,
-    // Trusted-proxy mode: the client address is X-Forwarded-For's right-most address that is not a trusted proxy.
-    trustProxy: proxies.entries.length ? (address: string) => proxies.contains(address) : false,
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers[Headers.requestId];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
-    logger: false,
-  } as any);
-  const app = await NestFactory.create<NestFastifyApplication>(GatewayModule.register(config, nats, logger), adapter, {
-    logger: new PinoNestLogger(logger),
-    // Nest's body parsers build a JSON parser on every request; ours (http/body-parsers.ts) are set up once.
-    bodyParser: false,
-  });
-  const fastify = app.getHttpAdapter().getInstance();
-  registerBodyParsers(fastify, config.GATEWAY_BODY_LIMIT);
-  const notAllowed = methodNotAllowed(fastify);
-  fastify.addHook('onRequest', async (req, reply) => {
-    reply.header(Headers.requestId, req.id);
-  });
-  if (proxies.entries.length) fastify.addHook('onRequest', requireForwardedHttps);
-  fastify.addHook('onRequest', refuseRepeatedHeaders);
-  fastify.addHook('onResponse', async (req, reply) => {
-    logger.info(
-      { request_id: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    );
-  });
-  const server = app.getHttpServer() as unknown as TlsServer & HttpsServer;
-  refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined);
-
-  await app.init();
-  notAllowed.close();
-
-  // Serve only with the signing keys and a complete revocation list in hand.
-  await app.get(JwksService).refresh().catch(() => undefined);
-  await app.get(RevocationListService).reloadUntilDone();
-  while (!app.get(JwksService).loaded) {
-    await new Promise((r) => setTimeout(r, 250));
-    await app.get(JwksService).refresh().catch(() => undefined);
-  }
-
-  await app.listen(config.GATEWAY_PORT, config.GATEWAY_HOST);
-  logger.info({ url: `https://${config.GATEWAY_HOST}:${config.GATEWAY_PORT}` }, 'gateway ready');
-
-  closeOnSignals(app, [nats], logger);
-}
-
-runService('gateway', bootstrap);
+installLeanAsyncResourceBind();
+runService({
+  name: 'gateway',
+  loadConfig: loadGatewayConfig,
+  module: (rt) => GatewayModule.register(rt),
+  adapter: gatewayAdapter,
+  // Nest's body parsers build a JSON parser on every request; ours (http/body-parsers.ts) are set up once.
+  appOptions: { bodyParser: false },
+  prepare: prepareGateway,
+  listen: (c) => ({ port: c.GATEWAY_PORT, host: c.GATEWAY_HOST }),
+});

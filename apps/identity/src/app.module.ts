@@ -1,8 +1,7 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { HealthController, LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { HealthController, NatsService, READINESS_CHECKS, ReadinessCheck, RuntimeModule, ServiceRuntime } from '@gatehouse/platform';
 import { InvalidationsService } from './common/invalidations.service';
 import { ListService } from './common/list.service';
 import { StatisticsService } from './common/statistics.service';
@@ -27,31 +26,9 @@ import { RolesService } from './roles/roles.service';
 export const IDENTITY_ENTITIES = [EntityEntity, EntitySettingsEntity, EntityUserEntity, RoleEntity, OutboxEntity];
 export const IDENTITY_MIGRATIONS = [InitialSchema1764400000000, LoginKey1796460900000];
 
-export interface IdentityRuntime {
-  config: IdentityConfig;
-  nats: NatsService;
+export interface IdentityRuntime extends ServiceRuntime<IdentityConfig> {
+  /** The outbox relay's own broker connection (see OutboxRelayService). */
   relayNats: NatsService;
-  logger: Logger;
-}
-
-@Global()
-@Module({})
-class RuntimeModule {
-  static register(rt: IdentityRuntime): DynamicModule {
-    return {
-      module: RuntimeModule,
-      providers: [
-        { provide: IDENTITY_CONFIG, useValue: rt.config },
-        { provide: NatsService, useValue: rt.nats },
-        { provide: RELAY_NATS, useValue: rt.relayNats },
-        { provide: LOGGER, useValue: rt.logger },
-        OutboxService,
-        ListService,
-        InvalidationsService,
-      ],
-      exports: [IDENTITY_CONFIG, NatsService, RELAY_NATS, LOGGER, OutboxService, ListService, InvalidationsService],
-    };
-  }
 }
 
 @Module({ imports: [TypeOrmModule.forFeature([EntityEntity, EntitySettingsEntity])], controllers: [EntitiesController], providers: [EntitiesService] })
@@ -72,7 +49,7 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [
-        RuntimeModule.register(rt),
+        RuntimeModule.register(rt, IDENTITY_CONFIG, [{ provide: RELAY_NATS, useValue: rt.relayNats }, OutboxService, ListService, InvalidationsService]),
         TypeOrmModule.forRoot({
           type: 'postgres',
           url: rt.config.IDENTITY_DATABASE_URL,

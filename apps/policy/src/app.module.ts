@@ -1,6 +1,5 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
-import type { Logger } from 'pino';
-import { HealthController, LOGGER, NatsService, READINESS_CHECKS, ReadinessCheck } from '@gatehouse/platform';
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthController, READINESS_CHECKS, ReadinessCheck, RuntimeModule, ServiceRuntime } from '@gatehouse/platform';
 import { POLICY_CONFIG, PolicyConfig } from './config';
 import { PolicyController } from './policy/policy.controller';
 import { PolicyService } from './policy/policy.service';
@@ -8,27 +7,7 @@ import { NatsStateSource } from './read-model/nats-state-source';
 import { ReadModel } from './read-model/read-model';
 import { ReadModelSync } from './read-model/read-model.sync';
 
-export interface PolicyRuntime {
-  config: PolicyConfig;
-  nats: NatsService;
-  logger: Logger;
-}
-
-@Global()
-@Module({})
-class RuntimeModule {
-  static register(rt: PolicyRuntime): DynamicModule {
-    return {
-      module: RuntimeModule,
-      providers: [
-        { provide: POLICY_CONFIG, useValue: rt.config },
-        { provide: NatsService, useValue: rt.nats },
-        { provide: LOGGER, useValue: rt.logger },
-      ],
-      exports: [POLICY_CONFIG, NatsService, LOGGER],
-    };
-  }
-}
+export type PolicyRuntime = ServiceRuntime<PolicyConfig>;
 
 /** The policy service: no database, a read model of identity and auth state, decisions over NATS. */
 @Module({})
@@ -36,7 +15,7 @@ export class PolicyModule {
   static register(rt: PolicyRuntime): DynamicModule {
     return {
       module: PolicyModule,
-      imports: [RuntimeModule.register(rt)],
+      imports: [RuntimeModule.register(rt, POLICY_CONFIG)],
       controllers: [PolicyController, HealthController],
       providers: [
         {

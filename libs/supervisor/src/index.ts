@@ -5,5 +5,6 @@ export * from './lib/free-port';
 export * from './lib/local-secrets';
 export * from './lib/databases';
 export * from './lib/preflight';
-export * from './lib/system-services';
+export * from './lib/services';
+export * from './lib/local-system';
 export * from './lib/lone-service';

@@ -1,71 +1,43 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { AuthSubjects, CredentialsCreatedResponse, ProjectView } from '@gatehouse/contracts';
-import { createLogger, NatsService } from '@gatehouse/platform';
-import {
-  createDatabase,
-  dropDatabase,
-  dropIdentityStream,
-  ensureLocalSecrets,
-  freePort,
-  ownEnv,
-  randomRunId,
-  readyUrl,
-  ServiceName,
-  ServiceProcess,
-  serviceScript,
-  spawnService,
-  SystemResources,
-  waitForHealthy,
-  withDatabase,
-} from '@gatehouse/supervisor';
-
-const PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+import { cpus } from 'node:os';
+import { CredentialsCreatedResponse } from '@gatehouse/contracts';
+import { NatsService } from '@gatehouse/platform';
+import { freePort, LocalSystem, ServiceName, ServiceProcess } from '@gatehouse/supervisor';
 
 /**
  * Gatehouse (auth + identity + gateway, and policy with `start({ policy: true })`)
  * as `npm start` runs it, on free ports, a fresh database per service, its own
- * subject prefix (and so its own JetStream stream).
+ * subject prefix (and so its own JetStream stream): a LocalSystem.
  */
 export class BenchSystem {
-  readonly procs: ServiceProcess[] = [];
   /** The first gateway instance. */
   gatewayUrl = '';
   /** Every gateway instance started (see addGateway()), the first one first. */
   readonly gatewayUrls: string[] = [];
   tls = { cert: '', key: '' };
   prefix = '';
+  private system?: LocalSystem;
   private nats?: NatsService;
-  /** The environment every service shares (NATS, subject prefix, log level). */
-  private common?: Record<string, string>;
-  private resources?: SystemResources;
-  private readonly dbs: string[] = [];
-  private dir = '';
 
   /** `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does. */
   async start(opts: { policy?: boolean } = {}): Promise<void> {
-    const runId = randomRunId();
-    this.dir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
-    const secrets = await ensureLocalSecrets(this.dir);
-    this.tls = { cert: secrets.tlsCertFile, key: secrets.tlsKeyFile };
-    const prefix = `bench${runId}.`;
-    this.prefix = prefix;
-    const authDb = withDatabase(PG, `gh_bench_${runId}_auth`);
-    const identityDb = withDatabase(PG, `gh_bench_${runId}_identity`);
-    for (const db of [authDb, identityDb]) {
-      await createDatabase(db);
-      this.dbs.push(db);
-    }
-    // Request logging off in both contenders (the baseline logs nothing either).
-    this.common = { NATS_URL, NATS_SUBJECT_PREFIX: prefix, LOG_LEVEL: 'warn' };
-    this.resources = { databases: { auth: authDb, identity: identityDb }, secrets };
-    await this.launch('auth', 'auth');
-    await this.launch('identity', 'identity');
-    if (opts.policy) await this.launch('policy', 'policy');
-    this.gatewayUrl = await this.addGateway();
-    this.nats = await NatsService.connect({ url: NATS_URL, name: 'bench', prefix, requestTimeoutMs: 5_000, logger: createLogger('bench', 'silent') });
+    const services: ServiceName[] = opts.policy ? ['auth', 'identity', 'policy', 'gateway'] : ['auth', 'identity', 'gateway'];
+    this.system = await LocalSystem.start({
+      tag: 'bench',
+      postgresUrl: process.env.BENCH_POSTGRES_URL,
+      services,
+      // Request logging off in both contenders (the baseline logs nothing either).
+      env: { LOG_LEVEL: 'warn' },
+    });
+    this.tls = { cert: this.system.secrets.tlsCertFile, key: this.system.secrets.tlsKeyFile };
+    this.prefix = this.system.prefix;
+    this.gatewayUrl = this.system.gatewayUrl();
+    this.gatewayUrls.push(this.gatewayUrl);
+    this.nats = await this.system.admin();
+  }
+
+  /** The processes of the running instances, in start order. */
+  get procs(): ServiceProcess[] {
+    return this.system?.processes() ?? [];
   }
 
   /**
@@ -73,27 +45,18 @@ export class BenchSystem {
    * it is ready; start() starts the first. Returns its base URL.
    */
   async addGateway(): Promise<string> {
-    const n = this.gatewayUrls.length + 1;
-    const port = await this.launch('gateway', n === 1 ? 'gateway' : `gateway-${n}`);
-    const url = `https://localhost:${port}`;
+    if (!this.system) throw new Error('start() first');
+    const name = `gateway-${this.gatewayUrls.length + 1}`;
+    await this.system.start(name, 'gateway', { GATEWAY_PORT: String(await freePort()) });
+    const url = this.system.gatewayUrl(name);
     this.gatewayUrls.push(url);
     return url;
   }
 
-  /** Starts an instance of `service` on a free port and waits until it is ready; returns the port. */
-  private async launch(service: ServiceName, name: string): Promise<number> {
-    if (!this.common || !this.resources) throw new Error('start() first');
-    const port = await freePort();
-    const proc = spawnService({ name, script: serviceScript(service), env: { ...this.common, ...ownEnv(service, port, this.resources) } });
-    this.procs.push(proc);
-    await waitForHealthy(readyUrl(service, port), { timeoutMs: 30_000, process: proc });
-    return port;
-  }
-
   async partner(): Promise<CredentialsCreatedResponse> {
-    if (!this.nats) throw new Error('start() first');
-    const project = await this.nats.request<ProjectView>(AuthSubjects.projectCreate, { name: 'bench' });
-    return this.nats.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: project.project_id });
+    if (!this.system) throw new Error('start() first');
+    const project = await this.system.createProject('bench');
+    return this.system.createCredentials(project.project_id);
   }
 
   /** The version the NATS server announced to the bench's connection (its INFO). */
@@ -103,20 +66,15 @@ export class BenchSystem {
 
   /** A NATS connection of its own in the system's subject namespace (as the services connect); the caller closes it. */
   async connectNats(name: string): Promise<NatsService> {
-    if (!this.prefix) throw new Error('start() first');
-    return NatsService.connect({ url: NATS_URL, name, prefix: this.prefix, requestTimeoutMs: 5_000, logger: createLogger('bench', 'silent') });
+    if (!this.system) throw new Error('start() first');
+    return this.system.connectNats(name);
   }
 
   /** Stops everything started so far and leaves nothing behind (databases, the identity stream, the temp dir), whatever failed before. */
   async stop(): Promise<void> {
-    await this.nats?.close().catch(() => undefined);
     this.nats = undefined;
-    for (const p of [...this.procs].reverse()) await p.stop().catch(() => undefined);
-    this.procs.length = 0;
     this.gatewayUrls.length = 0;
-    for (const db of this.dbs.splice(0)) await dropDatabase(db).catch(() => undefined);
-    if (this.prefix) await dropIdentityStream(NATS_URL, this.prefix).catch(() => undefined);
-    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    await this.system?.stop();
   }
 }
 

@@ -32,11 +32,11 @@ import { decode, verify } from 'jsonwebtoken';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { Pool } from 'undici';
 import { freePort, repoRoot, ServiceProcess, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, logRecentOutput, runBench } from './bench-system';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
-import { MONITE_VERSION, percentile } from './gateway-client';
+import { API_VERSION, HttpClient, HttpResponse } from '@gatehouse/testing';
+import { percentile } from './bench-stats';
 import { interleave, load, LoadResult, median, RoundsReport } from './load';
 
 /** The method (interleaved rounds, a warm-up, 10 s runs: README, "Benchmarks"); anything less is a smoke run. */
@@ -85,46 +85,14 @@ interface Answer {
   at: number;
 }
 
-class Https {
-  private readonly pool: Pool;
-
-  constructor(
-    readonly baseUrl: string,
-    ca: string,
-    connections = 2,
-  ) {
-    this.pool = new Pool(baseUrl, { connections, pipelining: 1, connect: { ca, servername: 'localhost' } });
-  }
-
-  async send(method: 'GET' | 'POST', path: string, headers: Record<string, string> = {}, body?: string): Promise<Answer> {
-    const res = await this.pool.request({ method, path, headers, body });
-    const text = await res.body.text();
-    const at = performance.now();
-    let json: any;
-    try {
-      json = text ? JSON.parse(text) : undefined;
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, text, json, at };
-  }
-
-  postJson(path: string, data: unknown, headers: Record<string, string> = {}): Promise<Answer> {
-    return this.send('POST', path, { 'content-type': 'application/json', 'x-monite-version': MONITE_VERSION, ...headers }, JSON.stringify(data));
-  }
-
-  postForm(path: string, fields: Record<string, string>): Promise<Answer> {
-    return this.send('POST', path, { 'content-type': FORM }, new URLSearchParams(fields).toString());
-  }
-
-  getAuthed(path: string, token: string): Promise<Answer> {
-    return this.send('GET', path, { authorization: `Bearer ${token}`, 'x-monite-version': MONITE_VERSION });
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
-  }
+/** One by-hand request over the shared HttpClient, stamped when the whole response was read. */
+async function timed(res: Promise<HttpResponse>): Promise<Answer> {
+  return { ...(await res), at: performance.now() };
 }
+
+const postJson = (c: HttpClient, path: string, data: unknown) => timed(c.post(path, { json: data }));
+const postForm = (c: HttpClient, path: string, fields: Record<string, string>) => timed(c.post(path, { form: fields, version: null }));
+const getAuthed = (c: HttpClient, path: string, token: string) => timed(c.get(path, { token }));
 
 /** What the server answered, when it was not what the bench needs. */
 class Unexpected extends Error {
@@ -279,30 +247,30 @@ interface RevocationResult {
 }
 
 /** Polls `gw` with `token` until it answers 401; any other status than 200 or 401 is an error. */
-async function untilRefused(gw: Https, label: string, token: string, revokedAt: number, timeoutMs: number): Promise<Refusal> {
+async function untilRefused(gw: HttpClient, label: string, token: string, revokedAt: number, timeoutMs: number): Promise<Refusal> {
   for (let polls = 1; ; polls++) {
-    const res = await gw.getAuthed('/v1/settings', token);
+    const res = await getAuthed(gw, '/v1/settings', token);
     if (res.status === 401) return { ms: res.at - revokedAt, first: polls === 1, polls };
     if (res.status !== 200) throw new Unexpected(`gateway ${label}: GET /v1/settings after the revoke (poll ${polls})`, res);
     if (res.at - revokedAt > timeoutMs) return { ms: Infinity, first: false, polls };
   }
 }
 
-async function measureRevocation(gateways: Https[], labels: string[], cred: { client_id: string; client_secret: string }, n: number): Promise<RevocationResult> {
+async function measureRevocation(gateways: HttpClient[], labels: string[], cred: { client_id: string; client_secret: string }, n: number): Promise<RevocationResult> {
   const [a] = gateways;
   const perInstance: Refusal[][] = gateways.map(() => []);
   const step = Math.max(1, Math.floor(n / 10));
   const start = performance.now();
   for (let i = 0; i < n; i++) {
-    const minted = await a.postJson('/v1/auth/token', { grant_type: 'client_credentials', ...cred });
+    const minted = await postJson(a, '/v1/auth/token', { grant_type: 'client_credentials', ...cred });
     const token = minted.json?.access_token;
     if (minted.status !== 200 || typeof token !== 'string') throw new Unexpected(`revocation #${i + 1}: POST /v1/auth/token`, minted);
     // The token works at every instance first (and so sits in each one's cache of verified tokens).
     for (const [k, gw] of gateways.entries()) {
-      const res = await gw.getAuthed('/v1/settings', token);
+      const res = await getAuthed(gw, '/v1/settings', token);
       if (res.status !== 200) throw new Unexpected(`revocation #${i + 1}: GET /v1/settings at gateway ${labels[k]} before the revoke`, res);
     }
-    const revoked = await a.postJson('/v1/auth/revoke', { ...cred, token });
+    const revoked = await postJson(a, '/v1/auth/revoke', { ...cred, token });
     if (revoked.status !== 200) throw new Unexpected(`revocation #${i + 1}: POST /v1/auth/revoke at gateway ${labels[0]}`, revoked);
     const refusals = await Promise.all(gateways.map((gw, k) => untilRefused(gw, labels[k], token, revoked.at, REVOKE_TIMEOUT_MS)));
     refusals.forEach((r, k) => perInstance[k].push(r));
@@ -336,19 +304,19 @@ interface Step {
 
 const cell = (s: string) => (s ? `\`${s.replace(/\|/g, '\\|').replace(/`/g, "'").replace(/\n/g, ' ')}\`` : '(empty body)');
 
-async function oidcRevocationSteps(op: Https, cred: { client_id: string; client_secret: string }): Promise<Step[]> {
+async function oidcRevocationSteps(op: HttpClient, cred: { client_id: string; client_secret: string }): Promise<Step[]> {
   const auth = { ...cred };
   const steps: Step[] = [];
   const answer = (what: string, a: Answer, body = a.text) => steps.push({ what, status: String(a.status), body });
 
-  const minted = await op.postForm('/token', { grant_type: 'client_credentials', ...auth });
+  const minted = await postForm(op, '/token', { grant_type: 'client_credentials', ...auth });
   const jwt = requireEs256(OP, minted);
   answer('POST /token (client_credentials; the default resource: JWT access tokens)', minted, `access_token: ${JSON.stringify(jwtHeader(jwt))} . ${JSON.stringify(jwtPayload(jwt))} . (signature)`);
-  answer('POST /token/revocation with the JWT (client_secret_post)', await op.postForm('/token/revocation', { ...auth, token: jwt, token_type_hint: 'access_token' }));
-  answer('POST /token/introspection with the same JWT, after the revocation', await op.postForm('/token/introspection', { ...auth, token: jwt, token_type_hint: 'access_token' }));
+  answer('POST /token/revocation with the JWT (client_secret_post)', await postForm(op, '/token/revocation', { ...auth, token: jwt, token_type_hint: 'access_token' }));
+  answer('POST /token/introspection with the same JWT, after the revocation', await postForm(op, '/token/introspection', { ...auth, token: jwt, token_type_hint: 'access_token' }));
 
   // What a resource server that validates the JWT itself (as Gatehouse's gateway does) concludes.
-  const jwks = await op.send('GET', '/jwks');
+  const jwks = await timed(op.get('/jwks', { version: null }));
   const header = jwtHeader(jwt) as { kid?: string };
   const jwk = (jwks.json?.keys as Array<JsonWebKey & { kid?: string }> | undefined)?.find((k) => k.kid === header.kid);
   const valid = verifiesWith(jwt, jwk);
@@ -360,13 +328,13 @@ async function oidcRevocationSteps(op: Https, cred: { client_id: string; client_
   });
 
   // For contrast: an opaque token of the same client is revocable.
-  const opaque = await op.postForm('/token', { grant_type: 'client_credentials', resource: OPAQUE_RESOURCE, ...auth });
+  const opaque = await postForm(op, '/token', { grant_type: 'client_credentials', resource: OPAQUE_RESOURCE, ...auth });
   const opaqueToken = opaque.json?.access_token;
   if (opaque.status !== 200 || typeof opaqueToken !== 'string') throw new Unexpected(`${OP}: opaque token request`, opaque);
   answer(`POST /token (client_credentials, resource=${OPAQUE_RESOURCE}: an opaque access token)`, opaque);
-  answer('POST /token/introspection with the opaque token', await op.postForm('/token/introspection', { ...auth, token: opaqueToken, token_type_hint: 'access_token' }));
-  answer('POST /token/revocation with the opaque token', await op.postForm('/token/revocation', { ...auth, token: opaqueToken, token_type_hint: 'access_token' }));
-  answer('POST /token/introspection with the opaque token, after the revocation', await op.postForm('/token/introspection', { ...auth, token: opaqueToken, token_type_hint: 'access_token' }));
+  answer('POST /token/introspection with the opaque token', await postForm(op, '/token/introspection', { ...auth, token: opaqueToken, token_type_hint: 'access_token' }));
+  answer('POST /token/revocation with the opaque token', await postForm(op, '/token/revocation', { ...auth, token: opaqueToken, token_type_hint: 'access_token' }));
+  answer('POST /token/introspection with the opaque token, after the revocation', await postForm(op, '/token/introspection', { ...auth, token: opaqueToken, token_type_hint: 'access_token' }));
   return steps;
 }
 
@@ -424,7 +392,7 @@ async function main(): Promise<void> {
     foreign.watch(run, (label, seen) => overlaps.push({ run: `${phase} ${name} ${label}`, seen }));
 
   const system = new BenchSystem();
-  const clients: Https[] = [];
+  const clients: HttpClient[] = [];
   let oidc: ServiceProcess | undefined;
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
@@ -443,7 +411,7 @@ async function main(): Promise<void> {
     });
   }
   const client = (url: string, connections = 2) => {
-    const c = new Https(url, readFileSync(system.tls.cert, 'utf8'), connections);
+    const c = new HttpClient(url, { caFile: system.tls.cert, connections });
     clients.push(c);
     return c;
   };
@@ -480,8 +448,8 @@ async function main(): Promise<void> {
     log(`gateway ${system.gatewayUrl}, ${OP} ${opUrl}`);
 
     // Both mint ES256 JWTs, or there is nothing to compare.
-    const ghToken = requireEs256(GH, await gwA.postJson('/v1/auth/token', { grant_type: 'client_credentials', ...cred }));
-    const opToken = requireEs256(OP, await op.postForm('/token', { grant_type: 'client_credentials', ...cred }));
+    const ghToken = requireEs256(GH, await postJson(gwA, '/v1/auth/token', { grant_type: 'client_credentials', ...cred }));
+    const opToken = requireEs256(OP, await postForm(op, '/token', { grant_type: 'client_credentials', ...cred }));
     log(`${GH} token header ${JSON.stringify(jwtHeader(ghToken))}; ${OP} token header ${JSON.stringify(jwtHeader(opToken))}`);
 
     // Whose CPU counts: every process of each contender (Gatehouse's NATS server included).
@@ -500,7 +468,7 @@ async function main(): Promise<void> {
     log(`1. minting: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each, ${CONNECTIONS} connections…`);
     loads.push(`minting ${load1()}`);
     const mint = await interleave<Run>(
-      { name: GH, run: watched('minting', GH, metered(ghPids, mintRun(`${system.gatewayUrl}/v1/auth/token`, { 'content-type': 'application/json', 'x-monite-version': MONITE_VERSION }, ghMintBody))) },
+      { name: GH, run: watched('minting', GH, metered(ghPids, mintRun(`${system.gatewayUrl}/v1/auth/token`, { 'content-type': 'application/json', 'x-monite-version': API_VERSION }, ghMintBody))) },
       { name: OP, run: watched('minting', OP, metered(opPids, mintRun(`${opUrl}/token`, { 'content-type': FORM }, opMintBody))) },
       ROUNDS,
       WARMUP,
@@ -508,25 +476,25 @@ async function main(): Promise<void> {
     );
 
     // 2. Authenticated read vs introspection.
-    const partnerToken = requireEs256(GH, await gwA.postJson('/v1/auth/token', { grant_type: 'client_credentials', ...cred }));
-    const read = await gwA.getAuthed('/v1/settings', partnerToken);
+    const partnerToken = requireEs256(GH, await postJson(gwA, '/v1/auth/token', { grant_type: 'client_credentials', ...cred }));
+    const read = await getAuthed(gwA, '/v1/settings', partnerToken);
     if (read.status !== 200) throw new Unexpected('GET /v1/settings with the partner token', read);
-    const opaqueAnswer = await op.postForm('/token', { grant_type: 'client_credentials', resource: OPAQUE_RESOURCE, ...cred });
+    const opaqueAnswer = await postForm(op, '/token', { grant_type: 'client_credentials', resource: OPAQUE_RESOURCE, ...cred });
     const opaqueToken = opaqueAnswer.json?.access_token;
     if (opaqueAnswer.status !== 200 || typeof opaqueToken !== 'string' || jwtHeader(opaqueToken)) throw new Unexpected(`${OP}: opaque token request`, opaqueAnswer);
     const introspectionFields = { token: opaqueToken, token_type_hint: 'access_token', ...cred };
-    const introspect = () => op.postForm('/token/introspection', introspectionFields);
+    const introspect = () => postForm(op, '/token/introspection', introspectionFields);
     const first = await introspect();
     if (first.status !== 200 || first.json?.active !== true) throw new Unexpected(`${OP}: POST /token/introspection of the opaque token`, first);
     const ghReadRun = async (seconds: number): Promise<Run> => {
       const r: Run = await load({
         url: `${system.gatewayUrl}/v1/settings`,
         method: 'GET',
-        headers: { authorization: `Bearer ${partnerToken}`, 'x-monite-version': MONITE_VERSION },
+        headers: { authorization: `Bearer ${partnerToken}`, 'x-monite-version': API_VERSION },
         connections: CONNECTIONS,
         seconds,
       });
-      const after = await gwA.getAuthed('/v1/settings', partnerToken);
+      const after = await getAuthed(gwA, '/v1/settings', partnerToken);
       if (after.status !== 200) r.check = `after the run GET /v1/settings answered ${after.status} ${after.text.slice(0, 200)}`;
       return r;
     };

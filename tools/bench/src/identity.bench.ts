@@ -16,7 +16,8 @@
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
-import { ApiError, GatewayClient, MONITE_VERSION, percentile } from './gateway-client';
+import { HttpClient, API_VERSION } from '@gatehouse/testing';
+import { ApiError, percentile } from './bench-stats';
 import { load, LoadResult, median } from './load';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
@@ -55,8 +56,8 @@ interface PagingResult {
   pageMs: number[];
 }
 
-async function createEntity(api: GatewayClient): Promise<string> {
-  const res = await api.request('POST', '/v1/entities', {
+async function createEntity(api: HttpClient): Promise<string> {
+  const res = await api.send('POST', '/v1/entities', {
     json: {
       type: 'organization',
       email: 'bench@example.com',
@@ -70,7 +71,7 @@ async function createEntity(api: GatewayClient): Promise<string> {
 }
 
 /** N users through POST /v1/entity_users, `concurrency` in flight; the first failure stops every worker. */
-async function createUsers(api: GatewayClient, entityId: string, n: number, concurrency: number): Promise<CreateResult> {
+async function createUsers(api: HttpClient, entityId: string, n: number, concurrency: number): Promise<CreateResult> {
   const ids: string[] = new Array(n);
   const latencies = new Float64Array(n);
   const run = randomUUID().slice(0, 8);
@@ -85,7 +86,7 @@ async function createUsers(api: GatewayClient, entityId: string, n: number, conc
       if (i >= n) return;
       const t0 = now();
       try {
-        const res = await api.request('POST', '/v1/entity_users', {
+        const res = await api.send('POST', '/v1/entity_users', {
           headers: { 'x-monite-entity-id': entityId },
           json: { login: `bench-${run}-${i}`, first_name: 'Bench', last_name: `User ${i}` },
         });
@@ -109,7 +110,7 @@ async function createUsers(api: GatewayClient, entityId: string, n: number, conc
 }
 
 /** Every page of GET /v1/entity_users?limit=100, sequentially, each request timed. */
-async function pageThrough(api: GatewayClient, entityId: string, created: Set<string>): Promise<PagingResult> {
+async function pageThrough(api: HttpClient, entityId: string, created: Set<string>): Promise<PagingResult> {
   const seen = new Set<string>();
   const pageMs: number[] = [];
   let unknown = 0;
@@ -118,7 +119,7 @@ async function pageThrough(api: GatewayClient, entityId: string, created: Set<st
   do {
     const path = `/v1/entity_users?limit=${PAGE_SIZE}${token ? `&pagination_token=${encodeURIComponent(token)}` : ''}`;
     const t0 = now();
-    const res = await api.request('GET', path, { headers: { 'x-monite-entity-id': entityId } });
+    const res = await api.send('GET', path, { headers: { 'x-monite-entity-id': entityId } });
     pageMs.push(now() - t0);
     const page = res.json as { data?: Array<{ id: string }>; next_pagination_token?: string | null } | undefined;
     if (res.status !== 200 || !Array.isArray(page?.data)) throw new ApiError(`GET ${path} (page ${pageMs.length})`, res.status, res.text);
@@ -139,11 +140,11 @@ function hammer(url: string, headers: Record<string, string>, path: () => string
 }
 
 /** When the load saw non-2xx answers, a few of the same requests made by hand, to show what came back. */
-async function probe(api: GatewayClient, entityId: string, ids: string[]): Promise<string[]> {
+async function probe(api: HttpClient, entityId: string, ids: string[]): Promise<string[]> {
   const lines: string[] = [];
   for (let i = 0; i < 5; i++) {
     const id = ids[Math.floor(Math.random() * ids.length)];
-    const res = await api.request('GET', `/v1/entity_users/${id}`, { headers: { 'x-monite-entity-id': entityId } });
+    const res = await api.send('GET', `/v1/entity_users/${id}`, { headers: { 'x-monite-entity-id': entityId } });
     lines.push(`GET /v1/entity_users/${id} → ${res.status} ${res.text.slice(0, 500)}`);
   }
   return lines;
@@ -154,13 +155,13 @@ async function main(): Promise<void> {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
   }
   const system = new BenchSystem();
-  let api: GatewayClient | undefined;
+  let api: HttpClient | undefined;
   try {
     log(`starting auth, identity and gateway (LOG_LEVEL=warn)…`);
     await system.start();
     log(`gateway ${system.gatewayUrl}, NATS prefix ${system.prefix} (databases and stream are dropped at the end)`);
     const cred = await system.partner();
-    api = new GatewayClient(system.gatewayUrl, system.tls.cert, Math.max(CREATE_CONCURRENCY, 1));
+    api = new HttpClient(system.gatewayUrl, { caFile: system.tls.cert, connections: Math.max(CREATE_CONCURRENCY, 1) });
     await api.mintPartnerToken(cred);
     const entityId = await createEntity(api);
     log(`entity ${entityId}; creating ${USERS} users, ${CREATE_CONCURRENCY} in flight…`);
@@ -190,7 +191,7 @@ async function main(): Promise<void> {
     loads.push(`reads ${load1()}`);
     const ids = created.ids;
     const randomUser = () => `/v1/entity_users/${ids[Math.floor(Math.random() * ids.length)]}`;
-    const userHeaders = { authorization: `Bearer ${token}`, 'x-monite-version': MONITE_VERSION, 'x-monite-entity-id': entityId };
+    const userHeaders = { authorization: `Bearer ${token}`, 'x-monite-version': API_VERSION, 'x-monite-entity-id': entityId };
     const usersUrl = `${system.gatewayUrl}${randomUser()}`;
     const healthUrl = `${system.gatewayUrl}/health`;
     log(`reads: ${WARMUP} s warm-up, ${SECONDS} s measured, ${CONNECTIONS} connections…`);

@@ -1,5 +1,5 @@
 import type { NatsService } from '@gatehouse/platform';
-import { percentile } from './gateway-client';
+import { percentile } from './bench-stats';
 
 export interface NatsLoadResult {
   /** Answered requests per second, over the whole run. */

@@ -25,7 +25,8 @@ import type { NatsService } from '@gatehouse/platform';
 import { freePort, repoRoot, ServiceProcess, spawnService, SpawnServiceOptions, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
 import { BENCH_ROLE_PERMISSIONS, EvaluateCase, measureEvaluate } from './evaluate-cost';
-import { ApiError, GatewayClient, MONITE_VERSION } from './gateway-client';
+import { HttpClient, API_VERSION } from '@gatehouse/testing';
+import { ApiError } from './bench-stats';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
 import { formatReport, interleave, load, LoadResult, median, RoundsReport } from './load';
 import { natsLoad, NatsLoadResult } from './nats-load';
@@ -57,15 +58,15 @@ interface Fixture {
   userToken: string;
 }
 
-async function created(api: GatewayClient, what: string, path: string, json: unknown, entityId?: string): Promise<string> {
-  const res = await api.request('POST', path, { json, headers: entityId ? { 'x-monite-entity-id': entityId } : {} });
+async function created(api: HttpClient, what: string, path: string, json: unknown, entityId?: string): Promise<string> {
+  const res = await api.send('POST', path, { json, headers: entityId ? { 'x-monite-entity-id': entityId } : {} });
   const id = (res.json as { id?: string } | undefined)?.id;
   if ((res.status !== 200 && res.status !== 201) || !id) throw new ApiError(`${what}: POST ${path}`, res.status, res.text);
   return id;
 }
 
 /** Partner → entity → role → user with the role → its token (grant_type entity_user), all through the public API. */
-async function fixture(system: BenchSystem, api: GatewayClient): Promise<Fixture> {
+async function fixture(system: BenchSystem, api: HttpClient): Promise<Fixture> {
   const cred = await system.partner();
   await api.mintPartnerToken(cred);
   const entityId = await created(api, 'entity', '/v1/entities', {
@@ -79,7 +80,7 @@ async function fixture(system: BenchSystem, api: GatewayClient): Promise<Fixture
   const partnerToken = api.token;
   api.token = '';
   try {
-    const res = await api.request('POST', '/v1/auth/token', {
+    const res = await api.send('POST', '/v1/auth/token', {
       json: { grant_type: 'entity_user', client_id: cred.client_id, client_secret: cred.client_secret, entity_user_id: userId },
     });
     const userToken = (res.json as { access_token?: string } | undefined)?.access_token;
@@ -130,7 +131,7 @@ function evaluateTable(cases: EvaluateCase[]): string {
 }
 
 /** `fn` with the client's bearer token swapped for `token`. */
-async function asUser<T>(api: GatewayClient, token: string, fn: () => Promise<T>): Promise<T> {
+async function asUser<T>(api: HttpClient, token: string, fn: () => Promise<T>): Promise<T> {
   const saved = api.token;
   api.token = token;
   try {
@@ -141,8 +142,8 @@ async function asUser<T>(api: GatewayClient, token: string, fn: () => Promise<T>
 }
 
 /** When a phase saw failures, the same request by hand, to show what came back. */
-async function probeMe(api: GatewayClient, token: string): Promise<string> {
-  const res = await asUser(api, token, () => api.request('GET', '/v1/entity_users/me'));
+async function probeMe(api: HttpClient, token: string): Promise<string> {
+  const res = await asUser(api, token, () => api.send('GET', '/v1/entity_users/me'));
   return `GET /v1/entity_users/me → ${res.status} ${res.text.slice(0, 500)}`;
 }
 
@@ -169,7 +170,7 @@ async function main(): Promise<void> {
   if (evaluated.seen.length) overlaps.push(`evaluate(): ${evaluated.seen.join('; ')}`);
 
   const system = new BenchSystem();
-  let api: GatewayClient | undefined;
+  let api: HttpClient | undefined;
   let client: NatsService | undefined;
   /** The bench's own children (echo, hello-world); none is started once cleanup has begun. */
   const children: ServiceProcess[] = [];
@@ -203,13 +204,13 @@ async function main(): Promise<void> {
   try {
     log('starting auth, identity, policy and gateway (LOG_LEVEL=warn)…');
     await system.start({ policy: true });
-    const gw = new GatewayClient(system.gatewayUrl, system.tls.cert, 4);
+    const gw = new HttpClient(system.gatewayUrl, { caFile: system.tls.cert, connections: 4 });
     api = gw;
     const fx = await fixture(system, gw);
     log(`entity ${fx.entityId}, role ${fx.roleId}, user ${fx.userId}`);
 
     // The /me route works for the token (and tells us what it answers).
-    const me = await asUser(gw, fx.userToken, () => gw.request('GET', '/v1/entity_users/me'));
+    const me = await asUser(gw, fx.userToken, () => gw.send('GET', '/v1/entity_users/me'));
     if (me.status !== 200 || (me.json as EntityUserView | undefined)?.id !== fx.userId) throw new ApiError('GET /v1/entity_users/me (entity-user token)', me.status, me.text);
 
     // 1. policy.v1.check vs echo, over one client connection.
@@ -250,7 +251,7 @@ async function main(): Promise<void> {
       env: { PORT: String(helloPort), TLS_CERT_FILE: system.tls.cert, TLS_KEY_FILE: system.tls.key },
     });
     await waitForHealthy(`https://localhost:${helloPort}/`, { timeoutMs: 15_000, process: hello });
-    const headers = { authorization: `Bearer ${fx.userToken}`, 'x-monite-version': MONITE_VERSION };
+    const headers = { authorization: `Bearer ${fx.userToken}`, 'x-monite-version': API_VERSION };
     const get = (url: string) => (seconds: number) => load({ url, method: 'GET', headers, connections: CONNECTIONS, seconds });
     loads.push(`http ${load1()}`);
     log(`GET /v1/entity_users/me vs hello-world: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each, ${CONNECTIONS} connections…`);

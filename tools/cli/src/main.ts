@@ -1,4 +1,4 @@
-import './register-aliases'; // first: makes the @gatehouse/* imports below resolve in dist/
+import '../../runtime/src/register-aliases'; // first: makes the @gatehouse/* imports below resolve in dist/
 import { BaseConfig, ConfigError, RemoteError } from '@gatehouse/platform';
 import { parseCommandLine, ParsedCommandLine } from './args';
 import { connectAuthClient, ConnectedAuthClient, loadCliConfig, notReachable } from './auth-client';

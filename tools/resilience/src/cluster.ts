@@ -1,33 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AuthSubjects, CredentialsCreatedResponse, ProjectView } from '@gatehouse/contracts';
-import { createLogger, NatsService } from '@gatehouse/platform';
-import {
-  createDatabase,
-  dropDatabase,
-  dropIdentityStream,
-  ensureLocalSecrets,
-  freePort,
-  ownEnv,
-  randomRunId,
-  readyUrl,
-  ServiceName,
-  ServiceProcess,
-  serviceScript,
-  spawnService,
-  SYSTEM_SERVICES,
-  waitForHealthy,
-  withDatabase,
-} from '@gatehouse/supervisor';
-
-interface Instance {
-  service: ServiceName;
-  name: string;
-  env: Record<string, string>;
-  healthUrl: string;
-  proc?: ServiceProcess;
-}
+import { CredentialsCreatedResponse } from '@gatehouse/contracts';
+import { LocalSystem, SERVICES, ServiceName } from '@gatehouse/supervisor';
 
 export interface ClusterOptions {
   postgresUrl: string;
@@ -39,92 +12,72 @@ export interface ClusterOptions {
 /**
  * The whole system with `replicas` instances of every service (gateways on
  * ports of their own), a fresh database per service and a subject prefix of its
- * own, on the given PostgreSQL and NATS. Instances can be killed and restarted
- * with the environment they had; every line they write goes to one log folder.
+ * own, on the given PostgreSQL and NATS: a LocalSystem. Instances can be killed
+ * and restarted with the environment they had; every line they write goes to one log folder.
  */
 export class Cluster {
-  private readonly instances = new Map<string, Instance>();
   private readonly crashes: string[] = [];
-  private admin?: NatsService;
 
-  private constructor(
-    readonly opts: ClusterOptions,
-    readonly prefix: string,
-    readonly dir: string,
-    readonly ca: string,
-    private readonly databases: string[],
-  ) {}
+  private constructor(private readonly system: LocalSystem) {}
 
   static async start(opts: ClusterOptions): Promise<Cluster> {
-    const runId = randomRunId();
-    const dir = mkdtempSync(join(tmpdir(), `gatehouse-resilience-${runId}-`));
-    const secrets = await ensureLocalSecrets(join(dir, 'data'));
-    const authDb = withDatabase(opts.postgresUrl, `gh_res_${runId}_auth`);
-    const identityDb = withDatabase(opts.postgresUrl, `gh_res_${runId}_identity`);
-    const cluster = new Cluster(opts, `res${runId}.`, dir, readFileSync(secrets.tlsCertFile, 'utf8'), [authDb, identityDb]);
-    try {
-      for (const db of [authDb, identityDb]) await createDatabase(db);
-      const common = {
-        NATS_URL: opts.natsUrl,
-        NATS_SUBJECT_PREFIX: cluster.prefix,
-        LOG_LEVEL: 'info',
-        AUTH_ISSUER: 'https://localhost:8443',
-        GATEWAY_ISSUER: 'https://localhost:8443',
-      };
-      const resources = { databases: { auth: authDb, identity: identityDb }, secrets };
-      for (const service of SYSTEM_SERVICES) {
-        for (let i = 1; i <= opts.replicas; i++) {
-          const port = await freePort();
-          const instance: Instance = { service, name: `${service}-${i}`, env: { ...common, ...ownEnv(service, port, resources) }, healthUrl: readyUrl(service, port) };
-          cluster.instances.set(instance.name, instance);
-          await cluster.launch(instance);
-        }
-      }
-      cluster.admin = await NatsService.connect({
-        url: opts.natsUrl,
-        name: 'resilience-admin',
-        prefix: cluster.prefix,
-        requestTimeoutMs: 5_000,
-        logger: createLogger('resilience', 'silent'),
-      });
-    } catch (err) {
-      await cluster.stop();
-      throw err;
-    }
-    return cluster;
+    const replicas = {} as Record<ServiceName, number>;
+    for (const spec of SERVICES) replicas[spec.name] = opts.replicas;
+    const system = await LocalSystem.start({
+      tag: 'res',
+      postgresUrl: opts.postgresUrl,
+      natsUrl: opts.natsUrl,
+      replicas,
+      env: { LOG_LEVEL: 'info' },
+      logFile: ({ dir, instance }) => join(dir, 'logs', `${instance}.log`),
+      readyTimeoutMs: 60_000,
+      readyIntervalMs: 50,
+    });
+    return new Cluster(system);
+  }
+
+  get prefix(): string {
+    return this.system.prefix;
+  }
+  get dir(): string {
+    return this.system.dir;
+  }
+  get ca(): string {
+    return this.system.ca;
   }
 
   /** The gateways' base URLs, by instance name. */
   gateways(): Array<{ name: string; url: string }> {
-    return [...this.instances.values()]
+    return this.system
+      .instances()
       .filter((i) => i.service === 'gateway')
-      .map((i) => ({ name: i.name, url: `https://localhost:${i.env.GATEWAY_PORT}` }));
+      .map((i) => ({ name: i.name, url: this.system.gatewayUrl(i.name) }));
   }
 
   /** kill -9, and wait until it is gone. An instance that had already died on its own is recorded as a crash. */
   async kill9(name: string): Promise<void> {
-    const instance = this.instance(name);
-    if (instance.proc?.exitStatus) this.crashes.push(`${name} exited ${JSON.stringify(instance.proc.exitStatus)} before its kill`);
-    instance.proc?.kill9();
-    await instance.proc?.exited;
-    instance.proc = undefined;
+    const status = this.system.instance(name).proc?.exitStatus;
+    if (status) this.crashes.push(`${name} exited ${JSON.stringify(status)} before its kill`);
+    await this.system.kill9(name);
   }
 
   /** Starts the instance again with the environment it had; resolves once it reports ready. */
   async restart(name: string): Promise<void> {
-    await this.launch(this.instance(name));
+    await this.system.start(name);
   }
 
   /** A project with one credential pair, made as the operator's CLI does. */
   async partner(): Promise<CredentialsCreatedResponse> {
-    if (!this.admin) throw new Error('not started');
-    const project = await this.admin.request<ProjectView>(AuthSubjects.projectCreate, { name: 'resilience' });
-    return this.admin.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, { project_id: project.project_id });
+    const project = await this.system.createProject('resilience');
+    return this.system.createCredentials(project.project_id);
   }
 
   /** Instances that exited without being asked to (a crash the run did not cause). */
   unexpectedExits(): string[] {
-    const now = [...this.instances.values()].filter((i) => i.proc?.exitStatus).map((i) => `${i.name} exited ${JSON.stringify(i.proc?.exitStatus)}`);
+    const now = this.system
+      .instances()
+      .filter((i) => i.proc?.exitStatus)
+      .map((i) => `${i.name} exited ${JSON.stringify(i.proc?.exitStatus)}`);
     return [...this.crashes, ...now];
   }
 
@@ -134,27 +87,6 @@ export class Cluster {
 
   /** Stops everything; the databases and the stream go; the logs stay unless `keepLogs` is false. */
   async stop(keepLogs = true): Promise<void> {
-    await this.admin?.close().catch(() => undefined);
-    for (const instance of [...this.instances.values()].reverse()) await instance.proc?.stop('SIGTERM', 10_000).catch(() => undefined);
-    for (const db of this.databases) await dropDatabase(db).catch(() => undefined);
-    await dropIdentityStream(this.opts.natsUrl, this.prefix).catch(() => undefined);
-    if (keepLogs) rmSync(join(this.dir, 'data'), { recursive: true, force: true });
-    else rmSync(this.dir, { recursive: true, force: true });
-  }
-
-  private instance(name: string): Instance {
-    const instance = this.instances.get(name);
-    if (!instance) throw new Error(`no instance ${name}`);
-    return instance;
-  }
-
-  private async launch(instance: Instance): Promise<void> {
-    instance.proc = spawnService({
-      name: instance.name,
-      script: serviceScript(instance.service),
-      env: instance.env,
-      logFile: join(this.logDir(), `${instance.name}.log`),
-    });
-    await waitForHealthy(instance.healthUrl, { timeoutMs: 60_000, process: instance.proc, ca: this.ca, intervalMs: 50 });
+    await this.system.stop({ keepDir: keepLogs });
   }
 }

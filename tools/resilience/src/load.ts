@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'undici';
+import { HttpClient } from '@gatehouse/testing';
 import { Kind, OpKind, Sample } from './report';
 
-export const MONITE_VERSION = '2024-05-25';
 /** A request that has not answered by then counts as hung (the issue's bar). */
 export const HANG_MS = 3_000;
 
@@ -26,7 +25,7 @@ export interface Answer {
 
 interface Gateway {
   name: string;
-  pool: Pool;
+  http: HttpClient;
   /** The balancer's view: it sends nothing to a gateway it holds down. */
   up: boolean;
   /** When the harness killed it: a request cut by a kill is what any client of a crashed server sees. */
@@ -66,7 +65,7 @@ export class Gateways {
       name: g.name,
       up: true,
       kills: [],
-      pool: new Pool(g.url, { connections: 16, pipelining: 1, connect: { ca, servername: 'localhost' } }),
+      http: new HttpClient(g.url, { ca, connections: 16 }),
     }));
     this.checker = setInterval(() => void this.checkHealth(), HEALTH_EVERY_MS);
   }
@@ -103,9 +102,8 @@ export class Gateways {
     await Promise.all(
       this.gateways.map(async (g) => {
         try {
-          const res = await g.pool.request({ method: 'GET', path: '/health/ready', signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
-          await res.body.dump();
-          g.up = res.statusCode === 200;
+          const res = await g.http.get('/health/ready', { version: null, signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS) });
+          g.up = res.status === 200;
         } catch {
           g.up = false;
         }
@@ -122,10 +120,7 @@ export class Gateways {
     opts: SendOptions = {},
   ): Promise<{ sample: Sample; answer?: Answer; neverReached?: boolean }> {
     const g = this.gateway(gatewayName);
-    const headers: Record<string, string> = { 'x-monite-version': MONITE_VERSION };
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.entityId) headers['x-monite-entity-id'] = opts.entityId;
-    if (opts.json !== undefined) headers['content-type'] = 'application/json';
+    const headers: Record<string, string> = opts.entityId ? { 'x-monite-entity-id': opts.entityId } : {};
     const start = Date.now();
     const sample: Sample = { kind, gateway: g.name, start, end: start, status: 0, outcome: 'answered', shapeOk: true };
     let answer: Answer | undefined;
@@ -133,19 +128,11 @@ export class Gateways {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), HANG_MS);
     try {
-      const res = await g.pool.request({
-        method,
-        path,
-        headers,
-        body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
-        signal: abort.signal,
-      });
-      const text = await res.body.text();
-      const json = parseJson(text);
-      sample.status = res.statusCode;
-      sample.shapeOk = res.statusCode < 400 || isErrorShape(json);
-      if (res.statusCode >= 400) sample.detail = text.slice(0, 200);
-      answer = { status: res.statusCode, json };
+      const res = await g.http.send(method, path, { token: opts.token, json: opts.json, headers, signal: abort.signal });
+      sample.status = res.status;
+      sample.shapeOk = res.status < 400 || isErrorShape(res.json);
+      if (res.status >= 400) sample.detail = res.text.slice(0, 200);
+      answer = { status: res.status, json: res.json };
     } catch (err) {
       if (abort.signal.aborted) sample.outcome = 'hang';
       else {
@@ -174,7 +161,7 @@ export class Gateways {
 
   async close(): Promise<void> {
     clearInterval(this.checker);
-    await Promise.all(this.gateways.map((g) => g.pool.close()));
+    await Promise.all(this.gateways.map((g) => g.http.close()));
   }
 
   private gateway(name: string): Gateway {
@@ -282,13 +269,6 @@ export class LoadDriver {
   }
 }
 
-function parseJson(text: string): any {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The API's error shapes: `{error: {message}}`, or 422's `{detail: [...]}`. */
 export function isErrorShape(json: any): boolean {

@@ -2,11 +2,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baseEnvSchema, loadConfig } from '@gatehouse/platform';
-import { freePort, repoRoot } from '@gatehouse/supervisor';
+import { freePort, repoRoot, ServiceSpec } from '@gatehouse/supervisor';
 import type { Console } from './console';
 import type { Welcome } from './first-run';
 import { exitReport, Launcher, LauncherOptions } from './launcher';
-import type { ServiceSpec } from './services';
 
 /**
  * A stand-in service named after its file: serves GET /health/ready on
@@ -67,6 +66,7 @@ describe('Launcher', () => {
       path: '/health/ready',
     },
     env: { [`${name.toUpperCase()}_SECRET`]: '{kek}', [`${name.toUpperCase()}_URL`]: '{publicUrl}' },
+    replicas: 1,
   });
 
   beforeEach(() => {

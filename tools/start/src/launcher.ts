@@ -2,28 +2,26 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { BaseConfig, createLogger, NatsService } from '@gatehouse/platform';
 import {
+  databaseUrl,
   describeExit,
   ensureLocalSecrets,
   ExitStatus,
+  healthUrl,
+  LaunchContext,
   LocalSecrets,
+  publicUrl,
+  scriptPath,
+  serviceEnv,
   ServiceNotHealthyError,
   ServiceProcess,
+  ServiceSpec,
   spawnService,
+  usesLocalCert,
   waitForHealthy,
 } from '@gatehouse/supervisor';
 import { Console } from './console';
 import { ensureFirstProject, Welcome, welcomeText } from './first-run';
 import { checkDependencies, Dependencies } from './preflight';
-import {
-  databaseUrl,
-  healthUrl,
-  LaunchContext,
-  publicUrl,
-  scriptPath,
-  serviceEnv,
-  ServiceSpec,
-  usesLocalCert,
-} from './services';
 
 export interface LauncherOptions {
   root: string;

@@ -1,13 +1,12 @@
-import './register-aliases'; // first: makes the @gatehouse/* imports below resolve in dist/
+import '../../runtime/src/register-aliases'; // first: makes the @gatehouse/* imports below resolve in dist/
 import { join, resolve } from 'node:path';
 import { baseEnvSchema, BaseConfig, ConfigError, loadConfig } from '@gatehouse/platform';
-import { repoRoot } from '@gatehouse/supervisor';
+import { repoRoot, SERVICES } from '@gatehouse/supervisor';
 import { parseArgs, StartArgs, USAGE, USAGE_EXIT_CODE, UsageError } from './args';
 import { createConsole } from './console';
 import { Launcher } from './launcher';
 import { planReset, resetInstallation } from './reset';
 import { resetActions } from './reset-actions';
-import { SERVICES } from './services';
 
 /**
  * `npm start`: runs every service in the foreground on a fresh machine with

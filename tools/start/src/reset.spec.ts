@@ -1,7 +1,7 @@
 import { baseEnvSchema, loadConfig } from '@gatehouse/platform';
 import type { Console } from './console';
 import { CONFIRM_QUESTION, describePlan, isLocalHost, planReset, remoteTargets, resetInstallation, ResetActions, ResetPlan } from './reset';
-import { SERVICES } from './services';
+import { SERVICES } from '@gatehouse/supervisor';
 
 const config = loadConfig(baseEnvSchema, { NATS_SUBJECT_PREFIX: 'dev.' });
 

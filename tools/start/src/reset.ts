@@ -3,7 +3,7 @@ import type { BaseConfig } from '@gatehouse/platform';
 import type { Console } from './console';
 import { CONFIRMATION } from './confirm';
 import { Dependencies } from './preflight';
-import { databaseUrl, ServiceSpec } from './services';
+import { databaseUrl, ServiceSpec } from '@gatehouse/supervisor';
 
 /**
  * `npm start -- --reset`: start over on a development machine. What goes: the

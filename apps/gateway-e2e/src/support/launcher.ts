@@ -1,8 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropDatabase, dropIdentityStream, freePort, repoRoot } from '@gatehouse/supervisor';
-import { auditDir, recordSecret } from './log-audit';
+import { dropDatabase, dropIdentityStream, freePort, repoRoot, serviceSpec, SERVICES } from '@gatehouse/supervisor';
+import { auditDir, recordSecret } from '@gatehouse/testing';
 
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
@@ -22,27 +22,20 @@ export interface LauncherSetup {
 }
 
 export async function launcherSetup(runId: string, dataDir: string, dbUser = 'postgres'): Promise<LauncherSetup> {
-  const db = (service: string) => `postgres://${dbUser}@127.0.0.1:5432/gh_test_${runId}_start_${service}`;
-  const gatewayPort = await freePort();
   const prefix = `start${runId}.`;
-  const env = {
-    GATEHOUSE_DATA_DIR: dataDir,
-    NATS_URL,
-    NATS_SUBJECT_PREFIX: prefix,
-    AUTH_DATABASE_URL: db('auth'),
-    IDENTITY_DATABASE_URL: db('identity'),
-    AUTH_HTTP_PORT: String(await freePort()),
-    IDENTITY_HTTP_PORT: String(await freePort()),
-    POLICY_HTTP_PORT: String(await freePort()),
-    GATEWAY_PORT: String(gatewayPort),
-    // What the launcher provides itself: a value in the test's environment would win over it.
-    AUTH_KEY_ENCRYPTION_KEY: '',
-    AUTH_ISSUER: '',
-    GATEWAY_ISSUER: '',
-    GATEWAY_TLS_CERT_FILE: '',
-    GATEWAY_TLS_KEY_FILE: '',
-  };
-  return { runId, dataDir, env, databases: [env.AUTH_DATABASE_URL, env.IDENTITY_DATABASE_URL], prefix, gatewayPort };
+  const env: Record<string, string> = { GATEHOUSE_DATA_DIR: dataDir, NATS_URL, NATS_SUBJECT_PREFIX: prefix };
+  const databases: string[] = [];
+  // From the launcher's own table: a free port and a fresh database per service, and
+  // what the launcher provides itself left empty (a value in the test's environment would win over it).
+  for (const spec of SERVICES) {
+    env[spec.health.portVar] = String(await freePort());
+    if (spec.database) {
+      env[spec.database.urlVar] = `postgres://${dbUser}@127.0.0.1:5432/gh_test_${runId}_start_${spec.name}`;
+      databases.push(env[spec.database.urlVar]);
+    }
+    for (const name of Object.keys(spec.env)) env[name] = '';
+  }
+  return { runId, dataDir, env, databases, prefix, gatewayPort: Number(env[serviceSpec('gateway').health.portVar]) };
 }
 
 export class LauncherRun {

@@ -7,7 +7,8 @@ import { freePort } from './free-port';
 import { ensureLocalSecrets } from './local-secrets';
 import { repoRoot } from './repo-root';
 import { spawnService, ServiceProcess } from './service-process';
-import { dropIdentityStream, ownEnv, PORT_VARIABLE, readyUrl, serviceScript, ServiceName } from './system-services';
+import { dropIdentityStream } from './local-system';
+import { healthUrl, scriptPath, serviceEnv, serviceSpec, ServiceName } from './services';
 import { waitForHealthy } from './wait-for-healthy';
 
 /**
@@ -52,20 +53,22 @@ export async function startLoneService(name: Exclude<ServiceName, 'gateway'>, op
   const dir = mkdtempSync(join(tmpdir(), `gatehouse-${name}-${runId}-`));
   const secrets = await ensureLocalSecrets(dir);
   const db = withDatabase(pg, `gh_test_${runId}_${name}`);
-  const hasDb = name === 'auth' || name === 'identity';
+  const spec = serviceSpec(name);
+  const hasDb = spec.database !== undefined;
   if (hasDb) await createDatabase(db);
   const port = await freePort();
   const env: Record<string, string> = {
     NATS_URL: natsUrl,
     NATS_SUBJECT_PREFIX: prefix,
     LOG_LEVEL: 'warn',
-    AUTH_ISSUER: 'https://localhost:8443',
-    ...ownEnv(name, port, { databases: { auth: db, identity: db }, secrets }),
+    ...serviceEnv(spec, { kek: secrets.kek, tlsCertFile: secrets.tlsCertFile, tlsKeyFile: secrets.tlsKeyFile, publicUrl: 'https://localhost:8443' }, {}),
+    ...(spec.database ? { [spec.database.urlVar]: db } : {}),
+    [spec.health.portVar]: String(port),
     ...opts.env,
   };
   const lines: string[] = [];
-  const proc = spawnService({ name, script: serviceScript(name), env, onLine: (line) => lines.push(line) });
-  const ready = readyUrl(name, env[PORT_VARIABLE[name]]);
+  const proc = spawnService({ name, script: scriptPath(spec, repoRoot()), env, onLine: (line) => lines.push(line) });
+  const ready = healthUrl(spec, env);
   const cleanup = async () => {
     if (name === 'identity') await dropIdentityStream(natsUrl, prefix).catch(() => undefined);
     if (hasDb) await dropDatabase(db).catch(() => undefined);

@@ -20,7 +20,14 @@ describe('runService: how a failed start is reported', () => {
   afterEach(() => jest.restoreAllMocks());
 
   async function failWith(err: unknown): Promise<void> {
-    runService('auth', () => Promise.reject(err));
+    runService({
+      name: 'auth',
+      loadConfig: () => {
+        throw err;
+      },
+      module: () => ({ module: class {} }),
+      listen: () => ({ port: 0, host: '127.0.0.1' }),
+    });
     await new Promise((resolve) => setImmediate(resolve));
   }
 

@@ -1,7 +1,14 @@
-import type { INestApplication } from '@nestjs/common';
+import type { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
 import { BaseConfig, ConfigError, ConfigMismatchError } from '../config/load-config';
+import { ensureDatabase } from '../database/ensure-database';
+import { runMigrationsLocked } from '../database/run-migrations';
+import { createLogger, PinoNestLogger } from '../logging/logger';
+import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
+import type { ServiceRuntime } from './runtime.module';
 
 /** Broker connection options from a service's validated config. */
 export function natsOptions(config: BaseConfig, logger: Logger, name: string, url: string = config.NATS_URL): NatsOptions {
@@ -34,21 +41,80 @@ export function closeOnSignals(app: INestApplication, natsConnections: NatsServi
   process.once('SIGINT', () => void shutdown());
 }
 
+/** A service as runService starts it. */
+export interface ServiceDefinition<C extends BaseConfig> {
+  /** In log lines, the broker connection's name and the start failure line. */
+  name: string;
+  /** Reads and validates the environment (a ConfigError exits 78). */
+  loadConfig(): C;
+  /** Its PostgreSQL database: created when missing, then migrated under an advisory lock before anything is served. */
+  database?: { url(config: C): string; migrationLock: number };
+  /** The root module, given the runtime (async: it may open more connections, e.g. identity's relay). */
+  module(rt: ServiceRuntime<C>): DynamicModule | Promise<DynamicModule>;
+  /** Default: a plain FastifyAdapter. */
+  adapter?(rt: ServiceRuntime<C>): FastifyAdapter;
+  /** Nest's application options besides the logger. */
+  appOptions?: Omit<NestApplicationOptions, 'logger'>;
+  /** The NATS queue group whose requests it answers (Nest's microservice over the shared connection). */
+  queue?: string;
+  /** After the migrations, before it answers anything: fill caches, start workers, wait for what it needs. */
+  prepare?(app: NestFastifyApplication, rt: ServiceRuntime<C>): Promise<void>;
+  /** Where it listens (HTTP: health, and the gateway's API). */
+  listen(config: C): { port: number; host: string };
+}
+
 /**
- * Runs a service's bootstrap: a configuration error (invalid, or not fitting the
- * data) exits 78 (EX_CONFIG), any other start failure 1; a message, never a stack trace.
+ * Starts a service the one way they all start: configuration, logger, database
+ * (created, migrated under a lock), broker connection, the Nest application,
+ * `prepare`, the NATS queue group, the HTTP listener, then one `ready` line;
+ * SIGTERM/SIGINT close it (closeOnSignals). A failure to start is reported by
+ * reportStartFailure: exit 78 for configuration, else 1; one line, never a stack trace.
  */
-export function runService(name: string, bootstrap: () => Promise<void>): void {
-  bootstrap().catch((err: unknown) => {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${name}: ${err.message}\n`);
-      process.exit(78);
-    } else if (err instanceof ConfigMismatchError) {
-      process.stderr.write(`${name}: failed to start: ${err.message}\n`);
-      process.exit(78);
-    } else {
-      process.stderr.write(`${name}: failed to start: ${(err as Error).message}\n`);
-      process.exit(1);
-    }
+export function runService<C extends BaseConfig>(def: ServiceDefinition<C>): void {
+  startService(def).catch((err: unknown) => reportStartFailure(def.name, err));
+}
+
+async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Promise<void> {
+  const config = def.loadConfig();
+  const logger = createLogger(def.name, config.LOG_LEVEL);
+  if (def.database) await ensureDatabase(def.database.url(config));
+  const nats = await NatsService.connect(natsOptions(config, logger, def.name));
+  const rt: ServiceRuntime<C> = { config, nats, logger };
+
+  // Loaded here, not with the lib: the tools that use it (the CLI, npm start) start no HTTP server.
+  const { NestFactory } = await import('@nestjs/core');
+  const fastify = await import('@nestjs/platform-fastify');
+  const app = await NestFactory.create<NestFastifyApplication>(await def.module(rt), def.adapter?.(rt) ?? new fastify.FastifyAdapter(), {
+    ...def.appOptions,
+    logger: new PinoNestLogger(logger),
   });
+  if (def.database) {
+    const applied = await runMigrationsLocked(app.get(DataSource), def.database.migrationLock);
+    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  }
+  if (def.queue) app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, def.queue) });
+  await def.prepare?.(app, rt);
+  if (def.queue) await app.startAllMicroservices();
+  const { port, host } = def.listen(config);
+  await app.listen(port, host);
+  logger.info({ port, host }, `${def.name} service ready`);
+
+  closeOnSignals(app, [nats], logger);
+}
+
+/**
+ * How a failed start is reported: a configuration error (invalid, or not fitting the
+ * data) exits 78 (EX_CONFIG), any other failure 1; a message, never a stack trace.
+ */
+export function reportStartFailure(name: string, err: unknown): void {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${name}: ${err.message}\n`);
+    process.exit(78);
+  } else if (err instanceof ConfigMismatchError) {
+    process.stderr.write(`${name}: failed to start: ${err.message}\n`);
+    process.exit(78);
+  } else {
+    process.stderr.write(`${name}: failed to start: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
 }

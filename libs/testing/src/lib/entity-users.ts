@@ -1,6 +1,6 @@
 import { Api } from './identity-fixtures';
 import { recordSecret } from './log-audit';
-import { TestSystem } from './system';
+import type { SystemHandle as TestSystem } from './system-handle';
 
 export type Permission = 'allowed' | 'allowed_for_own' | 'not_allowed';
 

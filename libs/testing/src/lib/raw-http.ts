@@ -1,7 +1,6 @@
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
-import { Agent } from 'undici';
 
-/** A request exactly as it goes on the wire: the path is sent as given (no URL normalisation). */
+/** A request exactly as it goes on the wire (HttpClient.sendRaw): the path is sent as given (no URL normalisation). */
 export interface RawRequest {
   method: string;
   /** Path and query, already percent-encoded as wanted; only bytes 0x21..0xff. */
@@ -17,48 +16,6 @@ export interface RawResponse {
   /** The body parsed as JSON; `undefined` when the body is empty or not JSON (see `isJson`). */
   json: unknown;
   isJson: boolean;
-}
-
-/**
- * An HTTPS client for hostile input: undici's dispatcher with `origin` + raw
- * `path`, so `..`, `%00` and friends reach the server untouched (a URL string
- * would be normalised on the way out).
- */
-export class RawClient {
-  private readonly agent: Agent;
-
-  constructor(
-    readonly baseUrl: string,
-    ca: string,
-  ) {
-    this.agent = new Agent({ connect: { ca, servername: 'localhost' }, headersTimeout: 30_000, bodyTimeout: 30_000 });
-  }
-
-  async send(req: RawRequest): Promise<RawResponse> {
-    const res = await this.agent.request({
-      origin: this.baseUrl,
-      path: req.path,
-      method: req.method as any,
-      headers: req.headers,
-      body: req.body,
-    });
-    const text = await res.body.text();
-    let json: unknown;
-    let isJson = false;
-    if (text !== '') {
-      try {
-        json = JSON.parse(text);
-        isJson = true;
-      } catch {
-        json = undefined;
-      }
-    }
-    return { status: res.statusCode, headers: res.headers, text, json, isJson };
-  }
-
-  close(): Promise<void> {
-    return this.agent.close();
-  }
 }
 
 // ---- the documented error shapes --------------------------------------------

@@ -1,12 +1,16 @@
 import { isAbsolute, join } from 'node:path';
-import type { LocalSecrets } from '@gatehouse/supervisor';
+import type { LocalSecrets } from './local-secrets';
+
+export type ServiceName = 'auth' | 'identity' | 'policy' | 'gateway';
 
 /**
- * The services `npm start` runs, in start order (stopped in reverse). Adding a
- * service is adding a row: nothing else in the launcher names a service.
+ * The one table of the services, in start order (what a service asks for at
+ * start is up before it; stopped in reverse). `npm start` (tools/start) and the
+ * harnesses (LocalSystem: the e2e suite, the benches, the resilience cluster)
+ * build every process they start from it. Adding a service is adding a row.
  */
-export interface ServiceSpec {
-  name: string;
+export interface ServiceSpec<Name extends string = string> {
+  name: Name;
   /** Compiled entry point, relative to the repository root. */
   script: string;
   /** The readiness endpoint, read from the service's own variables. */
@@ -21,15 +25,18 @@ export interface ServiceSpec {
     verifyLocalCert?: boolean;
   };
   /**
-   * Variables the launcher provides. `{name}` is replaced from the launch context
-   * (see LaunchContext). The user's environment wins over every value here.
+   * Variables the service is given. `{name}` is replaced from the launch context
+   * (see LaunchContext). Under `npm start` the user's environment wins over every
+   * value here; a harness puts its per-service overrides over them.
    */
   env: Record<string, string>;
-  /** The service's PostgreSQL database, checked before anything starts. */
+  /** The service's PostgreSQL database, checked before anything starts (a harness gives it a fresh one on `urlVar`). */
   database?: { urlVar: string; defaultUrl: string };
+  /** Instances a harness starts unless told otherwise (`npm start` runs one of each). */
+  replicas: number;
 }
 
-export const SERVICES: readonly ServiceSpec[] = [
+export const SERVICES: readonly ServiceSpec<ServiceName>[] = [
   {
     name: 'auth',
     script: 'dist/apps/auth/src/main.js',
@@ -43,6 +50,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     },
     env: { AUTH_KEY_ENCRYPTION_KEY: '{kek}', AUTH_ISSUER: '{publicUrl}' },
     database: { urlVar: 'AUTH_DATABASE_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse_auth' },
+    replicas: 1,
   },
   {
     name: 'identity',
@@ -57,6 +65,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     },
     env: {},
     database: { urlVar: 'IDENTITY_DATABASE_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse_identity' },
+    replicas: 1,
   },
   {
     name: 'policy',
@@ -70,6 +79,7 @@ export const SERVICES: readonly ServiceSpec[] = [
       path: '/health/ready',
     },
     env: {},
+    replicas: 1,
   },
   {
     name: 'gateway',
@@ -88,8 +98,15 @@ export const SERVICES: readonly ServiceSpec[] = [
       GATEWAY_TLS_KEY_FILE: '{tlsKeyFile}',
       GATEWAY_ISSUER: '{publicUrl}',
     },
+    replicas: 1,
   },
 ];
+
+export function serviceSpec(name: ServiceName, services: readonly ServiceSpec<ServiceName>[] = SERVICES): ServiceSpec<ServiceName> {
+  const spec = services.find((s) => s.name === name);
+  if (!spec) throw new Error(`no service ${name} in the table`);
+  return spec;
+}
 
 /** The public entry point: where the gateway listens, under the name the certificate carries. */
 export const PUBLIC_SERVICE = { portVar: 'GATEWAY_PORT', defaultPort: 8443 } as const;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TestSystem } from './system';
+import type { SystemHandle as TestSystem } from './system-handle';
 
 export const ORG = (n = randomUUID().slice(0, 8)) => ({
   type: 'organization',

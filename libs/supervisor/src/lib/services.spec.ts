@@ -3,6 +3,7 @@ import { databaseUrl, expand, healthUrl, publicUrl, serviceEnv, SERVICES, Servic
 const ctx = { kek: 'KEK', tlsCertFile: '/d/tls/cert.pem', tlsKeyFile: '/d/tls/key.pem', publicUrl: 'https://localhost:8443' };
 const byName = (name: string) => SERVICES.find((s) => s.name === name) as ServiceSpec;
 
+
 describe('the SERVICES table', () => {
   it('starts auth, then identity, then policy, then the gateway, each with a unique compiled entry point', () => {
     expect(SERVICES.map((s) => s.name).slice(0, 4)).toEqual(['auth', 'identity', 'policy', 'gateway']);
