@@ -9,7 +9,7 @@ import {
   RoleView,
   SUBJECT_TABLE,
 } from '@gatehouse/contracts';
-import { createLogger, hostilePayloads, NatsService, RemoteError, requestChecked, requestRaw } from '@gatehouse/platform';
+import { createLogger, hostilePayloadsNotRefused, NatsService, RemoteError, requestChecked } from '@gatehouse/platform';
 import { buildWorkspace, LoneService, startLoneService } from '@gatehouse/supervisor';
 
 /**
@@ -138,12 +138,7 @@ describe('identity alone, through its NATS subjects', () => {
   ];
 
   it.each(ORDER)('%s: every hostile payload is invalid_request; then a good request is answered within the contract', async (subject) => {
-    const wrong: string[] = [];
-    for (const [name, payload] of hostilePayloads(subject, good()[subject])) {
-      const reply = await requestRaw(nats, subject, payload);
-      if (reply.err?.code !== ErrorCodes.invalidRequest) wrong.push(`${name}: ${JSON.stringify(reply).slice(0, 200)}`);
-    }
-    expect(wrong).toEqual([]);
+    expect(await hostilePayloadsNotRefused(nats, subject, good()[subject])).toEqual([]);
     await expect(requestChecked(nats, subject, good()[subject])).resolves.toBeDefined();
   });
 

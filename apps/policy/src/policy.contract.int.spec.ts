@@ -12,7 +12,7 @@ import {
   requestContract,
   SUBJECT_TABLE,
 } from '@gatehouse/contracts';
-import { createLogger, hostilePayloads, NatsService, RemoteError, requestChecked, requestRaw } from '@gatehouse/platform';
+import { createLogger, hostilePayloadsNotRefused, NatsService, RemoteError, requestChecked } from '@gatehouse/platform';
 import { buildWorkspace, LoneService, startLoneService } from '@gatehouse/supervisor';
 
 /**
@@ -84,12 +84,7 @@ describe('policy alone, through its NATS subjects', () => {
   });
 
   it.each(SERVED)('%s: every hostile payload is invalid_request; then a good question is answered within the contract', async (subject) => {
-    const wrong: string[] = [];
-    for (const [name, payload] of hostilePayloads(subject, GOOD[subject])) {
-      const reply = await requestRaw(nats, subject, payload);
-      if (reply.err?.code !== ErrorCodes.invalidRequest) wrong.push(`${name}: ${JSON.stringify(reply).slice(0, 200)}`);
-    }
-    expect(wrong).toEqual([]);
+    expect(await hostilePayloadsNotRefused(nats, subject, GOOD[subject])).toEqual([]);
     await expect(requestChecked(nats, subject, GOOD[subject])).resolves.toBeDefined();
   });
 

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { ErrorCodes } from '@gatehouse/contracts';
+import { requestRaw } from './contract-request';
+import type { NatsService } from './nats.service';
 
 /**
  * Payloads no caller following the contract would send, for a subject whose
@@ -33,4 +36,17 @@ export function hostilePayloads(subject: string, good: unknown): Array<[string, 
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Sends every hostile payload for `subject` and answers the ones not refused with
+ * `invalid_request` (name and reply, shortened): empty when the service held its contract.
+ */
+export async function hostilePayloadsNotRefused(nats: NatsService, subject: string, good: unknown): Promise<string[]> {
+  const wrong: string[] = [];
+  for (const [name, payload] of hostilePayloads(subject, good)) {
+    const reply = await requestRaw(nats, subject, payload);
+    if (reply.err?.code !== ErrorCodes.invalidRequest) wrong.push(`${name}: ${JSON.stringify(reply).slice(0, 200)}`);
+  }
+  return wrong;
 }
