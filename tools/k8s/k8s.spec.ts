@@ -33,7 +33,7 @@ import { identityEnvSchema } from '../../apps/identity/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { policyEnvSchema } from '../../apps/policy/src/config';
 import { environmentOf, parseDockerfile, readCompose, repoPath } from '../compose/support';
-import { SERVICES, ServiceSpec } from '../start/src/services';
+import { SERVICES, ServiceSpec } from '@gatehouse/supervisor';
 import {
   allContainers,
   allowed,
