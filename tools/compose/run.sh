@@ -100,7 +100,7 @@ cleanup() {
   local code=$?
   set +e
   log 'cleaning up'
-  local j; for j in $(jobs -p); do kill -TERM "$j" 2>/dev/null; done
+  local j; for j in $(jobs -p); do [ "$j" = "$DOCKERD_PID" ] || kill -TERM "$j" 2>/dev/null; done
   if [ -n "$DOCKERD_PID" ]; then
     "${COMPOSE[@]}" down -v --remove-orphans -t 5 >/dev/null 2>&1
     $DOCKER ps -aq | xargs -r $DOCKER rm -f >/dev/null 2>&1
