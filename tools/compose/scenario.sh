@@ -174,8 +174,8 @@ fails_fast() { # what pattern service -e VAR=value…
 }
 bad_env() {
   echo '== bad settings'
-  fails_fast 'auth, wrong NATS password' 'Authorization Violation' auth -e NATS_PASSWORD=pwrong
-  fails_fast 'gateway, wrong NATS password' 'Authorization Violation' gateway -e NATS_PASSWORD=pwrong
+  fails_fast 'auth, wrong NATS password' 'Authorization Violation|NATS_PASSWORD' auth -e NATS_PASSWORD=pwrong
+  fails_fast 'gateway, wrong NATS password' 'Authorization Violation|NATS_PASSWORD' gateway -e NATS_PASSWORD=pwrong
   fails_fast 'auth, missing KEK' 'AUTH_KEY_ENCRYPTION_KEY' auth -e AUTH_KEY_ENCRYPTION_KEY=
 }
 
