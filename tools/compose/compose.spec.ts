@@ -434,6 +434,23 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('tools/compose/compose.ci.yml (the override of npm run test:compose)', () => {
+  const override = readCompose(repoPath('tools/compose/compose.ci.yml'));
+
+  it('names only services of docker-compose.yml, and changes nothing but images and how they are built', () => {
+    for (const [name, service] of Object.entries(override.services)) {
+      expect({ name, known: name in services }).toEqual({ name, known: true });
+      expect({ name, keys: Object.keys(service).filter((k) => k !== 'image' && k !== 'build') }).toEqual({ name, keys: [] });
+      if (service.build === undefined) continue;
+      const build = service.build as Record<string, unknown>;
+      expect(Object.keys(build).sort()).toEqual(['args', 'context', 'network', 'target']);
+      expect(build.network).toBe('host');
+      expect(build.target).toBe(targetOf(services[name]));
+      expect(Object.keys(build.args as object).sort()).toEqual(['NODE_IMAGE', 'RUNTIME_IMAGE']);
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const stage = (name: string) => stages.find((s) => s.name === name) as DockerStage;
   const runs = (s: DockerStage) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);

@@ -185,6 +185,9 @@ images() {
   grep -E '^(AUTH_KEY_ENCRYPTION_KEY|NATS_\w+_PASSWORD|POSTGRES_PASSWORD)=' "$RUN_DIR/env" | cut -d= -f2- > "$RUN_DIR/secrets"
   printf '%s\n' "$CLIENT_SECRET" >> "$RUN_DIR/secrets"
   local img size hits
+  # The scan can hit: a running auth container's configuration holds the KEK.
+  hits=$($DOCKER inspect "$(containers auth | head -n1)" | grep -a -c -F -f "$RUN_DIR/secrets" || true)
+  [ "$hits" -gt 0 ] || bad 'the secret scan finds nothing even where a secret is (auth container config)'
   for svc in auth identity policy gateway; do
     img=gatehouse-ci/$svc
     size=$($DOCKER image inspect -f '{{.Size}}' "$img")
@@ -193,6 +196,14 @@ images() {
     hits=$( { $DOCKER save "$img"; $DOCKER history --no-trunc "$img"; $DOCKER image inspect "$img"; } | grep -a -c -F -f "$RUN_DIR/secrets" || true)
     [ "$hits" = 0 ] && ok "$img: no secret of this run in its layers, history or config" || bad "$img: $hits secret hits"
     [ "$($DOCKER image inspect -f '{{.Config.User}}' "$img")" = node ] || bad "$img: not run as node"
+    [ -n "$($DOCKER image inspect -f '{{if .Config.Healthcheck}}{{.Config.Healthcheck.Test}}{{end}}' "$img")" ] || bad "$img: no healthcheck"
+    # No shell, no package manager: node and the service only.
+    $DOCKER run --rm --network none --read-only --entrypoint node "$img" -e 0 >/dev/null 2>&1 || bad "$img: node does not run in it"
+    for f in /bin/sh /usr/bin/apt-get /usr/local/bin/npm; do
+      $DOCKER run --rm --network none --entrypoint "$f" "$img" -c true >/dev/null 2>&1 && bad "$img: has $f"
+    done
+    local ro; ro=$($DOCKER inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.Config.User}}' $(containers "$svc"))
+    [ "$(echo "$ro" | sort -u)" = 'true node' ] || bad "$svc containers: read-only root and user node expected, got: $ro"
   done
   for img in gatehouse-local/postgres:15 gatehouse-local/nats:2.9 gatehouse-local/haproxy:2.6; do
     row 'image %-22s %5d MB' "$img" $(( $($DOCKER image inspect -f '{{.Size}}' "$img") / 1000000 ))
