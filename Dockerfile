@@ -21,8 +21,15 @@
 # default): no `RUN --mount`, no `COPY --link`, no `# syntax` directive needed.
 # No secret is baked in: the key-encryption key and the TLS key come at run time.
 
-# ---- base: the one place the Node.js image is named (pin a digest here) -------
-FROM node:20-bookworm-slim AS base
+# ---- the base images: build arguments, so a machine that cannot pull the official
+# node image builds on its own (tools/compose/images makes Debian-based ones for CI):
+#   NODE_IMAGE     builds (npm ci, tsc): Node.js 20 with npm and a shell;
+#   RUNTIME_IMAGE  runs the service: anything with `node` on the PATH and a user `node`.
+ARG NODE_IMAGE=node:20-bookworm-slim
+ARG RUNTIME_IMAGE=node:20-bookworm-slim
+
+# ---- base: the one place the build image is named (pin a digest here) ------------
+FROM ${NODE_IMAGE} AS base
 WORKDIR /app
 
 # ---- build: every dependency, TypeScript compiled to dist/ --------------------
@@ -41,23 +48,30 @@ FROM base AS prod-deps
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-# ---- runtime: what every service needs to run ---------------------------------
+# ---- app-files: what every service image holds, modes fixed here (the runtime
+# image may have no shell to run chmod): production dependencies, the shared libraries'
+# compiled code, the path resolver and the healthcheck. Each target adds its own app.
 # Started as `node -r ./tools/runtime/register-paths.js dist/apps/<app>/src/main.js`
 # from /app: register-paths.js reads tsconfig.base.json and resolves the
 # @gatehouse/* aliases into dist/libs with tsconfig-paths (a production dependency).
-# nx.json only marks the repository root for the operator CLI, which is included:
-#   docker compose exec auth node dist/tools/cli/src/main.js project list
 # Files stay owned by root: the service user can read its code, not rewrite it.
-FROM base AS runtime
-ENV NODE_ENV=production
+FROM base AS app-files
 COPY --from=prod-deps /app/node_modules ./node_modules
-COPY --from=build /app/dist ./dist
+COPY --from=build /app/dist/libs ./dist/libs
 COPY package.json tsconfig.base.json nx.json ./
 COPY tools/runtime/register-paths.js ./tools/runtime/register-paths.js
 # `node deploy/healthcheck.js <url>`: the healthcheck of every service (no curl in slim images).
 COPY deploy/healthcheck.js ./deploy/healthcheck.js
 # COPY keeps the modes of the checkout: under a umask of 077 these would be 0600, unreadable by `node`.
-RUN chmod a+r package.json tsconfig.base.json nx.json tools/runtime/register-paths.js deploy/healthcheck.js
+# Source maps and type declarations are not run: dropped.
+RUN find node_modules dist \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \) -type f -delete \
+ && chmod -R a+rX,go-w /app
+
+# ---- runtime: what every service needs to run ---------------------------------
+FROM ${RUNTIME_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=app-files /app ./
 USER node
 STOPSIGNAL SIGTERM
 
@@ -66,6 +80,11 @@ FROM runtime AS auth
 ENV APP=auth \
     AUTH_HTTP_HOST=0.0.0.0
 EXPOSE 8081
+COPY --from=build /app/dist/apps/auth ./dist/apps/auth
+# The operator CLI (`node dist/tools/cli/src/main.js`), run in an auth container.
+COPY --from=build /app/dist/tools/cli ./dist/tools/cli
+HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
+  CMD ["node", "deploy/healthcheck.js", "http://127.0.0.1:8081/health/ready"]
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/auth/src/main.js"]
 
 # ---- gateway: the public HTTPS API ------------------------------------------
@@ -73,6 +92,9 @@ FROM runtime AS gateway
 ENV APP=gateway \
     GATEWAY_HOST=0.0.0.0
 EXPOSE 8443
+COPY --from=build /app/dist/apps/gateway ./dist/apps/gateway
+HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
+  CMD ["node", "deploy/healthcheck.js", "https://127.0.0.1:8443/health/ready"]
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/gateway/src/main.js"]
 
 # ---- identity: entities, users, roles (API over NATS; HTTP serves health only) --
@@ -80,6 +102,9 @@ FROM runtime AS identity
 ENV APP=identity \
     IDENTITY_HTTP_HOST=0.0.0.0
 EXPOSE 8082
+COPY --from=build /app/dist/apps/identity ./dist/apps/identity
+HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
+  CMD ["node", "deploy/healthcheck.js", "http://127.0.0.1:8082/health/ready"]
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/identity/src/main.js"]
 
 # ---- policy: access decisions (API over NATS; HTTP serves health only) ----------
@@ -87,6 +112,9 @@ FROM runtime AS policy
 ENV APP=policy \
     POLICY_HTTP_HOST=0.0.0.0
 EXPOSE 8083
+COPY --from=build /app/dist/apps/policy ./dist/apps/policy
+HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
+  CMD ["node", "deploy/healthcheck.js", "http://127.0.0.1:8083/health/ready"]
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/policy/src/main.js"]
 
 # ---- no --target: the last stage is what a plain `docker build .` produces -------

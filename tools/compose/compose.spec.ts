@@ -169,12 +169,27 @@ describe('docker-compose.yml', () => {
     expect(appNames.sort()).toEqual(Object.keys(APP_SCHEMAS).sort());
   });
 
-  it('can scale any service: no container_name, no fixed host port but the gateway 8443', () => {
+  it('can scale any service: no container_name, no fixed host port but the load balancer 8443', () => {
     for (const [name, service] of Object.entries(services)) {
       expect({ name, container_name: service.container_name }).toEqual({ name, container_name: undefined });
-      if (name !== 'gateway') expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
+      if (name !== 'gateway-lb') expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
     }
-    expect(services.gateway.ports).toEqual(['127.0.0.1:8443:8443']);
+    expect(services['gateway-lb'].ports).toEqual(['127.0.0.1:8443:8443']);
+  });
+
+  it('balances the gateways in TCP mode, passing TLS through, finding every replica by name', () => {
+    const lb = services['gateway-lb'];
+    expect(dependenciesOf(lb)).toEqual({ gateway: { condition: 'service_healthy' } });
+    const config = mountsOf(lb).find((m) => m.source === './deploy/haproxy/haproxy.cfg');
+    expect(config).toMatchObject({ readOnly: true });
+    const cfg = readFileSync(repoPath('deploy/haproxy/haproxy.cfg'), 'utf8');
+    const command = lb.command as string[];
+    expect(command).toContain((config as { target: string }).target);
+    expect(cfg).toMatch(/^\s*mode tcp$/m);
+    expect(cfg).not.toMatch(/^\s*bind .*\bssl\b/m); // no TLS termination at the balancer
+    expect(cfg).toMatch(/^\s*bind :8443$/m);
+    expect(cfg).toMatch(/^\s*server-template \S+ \d+ gateway:8443$/m);
+    expect(cfg).toMatch(/resolvers docker/);
   });
 
   it('restarts every service and checks its health', () => {
@@ -419,14 +434,35 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('tools/compose/compose.ci.yml (the override of npm run test:compose)', () => {
+  const override = readCompose(repoPath('tools/compose/compose.ci.yml'));
+
+  it('names only services of docker-compose.yml, and changes nothing but images and how they are built', () => {
+    for (const [name, service] of Object.entries(override.services)) {
+      expect({ name, known: name in services }).toEqual({ name, known: true });
+      expect({ name, keys: Object.keys(service).filter((k) => k !== 'image' && k !== 'build') }).toEqual({ name, keys: [] });
+      if (service.build === undefined) continue;
+      const build = service.build as Record<string, unknown>;
+      expect(Object.keys(build).sort()).toEqual(['args', 'context', 'network', 'target']);
+      expect(build.network).toBe('host');
+      expect(build.target).toBe(targetOf(services[name]));
+      expect(Object.keys(build.args as object).sort()).toEqual(['NODE_IMAGE', 'RUNTIME_IMAGE']);
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const stage = (name: string) => stages.find((s) => s.name === name) as DockerStage;
   const runs = (s: DockerStage) => s.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
   const targets = appNames.map((n) => targetOf(services[n]) as string);
 
-  it('starts from node:20-bookworm-slim', () => {
+  it('starts from node:20-bookworm-slim by default, from build arguments (so CI can give local images)', () => {
     const bases = stages.map((s) => s.from).filter((from) => !stages.some((s) => s.name === from));
-    expect([...new Set(bases)]).toEqual(['node:20-bookworm-slim']);
+    expect([...new Set(bases)].sort()).toEqual(['${NODE_IMAGE}', '${RUNTIME_IMAGE}']);
+    const text = readFileSync(repoPath('Dockerfile'), 'utf8');
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    expect(text).toMatch(/^ARG RUNTIME_IMAGE=node:20-bookworm-slim$/m);
+    expect(stage('runtime').from).toBe('${RUNTIME_IMAGE}');
   });
 
   it('builds with every dependency: npm ci, then npm run build', () => {
@@ -438,12 +474,22 @@ describe('Dockerfile', () => {
   it.each(targets)('target %s: production dependencies, dist/ and the path resolver; runs as node', (target) => {
     const chain = stageChain(stages, target);
     expect(chain.map((s) => s.name)).toContain('runtime');
-    const copies = chain.flatMap((s) => s.instructions.filter((i) => i.keyword === 'COPY').map(copySources));
+    const copiesOf = (list: DockerStage[]) => list.flatMap((s) => s.instructions.filter((i) => i.keyword === 'COPY').map(copySources));
+    // The runtime copies /app whole from the stage that assembles it (modes fixed there).
+    const assembled = copiesOf([stage('runtime')]).find((c) => c.from && c.sources[0] === '/app')?.from as string;
+    expect(assembled).toBeDefined();
+    const copies = [...copiesOf(chain), ...copiesOf([stage(assembled)])];
     const fromStage = (dest: string) => copies.find((c) => posix.normalize(c.dest) === dest && c.from)?.from;
     const nodeModulesFrom = fromStage('node_modules');
     expect(nodeModulesFrom).toBeDefined();
     expect(runs(stage(nodeModulesFrom as string)).some((r) => /\bnpm ci\b.*--omit=dev/.test(r))).toBe(true);
-    expect(fromStage('dist')).toBe('build');
+    // Only the service's own compiled code and the libraries: not the other apps, not the tools.
+    expect(fromStage('dist/libs')).toBe('build');
+    expect(fromStage(`dist/apps/${target}`)).toBe('build');
+    expect(copies.filter((c) => c.from === 'build').map((c) => c.sources[0]).filter((src) => /dist\/apps\//.test(src))).toEqual([
+      `/app/dist/apps/${target}`,
+    ]);
+    expect(effective(stages, target, 'HEALTHCHECK')?.args).toContain('deploy/healthcheck.js');
     const fromContext = copies.filter((c) => !c.from).flatMap((c) => c.sources);
     for (const file of ['tsconfig.base.json', 'tools/runtime/register-paths.js', 'deploy/healthcheck.js']) {
       expect(fromContext).toContain(file);

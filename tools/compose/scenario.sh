@@ -1,0 +1,217 @@
+#!/usr/bin/env bash
+# Run by tools/compose/run.sh against the stack it brought up (RUN_DIR, NETNS, DOCKER,
+# DOCKER_HOST set): the smoke scenario through the load balancer, a revocation and a
+# key rotation felt by each gateway, one killed container of each service under load,
+# bad settings failing fast, the secret scan and the image sizes. Appends its figures
+# to $RUN_DIR/report; exits non-zero on the first failed check of a part.
+set -euo pipefail
+C=(docker-compose --env-file "$RUN_DIR/env" -f docker-compose.yml -f tools/compose/compose.ci.yml)
+set -a; . "$RUN_DIR/env"; set +a
+LB=https://127.0.0.1:8443
+VERSION='x-monite-version: 2024-05-25'
+FAILED=0
+in_ns() { nsenter --net="/var/run/netns/$NETNS" "$@"; }
+row() { printf "$@" >> "$RUN_DIR/report"; printf '\n' >> "$RUN_DIR/report"; }
+bad() { printf 'compose: FAIL: %s\n' "$*" >&2; FAILED=1; }
+ok() { printf 'compose: ok: %s\n' "$*"; }
+now_ms() { date +%s%3N; }
+json() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const v=JSON.parse(s)[process.argv[1]];if(v===undefined)process.exit(1);console.log(v)})' "$1"; }
+# call URL [curl args…]: the body in $RUN_DIR/body, the status printed (000 = no answer).
+call() { in_ns curl -sk --max-time 10 -o "$RUN_DIR/body" -w '%{http_code}' "$@" || true; }
+expect() { # status what url [curl args…]
+  local want=$1 what=$2; shift 2
+  local got; got=$(call "$@")
+  if [ "$got" = "$want" ]; then ok "$what: $got"; else bad "$what: expected $want, got $got: $(head -c 300 "$RUN_DIR/body")"; return 1; fi
+}
+cli() { "${C[@]}" exec -T --index=1 -e NATS_USER=cli -e NATS_PASSWORD="$NATS_CLI_PASSWORD" auth node dist/tools/cli/src/main.js "$@"; }
+containers() { $DOCKER ps -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME" --filter "label=com.docker.compose.service=$1" | sort; }
+ip_of() { $DOCKER inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$1"; }
+token_of() { json access_token < "$RUN_DIR/body"; }
+kid_of() { node -e 'console.log(JSON.parse(Buffer.from(process.argv[1].split(".")[0],"base64url")).kid)' "$1"; }
+
+smoke() {
+  echo '== smoke: through the load balancer'
+  cli project create --name compose-smoke --json > "$RUN_DIR/project.json"
+  CLIENT_ID=$(json client_id < "$RUN_DIR/project.json"); CLIENT_SECRET=$(json client_secret < "$RUN_DIR/project.json")
+  ok "project created with the CLI in an auth container"
+  CREDS="\"client_id\":\"$CLIENT_ID\",\"client_secret\":\"$CLIENT_SECRET\""
+  expect 200 'partner token' "$LB/v1/auth/token" -H "$VERSION" -H 'content-type: application/json' \
+    -d "{\"grant_type\":\"client_credentials\",$CREDS}"
+  TOKEN=$(token_of)
+  P=(-H "$VERSION" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json')
+  expect 201 'entity' "$LB/v1/entities" "${P[@]}" -d '{"type":"organization","email":"a@acme.example","address":{"country":"DE","city":"Berlin","postal_code":"10115","line1":"Unter den Linden 1"},"organization":{"legal_name":"Acme GmbH"}}'
+  ENTITY=$(json id < "$RUN_DIR/body")
+  expect 200 'role' "$LB/v1/roles" "${P[@]}" -H "x-monite-entity-id: $ENTITY" \
+    -d '{"name":"Read users","permissions":{"objects":[{"object_type":"entity_user","actions":[{"action_name":"read","permission":"allowed"}]}]}}'
+  ROLE=$(json id < "$RUN_DIR/body")
+  expect 200 'entity user' "$LB/v1/entity_users" "${P[@]}" -H "x-monite-entity-id: $ENTITY" \
+    -d "{\"login\":\"casey\",\"first_name\":\"Casey\",\"role_id\":\"$ROLE\"}"
+  USER_ID=$(json id < "$RUN_DIR/body")
+  expect 200 'entity-user token' "$LB/v1/auth/token" -H "$VERSION" -H 'content-type: application/json' \
+    -d "{\"grant_type\":\"entity_user\",$CREDS,\"entity_user_id\":\"$USER_ID\"}"
+  USER_TOKEN=$(token_of)
+  U=(-H "$VERSION" -H "authorization: Bearer $USER_TOKEN")
+  expect 200 'entity user reads itself' "$LB/v1/entity_users/me" "${U[@]}"
+  expect 403 'RBAC denial (roles not allowed by the role)' "$LB/v1/roles" "${U[@]}"
+
+  echo '== smoke: a revocation, felt at once by each gateway (reached directly)'
+  GATEWAYS=($(containers gateway))
+  [ ${#GATEWAYS[@]} = 2 ] || { bad "expected 2 gateways, found ${#GATEWAYS[@]}"; return 1; }
+  for g in "${GATEWAYS[@]}"; do expect 200 "gateway $(ip_of "$g") accepts the partner token" "https://$(ip_of "$g"):8443/v1/settings" "${P[@]}"; done
+  expect 200 'revoke the partner token' "$LB/v1/auth/revoke" -H 'content-type: application/json' -d "{$CREDS,\"token\":\"$TOKEN\"}"
+  for g in "${GATEWAYS[@]}"; do expect 401 "gateway $(ip_of "$g") refuses it at once" "https://$(ip_of "$g"):8443/v1/settings" "${P[@]}"; done
+
+  echo '== smoke: key rotation'
+  OLD_KID=$(kid_of "$USER_TOKEN")
+  cli keys rotate --json > /dev/null
+  ok 'keys rotated with the CLI'
+  expect 200 'a new partner token' "$LB/v1/auth/token" -H "$VERSION" -H 'content-type: application/json' \
+    -d "{\"grant_type\":\"client_credentials\",$CREDS}"
+  TOKEN=$(token_of)
+  P=(-H "$VERSION" -H "authorization: Bearer $TOKEN" -H 'content-type: application/json')
+  NEW_KID=$(kid_of "$TOKEN")
+  [ "$NEW_KID" != "$OLD_KID" ] && ok "signed with the new key ($NEW_KID)" || bad "still signed with the old key $OLD_KID"
+  for g in "${GATEWAYS[@]}"; do
+    expect 200 "gateway $(ip_of "$g") accepts the new key" "https://$(ip_of "$g"):8443/v1/settings" "${P[@]}"
+    expect 200 "gateway $(ip_of "$g") still accepts the old key" "https://$(ip_of "$g"):8443/v1/entity_users/me" "${U[@]}"
+  done
+}
+
+# ---- faults -----------------------------------------------------------------------------
+worker() { # n stopfile
+  local n=$1 i=0 st t
+  while [ ! -e "$2" ]; do
+    i=$((i + 1)); t=$(now_ms)
+    case $((i % 3)) in
+      0) st=$(call "$LB/v1/auth/token" -H "$VERSION" -H 'content-type: application/json' -d "{\"grant_type\":\"client_credentials\",$CREDS}"); echo "$t token $st" ;;
+      1) st=$(call "$LB/v1/entity_users/me" "${U[@]}"); echo "$t me $st" ;;
+      2) st=$(in_ns curl -sk --max-time 10 -o "$RUN_DIR/w$n.body" -w '%{http_code}' "$LB/v1/entity_users" "${P[@]}" -H "x-monite-entity-id: $ENTITY" \
+           -d "{\"login\":\"w$n-$t-$i\",\"first_name\":\"Load\",\"role_id\":\"$ROLE\"}" || true)
+         echo "$t write $st"
+         [ "$st" = 200 ] && json id < "$RUN_DIR/w$n.body" >> "$RUN_DIR/acked" ;;
+    esac
+  done >> "$RUN_DIR/load.$n"
+}
+health() { $DOCKER inspect -f '{{.State.Running}} {{if .State.Health}}{{.State.Health.Status}}{{end}} {{.RestartCount}}' "$1"; }
+
+fault() { # service
+  local svc=$1 victim before t_kill t_back stop=$RUN_DIR/stop
+  victim=$(containers "$svc" | head -n1)
+  before=$($DOCKER inspect -f '{{.RestartCount}}' "$victim")
+  rm -f "$stop" "$RUN_DIR"/load.*
+  for n in 1 2 3 4; do worker "$n" "$stop" & done
+  sleep 3
+  t_kill=$(now_ms)
+  # A crash, as the daemon sees one: SIGKILL to the container's init from the host.
+  # (`docker kill` would mark the container stopped by hand, which cancels its restart
+  # policy: moby's daemon/kill.go, ExitOnNext and HasBeenManuallyStopped.)
+  kill -KILL "$($DOCKER inspect -f '{{.State.Pid}}' "$victim")"
+  t_back=""
+  for _ in $(seq 1 240); do
+    read -r running status count <<<"$(health "$victim")"
+    if [ "$running" = true ] && [ "$status" = healthy ] && [ "$count" -gt "$before" ]; then t_back=$(now_ms); break; fi
+    sleep 0.25
+  done
+  sleep 3
+  touch "$stop"; wait
+  local recovery='never'
+  [ -n "$t_back" ] && recovery=$(( (t_back - t_kill) ))
+  cat "$RUN_DIR"/load.* > "$RUN_DIR/fault.$svc"
+  local total s2 s503 s5xx serr late
+  total=$(wc -l < "$RUN_DIR/fault.$svc")
+  s2=$(awk '$3 ~ /^2/' "$RUN_DIR/fault.$svc" | wc -l)
+  s503=$(awk '$3 == 503' "$RUN_DIR/fault.$svc" | wc -l)
+  s5xx=$(awk '$3 ~ /^5/ && $3 != 503' "$RUN_DIR/fault.$svc" | wc -l)
+  serr=$(awk '$3 == "000"' "$RUN_DIR/fault.$svc" | wc -l)
+  other=$(awk '$3 !~ /^2/ && $3 !~ /^5/ && $3 != "000"' "$RUN_DIR/fault.$svc" | wc -l)
+  # A 503 or no answer counts as the fault's only if the request started while it lasted.
+  late=$(awk -v a="$t_kill" -v b="${t_back:-0}" '($3 == 503 || $3 == "000") && ($1 < a - 2000 || $1 > b + 2000)' "$RUN_DIR/fault.$svc" | wc -l)
+  row '%-10s %9s ms %6d %6d %6d %6d %6d %6d' "$svc" "$recovery" "$total" "$s2" "$s503" "$serr" "$s5xx" "$other"
+  [ -n "$t_back" ] || bad "$svc: the killed container did not come back healthy within 60 s"
+  [ "$s5xx" = 0 ] || bad "$svc: $s5xx answers 5xx other than 503"
+  [ "$other" = 0 ] || bad "$svc: $other unexpected answers: $(awk '$3 !~ /^2/ && $3 !~ /^5/ && $3 != "000"' "$RUN_DIR/fault.$svc" | head -n3 | tr '\n' ' ')"
+  [ "$late" = 0 ] || bad "$svc: $late failures outside the fault"
+  [ "$svc" = gateway ] || [ "$serr" = 0 ] || bad "$svc: $serr requests got no answer"
+  ok "$svc: killed, back healthy after $recovery ms; $total requests, $s2 2xx, $s503 503, $serr cut"
+}
+
+faults() {
+  echo '== faults: one container of each service killed under load (4 clients)'
+  : > "$RUN_DIR/acked"
+  row '%-10s %12s %6s %6s %6s %6s %6s %6s' 'killed' 'recovery' 'reqs' '2xx' '503' 'cut' '5xx' 'other'
+  for svc in auth identity policy gateway; do fault "$svc"; done
+  # Rejoined: every replica of each NATS service subscribed in its queue group again.
+  local nats_ip; nats_ip=$(ip_of "$(containers nats)")
+  in_ns curl -s "http://$nats_ip:8222/subsz?subs=1&limit=10000" > "$RUN_DIR/subsz.json"
+  for svc in auth identity policy; do
+    local n
+    n=$(node -e 'const j=require(process.argv[1]);const c=new Set((j.subscriptions_list||[]).filter(s=>s.qgroup===process.argv[2]).map(s=>s.cid));console.log(c.size)' "$RUN_DIR/subsz.json" "$svc")
+    [ "$n" = 2 ] && ok "$svc: 2 connections in queue group $svc" || bad "$svc: $n connections in queue group $svc (expected 2)"
+  done
+  local acked lost=0 id
+  acked=$(wc -l < "$RUN_DIR/acked")
+  while read -r id; do
+    [ "$(call "$LB/v1/entity_users/$id" "${P[@]}" -H "x-monite-entity-id: $ENTITY")" = 200 ] || lost=$((lost + 1))
+  done < "$RUN_DIR/acked"
+  row 'acknowledged writes: %d, read back: %d, lost: %d' "$acked" $((acked - lost)) "$lost"
+  [ "$lost" = 0 ] && ok "every acknowledged write read back ($acked)" || bad "$lost acknowledged writes lost"
+}
+
+# ---- bad settings fail fast -----------------------------------------------------------------
+fails_fast() { # what pattern service -e VAR=value…
+  local what=$1 pattern=$2 svc=$3; shift 3
+  local name=gatehouse-ci-badenv-$RANDOM out rc
+  timeout 60 "${C[@]}" run --no-deps -T --name "$name" "$@" "$svc" >/dev/null 2>&1 || true
+  # What the service itself printed (not compose's own lines).
+  out=$($DOCKER logs "$name" 2>&1); rc=$($DOCKER inspect -f '{{.State.ExitCode}}' "$name" 2>/dev/null || echo none)
+  $DOCKER rm -f "$name" >/dev/null 2>&1 || true
+  local lines; lines=$(printf '%s\n' "$out" | grep -c . || true)
+  row 'bad setting: %-28s exit %s, %d line(s): %s' "$what" "$rc" "$lines" "$(printf '%s' "$out" | tr '\n' ' ' | cut -c1-110)"
+  if [ "$rc" = 0 ] || [ "$rc" = none ]; then bad "$what: exit $rc"; return; fi
+  printf '%s\n' "$out" | grep -qE '^\s+at ' && { bad "$what: a stack trace"; return; }
+  printf '%s\n' "$out" | grep -qE "$pattern" || { bad "$what: no line names the problem ($pattern)"; return; }
+  ok "$what: exit $rc, $lines line(s), no stack trace"
+}
+bad_env() {
+  echo '== bad settings'
+  fails_fast 'auth, wrong NATS password' 'Authorization Violation|NATS_PASSWORD' auth -e NATS_PASSWORD=pwrong
+  fails_fast 'gateway, wrong NATS password' 'Authorization Violation|NATS_PASSWORD' gateway -e NATS_PASSWORD=pwrong
+  fails_fast 'auth, missing KEK' 'AUTH_KEY_ENCRYPTION_KEY' auth -e AUTH_KEY_ENCRYPTION_KEY=
+}
+
+# ---- images ---------------------------------------------------------------------------------
+images() {
+  echo '== images: sizes and the secret scan'
+  grep -E '^(AUTH_KEY_ENCRYPTION_KEY|NATS_\w+_PASSWORD|POSTGRES_PASSWORD)=' "$RUN_DIR/env" | cut -d= -f2- > "$RUN_DIR/secrets"
+  printf '%s\n' "$CLIENT_SECRET" >> "$RUN_DIR/secrets"
+  local img size hits
+  # The scan can hit: a running auth container's configuration holds the KEK.
+  hits=$($DOCKER inspect "$(containers auth | head -n1)" | grep -a -c -F -f "$RUN_DIR/secrets" || true)
+  [ "$hits" -gt 0 ] || bad 'the secret scan finds nothing even where a secret is (auth container config)'
+  for svc in auth identity policy gateway; do
+    img=gatehouse-ci/$svc
+    size=$($DOCKER image inspect -f '{{.Size}}' "$img")
+    row 'image %-22s %5d MB' "$img" $((size / 1000000))
+    [ "$size" -le 200000000 ] || bad "$img: $((size / 1000000)) MB, over 200 MB"
+    hits=$( { $DOCKER save "$img"; $DOCKER history --no-trunc "$img"; $DOCKER image inspect "$img"; } | grep -a -c -F -f "$RUN_DIR/secrets" || true)
+    [ "$hits" = 0 ] && ok "$img: no secret of this run in its layers, history or config" || bad "$img: $hits secret hits"
+    [ "$($DOCKER image inspect -f '{{.Config.User}}' "$img")" = node ] || bad "$img: not run as node"
+    [ -n "$($DOCKER image inspect -f '{{if .Config.Healthcheck}}{{.Config.Healthcheck.Test}}{{end}}' "$img")" ] || bad "$img: no healthcheck"
+    # No shell, no package manager: node and the service only.
+    $DOCKER run --rm --network none --read-only --entrypoint node "$img" -e 0 >/dev/null 2>&1 || bad "$img: node does not run in it"
+    for f in /bin/sh /usr/bin/apt-get /usr/local/bin/npm; do
+      $DOCKER run --rm --network none --entrypoint "$f" "$img" -c true >/dev/null 2>&1 && bad "$img: has $f"
+    done
+    local ro; ro=$($DOCKER inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.Config.User}}' $(containers "$svc"))
+    [ "$(echo "$ro" | sort -u)" = 'true node' ] || bad "$svc containers: read-only root and user node expected, got: $ro"
+  done
+  for img in gatehouse-local/postgres:15 gatehouse-local/nats:2.9 gatehouse-local/haproxy:2.6; do
+    row 'image %-22s %5d MB' "$img" $(( $($DOCKER image inspect -f '{{.Size}}' "$img") / 1000000 ))
+  done
+}
+
+smoke || FAILED=1
+[ "$FAILED" = 0 ] && { faults || FAILED=1; }
+bad_env || FAILED=1
+images || FAILED=1
+exit $FAILED
