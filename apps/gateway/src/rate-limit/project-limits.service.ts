@@ -31,11 +31,17 @@ export class ProjectLimitsService implements OnModuleInit {
     this.nats.onReconnect(() => this.forget());
   }
 
-  /** The limit when known; undefined when it must be loaded first. */
+  /**
+   * The limit when known; undefined when it must be loaded first. A limit past its
+   * time (or from before a reconnect) still answers at once while a fresh one is
+   * read in the background: a request never waits on auth for a limit it had, so
+   * a broker or auth outage adds no wait to the requests that go on being served.
+   */
   get(projectId: string): number | undefined {
     const known = this.limits.get(projectId);
-    if (known && known.until > Date.now()) return known.limit;
-    return undefined;
+    if (!known) return undefined;
+    if (known.until <= Date.now()) void this.load(projectId);
+    return known.limit;
   }
 
   load(projectId: string): Promise<number> {
@@ -72,9 +78,10 @@ export class ProjectLimitsService implements OnModuleInit {
     return limit;
   }
 
+  /** One project's limit changed: read anew. A reconnect: every limit is re-read, the old ones serving meanwhile. */
   private forget(projectId?: string): void {
     this.generation++;
     if (typeof projectId === 'string') this.limits.delete(projectId);
-    else this.limits.clear();
+    else for (const entry of this.limits.values()) entry.until = 0;
   }
 }
