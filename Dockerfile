@@ -83,6 +83,8 @@ EXPOSE 8081
 COPY --from=build /app/dist/apps/auth ./dist/apps/auth
 # The operator CLI (`node dist/tools/cli/src/main.js`), run in an auth container.
 COPY --from=build /app/dist/tools/cli ./dist/tools/cli
+# The CLI's first import registers the @gatehouse/* paths (tools/runtime/src/register-aliases.ts).
+COPY --from=build /app/dist/tools/runtime ./dist/tools/runtime
 HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
   CMD ["node", "deploy/healthcheck.js", "http://127.0.0.1:8081/health/ready"]
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/auth/src/main.js"]

@@ -33,6 +33,8 @@ smoke() {
   echo '== smoke: through the load balancer'
   cli project create --name compose-smoke --json > "$RUN_DIR/project.json"
   CLIENT_ID=$(json client_id < "$RUN_DIR/project.json"); CLIENT_SECRET=$(json client_secret < "$RUN_DIR/project.json")
+  # Nothing below means anything without a pair (and the secret scan would match everything).
+  if [ -z "$CLIENT_ID" ] || [ -z "$CLIENT_SECRET" ]; then echo "compose: FAIL: the CLI printed no client id and secret" >&2; exit 1; fi
   ok "project created with the CLI in an auth container"
   CREDS="\"client_id\":\"$CLIENT_ID\",\"client_secret\":\"$CLIENT_SECRET\""
   expect 200 'partner token' "$LB/v1/auth/token" -H "$VERSION" -H 'content-type: application/json' \

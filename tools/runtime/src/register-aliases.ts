@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 
 if (__filename.endsWith('.js')) {
   let dir = __dirname;
-  while (!existsSync(join(dir, 'nx.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  // The repository (or an image's /app, which has no nx.json) is where the path map lives.
+  while (!existsSync(join(dir, 'tools', 'runtime', 'register-paths.js')) && dirname(dir) !== dir) dir = dirname(dir);
   require(join(dir, 'tools', 'runtime', 'register-paths.js'));
 }
