@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decode } from 'jsonwebtoken';
 import {
   AuthSubjects,
   ErrorCodes,
@@ -104,13 +105,10 @@ export class OAuthController {
   }
 }
 
+/** The project of a token auth just minted (read, not verified: it came from auth itself). */
 function projectOfToken(token: string): string | undefined {
-  try {
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { project_id?: unknown };
-    return typeof claims.project_id === 'string' ? claims.project_id : undefined;
-  } catch {
-    return undefined;
-  }
+  const claims = decode(token, { json: true });
+  return typeof claims?.project_id === 'string' ? claims.project_id : undefined;
 }
 
 /** Auth's refusal as the gateway's: its RFC 6749 code and message; a 5xx says nothing of its cause. */
