@@ -9,6 +9,8 @@
  *     one NatsService connection, against a bare nats.js echo responder in its
  *     own process; interleaved rounds, median of the paired ratios.
  *  2. evaluate() of @gatehouse/permissions in-process: ns per check.
+ *  2b. the contract check of policy.v1.check in-process (ns per message) and
+ *     its share of a policy check at the rate measured in 1.
  *  3. GET /v1/entity_users/me with the entity-user token through the gateway
  *     (gateway → policy.v1.effective_role → identity entity_user get), against a
  *     Fastify HTTPS hello-world with the same certificate; BENCH_CONNECTIONS
@@ -25,6 +27,7 @@ import type { NatsService } from '@gatehouse/platform';
 import { freePort, repoRoot, ServiceProcess, spawnService, SpawnServiceOptions, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
 import { BENCH_ROLE_PERMISSIONS, EvaluateCase, measureEvaluate } from './evaluate-cost';
+import { ContractCheckCost, measureContractCheck } from './contract-cost';
 import { HttpClient, API_VERSION } from '@gatehouse/testing';
 import { ApiError } from './bench-stats';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
@@ -127,6 +130,27 @@ function evaluateTable(cases: EvaluateCase[]): string {
     '| case | decision | ns/check (median) | runs, ns/check |',
     '| --- | --- | --- | --- |',
     ...cases.map((c) => `| ${c.name} | ${c.decision} | **${c.nsPerCheck.toFixed(1)}** | ${c.runs.map((r) => r.toFixed(1)).join(', ')} |`),
+  ].join('\n');
+}
+
+/**
+ * The contract check's share of policy's work: ns per check × checks per second
+ * (policy.v1.check, median of the rounds) = the fraction of a core it takes at
+ * that rate, i.e. at most that fraction of throughput. The bar: under 3%.
+ */
+function contractTable(cost: ContractCheckCost, report: RoundsReport<NatsLoadResult>): string {
+  const rps = median(report.rows.filter((r) => r.name === 'policy.v1.check').map((r) => r.result.rps));
+  const share = (ns: number) => `${((ns * rps) / 1e9 * 100).toFixed(2)}%`;
+  return [
+    `### 2b. The contract check of policy.v1.check (in-process, one core, the bench's payload; ${EVAL_REPETITIONS} runs, median)`,
+    '',
+    '| path | ns/message | share of policy at the measured rate |',
+    '| --- | --- | --- |',
+    `| the server's check (precompiled check ${cost.accepted ? 'accepts' : 'is unsure → schema'}) | **${cost.serverNs.toFixed(1)}** | **${share(cost.serverNs)}** |`,
+    `| CheckRequestSchema.safeParse alone | ${cost.schemaNs.toFixed(1)} | ${share(cost.schemaNs)} |`,
+    '',
+    `Share: ns per message × ${rps.toFixed(0)} checks/s (policy.v1.check, median round) — the part of a core the check takes at that rate. ` +
+      `Target: under 3%: ${(cost.serverNs * rps) / 1e9 < 0.03 ? 'met' : 'NOT met'}.`,
   ].join('\n');
 }
 
@@ -242,6 +266,7 @@ async function main(): Promise<void> {
       SECONDS,
     );
     await echo.stop();
+    const contractCost = measureContractCheck(PolicySubjects.check, check, Math.min(EVAL_ITERATIONS, 1_000_000), EVAL_REPETITIONS);
 
     // 3. GET /v1/entity_users/me vs hello-world.
     const helloPort = await freePort();
@@ -314,6 +339,8 @@ async function main(): Promise<void> {
         '',
         `Policy's own decision assembly (read-model lookups, role resolution) lives in apps/policy and is not importable from tools; ` +
           `the last case builds the query object per call as it does.`,
+        '',
+        contractTable(contractCost, natsReport),
         '',
         formatReport(
           `3. GET /v1/entity_users/me (gateway → policy.v1.effective_role → identity entity_user get) vs Fastify HTTPS hello-world, ${CONNECTIONS} keep-alive connections`,

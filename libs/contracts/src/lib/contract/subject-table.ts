@@ -70,6 +70,7 @@ import {
   EffectiveRoleResponseSchema,
 } from '../policy/policy.dto';
 import { POLICY_QUEUE, PolicySubjects } from '../policy/policy.subjects';
+import { isWellFormedCheckRequest } from '../policy/check-request.guard';
 
 /** Who is on the bus: each one logs in to NATS as its own user (deploy/nats/nats-server.conf). */
 export type NatsParty = 'gateway' | 'auth' | 'identity' | 'policy' | 'cli';
@@ -95,6 +96,11 @@ export interface RequestContract extends Common {
   queue: string;
   /** The `data` of the request packet. The server refuses anything else with `invalid_request`. */
   request: z.ZodType;
+  /**
+   * A hot subject's precompiled check: true only for data `request` accepts and
+   * returns unchanged, so the server skips the parse; false: the schema decides.
+   */
+  accepts?: (data: unknown) => boolean;
   /** The `response` of a successful reply. */
   reply: z.ZodType;
 }
@@ -106,8 +112,16 @@ export interface EventContract extends Common {
 }
 export type SubjectContract = RequestContract | EventContract;
 
-function request(subject: string, queue: string, publishers: NatsParty[], server: NatsParty, req: z.ZodType, reply: z.ZodType): RequestContract {
-  return { subject, kind: 'request', queue, publishers, subscribers: [server], request: req, reply };
+function request(
+  subject: string,
+  queue: string,
+  publishers: NatsParty[],
+  server: NatsParty,
+  req: z.ZodType,
+  reply: z.ZodType,
+  accepts?: (data: unknown) => boolean,
+): RequestContract {
+  return { subject, kind: 'request', queue, publishers, subscribers: [server], request: req, reply, ...(accepts ? { accepts } : {}) };
 }
 function event(subject: string, kind: EventContract['kind'], publisher: NatsParty, subscribers: NatsParty[], body: z.ZodType): EventContract {
   return { subject, kind, queue: null, publishers: [publisher], subscribers, event: body };
@@ -116,7 +130,8 @@ function event(subject: string, kind: EventContract['kind'], publisher: NatsPart
 const auth = (subject: string, publishers: NatsParty[], req: z.ZodType, reply: z.ZodType) => request(subject, AUTH_QUEUE, publishers, 'auth', req, reply);
 const identity = (subject: string, publishers: NatsParty[], req: z.ZodType, reply: z.ZodType) =>
   request(subject, IDENTITY_QUEUE, publishers, 'identity', req, reply);
-const policy = (subject: string, publishers: NatsParty[], req: z.ZodType, reply: z.ZodType) => request(subject, POLICY_QUEUE, publishers, 'policy', req, reply);
+const policy = (subject: string, publishers: NatsParty[], req: z.ZodType, reply: z.ZodType, accepts?: (data: unknown) => boolean) =>
+  request(subject, POLICY_QUEUE, publishers, 'policy', req, reply, accepts);
 
 const entityListRequest = listRequestSchema(EntityListFiltersSchema, ENTITY_SORT_FIELDS);
 const entityUserListRequest = listRequestSchema(EntityUserListFiltersSchema, ENTITY_USER_SORT_FIELDS);
@@ -199,7 +214,7 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   event(IDENTITY_INVALIDATED, 'broadcast', 'identity', ['policy', 'identity'], InvalidatedEventSchema),
   ...Object.values(IdentityEvents).map((subject) => event(subject, 'stream event', 'identity', ['identity'], IdentityEventSchema)),
 
-  policy(PolicySubjects.check, ['gateway'], CheckRequestSchema, CheckResponseSchema),
+  policy(PolicySubjects.check, ['gateway'], CheckRequestSchema, CheckResponseSchema, isWellFormedCheckRequest),
   policy(PolicySubjects.checkBatch, [], CheckBatchRequestSchema, CheckBatchResponseSchema),
   policy(PolicySubjects.effectiveRole, ['gateway'], EffectiveRoleRequestSchema, EffectiveRoleResponseSchema),
 ];

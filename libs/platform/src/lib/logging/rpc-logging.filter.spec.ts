@@ -65,7 +65,7 @@ describe('RpcLoggingFilter (real NATS)', () => {
     caller = await NatsService.connect({ url, name: 'spec-caller', prefix, requestTimeoutMs: 2_000, logger: silent });
     @Module({ controllers: [DemoController], providers: [{ provide: LOGGER, useValue: logger }] })
     class DemoModule {}
-    app = await NestFactory.createMicroservice(DemoModule, { strategy: new GatehouseNatsServer(server, 'spec', (subject) => (subject.startsWith('demo.v1.') ? DEMO_CONTRACT : undefined)), logger: new PinoNestLogger(logger) });
+    app = await NestFactory.createMicroservice(DemoModule, { strategy: new GatehouseNatsServer(server, 'spec', (subject) => (subject.startsWith('demo.v1.') ? { schema: DEMO_CONTRACT } : undefined)), logger: new PinoNestLogger(logger) });
     await app.listen();
     await server.flush();
   });

@@ -8,13 +8,18 @@ import pino from 'pino';
 import { z } from 'zod';
 import { ErrorCodes } from '@gatehouse/contracts';
 import { RemoteError } from '../errors/rpc-error';
-import { GatehouseNatsServer } from './gatehouse-nats.server';
+import { GatehouseNatsServer, RequestCheck } from './gatehouse-nats.server';
 import { NatsService } from './nats.service';
 
 /** The spec's own subjects and their request schemas (a service's come from the contracts' subject table). */
-const SPEC_CONTRACTS: Record<string, z.ZodType> = {
-  'echo.v1.echo': z.unknown(),
-  'echo.v1.typed': z.strictObject({ name: z.string().max(10).transform((s) => s.toUpperCase()), tags: z.array(z.string()).optional() }),
+const SPEC_CONTRACTS: Record<string, RequestCheck> = {
+  'echo.v1.echo': { schema: z.unknown() },
+  'echo.v1.typed': { schema: z.strictObject({ name: z.string().max(10).transform((s) => s.toUpperCase()), tags: z.array(z.string()).optional() }) },
+  // A precompiled check that accepts only {n: 1}; the schema's transform shows which path a value took.
+  'echo.v1.fast': {
+    schema: z.strictObject({ n: z.number().transform((n) => n * 10) }),
+    accepts: (d) => typeof d === 'object' && d !== null && Object.keys(d).length === 1 && (d as { n?: unknown }).n === 1,
+  },
 };
 const seenByTyped: unknown[] = [];
 
@@ -23,6 +28,11 @@ class EchoController {
   @MessagePattern('echo.v1.typed')
   typed(@Payload() data: unknown): unknown {
     seenByTyped.push(data);
+    return { got: data };
+  }
+
+  @MessagePattern('echo.v1.fast')
+  fast(@Payload() data: unknown): unknown {
     return { got: data };
   }
 
@@ -122,6 +132,13 @@ describe('GatehouseNatsServer (real NATS)', () => {
     expect(JSON.stringify(body).length).toBeLessThan(2_000);
     expect(seenByTyped.length).toBe(before);
     expect(await caller.request('echo.v1.typed', { name: 'ok' })).toEqual({ got: { name: 'OK' } });
+  });
+
+  it("skips the parse only for what the subject's precompiled check accepts; the schema decides the rest", async () => {
+    expect(await caller.request('echo.v1.fast', { n: 1 })).toEqual({ got: { n: 1 } });
+    expect(await caller.request('echo.v1.fast', { n: 2 })).toEqual({ got: { n: 20 } });
+    const err = await caller.request('echo.v1.fast', { n: 'one' }).catch((e: unknown) => e);
+    expect((err as RemoteError).body).toEqual(expect.objectContaining({ code: ErrorCodes.invalidRequest, details: [expect.objectContaining({ path: ['n'] })] }));
   });
 
   it('refuses to serve a subject that has no request contract', async () => {

@@ -5,13 +5,21 @@ import type { z } from 'zod';
 import { contractIssues, contractOf, describeIssues, ErrorBody, ErrorCodes, Headers } from '@gatehouse/contracts';
 import type { NatsService } from './nats.service';
 
-/** The schema a served subject's request data must satisfy; undefined: the subject has no request contract. */
-export type RequestSchemaOf = (subject: string) => z.ZodType | undefined;
+/**
+ * How a served subject's request data is checked: its schema, and for a hot
+ * subject a precompiled test that may accept without parsing (RequestContract).
+ */
+export interface RequestCheck {
+  schema: z.ZodType;
+  accepts?: (data: unknown) => boolean;
+}
+/** The check of a served subject's requests; undefined: the subject has no request contract. */
+export type RequestCheckOf = (subject: string) => RequestCheck | undefined;
 
-/** The request schemas of the contracts' subject table (libs/contracts). */
-export const contractRequestSchema: RequestSchemaOf = (subject) => {
+/** The request contracts of the subject table (libs/contracts). */
+export const contractRequestCheck: RequestCheckOf = (subject) => {
   const c = contractOf(subject);
-  return c?.kind === 'request' ? c.request : undefined;
+  return c?.kind === 'request' ? { schema: c.request, accepts: c.accepts } : undefined;
 };
 
 /**
@@ -25,21 +33,21 @@ export const contractRequestSchema: RequestSchemaOf = (subject) => {
  */
 export class GatehouseNatsServer extends ServerNats {
   private readonly subs: Subscription[] = [];
-  private readonly schemas = new Map<string, z.ZodType>();
+  private readonly checks = new Map<string, RequestCheck>();
 
   constructor(
     private readonly nats: NatsService,
     private readonly queue: string,
-    private readonly schemaOf: RequestSchemaOf = contractRequestSchema,
+    private readonly checkOf: RequestCheckOf = contractRequestCheck,
   ) {
     super({ queue });
   }
 
   override async listen(callback: (err?: unknown, ...optionalParams: unknown[]) => void): Promise<void> {
     for (const channel of this.messageHandlers.keys()) {
-      const schema = this.schemaOf(channel);
-      if (!schema) return callback(new Error(`NATS subject ${channel} has no request contract in libs/contracts: refusing to serve it unchecked`));
-      this.schemas.set(channel, schema);
+      const check = this.checkOf(channel);
+      if (!check) return callback(new Error(`NATS subject ${channel} has no request contract in libs/contracts: refusing to serve it unchecked`));
+      this.checks.set(channel, check);
     }
     return super.listen(callback);
   }
@@ -68,7 +76,8 @@ export class GatehouseNatsServer extends ServerNats {
    * filters return as an observable, or a NatsRecord, takes Nest's own path; an
    * event or a request without a reply subject runs its handler and answers
    * nothing. The data is parsed with the subject's schema first (refused:
-   * `invalid_request` with located issues). A packet that is not a JSON object is
+   * `invalid_request` with located issues), unless the subject's precompiled
+   * check accepts it as it is. A packet that is not a JSON object is
    * refused (Nest's deserializer would throw, and the rejection would end the
    * process: anyone allowed to publish on a subject could stop the service).
    */
@@ -76,25 +85,29 @@ export class GatehouseNatsServer extends ServerNats {
     const packet = parsePacket(natsMsg.data);
     if (!packet) return this.refuseMalformed(natsMsg);
     const handler = this.getHandlerByPattern(channel);
-    const schema = this.schemas.get(channel);
-    if (!handler || !schema) {
+    const check = this.checks.get(channel);
+    if (!handler || !check) {
       return super.handleMessage(channel, natsMsg).catch((err: unknown) => this.logger.error(`rpc on ${natsMsg.subject} failed: ${String(err)}`));
     }
     const id = typeof packet.id === 'string' ? packet.id : undefined;
-    const parsed = schema.safeParse(packet.data);
-    if (!parsed.success) return this.refuseInvalid(natsMsg, id, parsed.error);
+    let data: unknown = packet.data;
+    if (!check.accepts?.(data)) {
+      const parsed = check.schema.safeParse(data);
+      if (!parsed.success) return this.refuseInvalid(natsMsg, id, parsed.error);
+      data = parsed.data;
+    }
     const ctx = new NatsContext([natsMsg.subject, natsMsg.headers]);
     if (!natsMsg.reply || id === undefined) {
       // Nobody waits for an answer (an event, or a request without an id): run the handler, drop its result.
       const failed = (err: unknown): void => this.logger.error(`rpc on ${natsMsg.subject} failed: ${String(err)}`);
       try {
-        this.transformToObservable(await handler(parsed.data, ctx)).subscribe({ error: failed });
+        this.transformToObservable(await handler(data, ctx)).subscribe({ error: failed });
       } catch (err) {
         failed(err);
       }
       return;
     }
-    const result = await handler(parsed.data, ctx);
+    const result = await handler(data, ctx);
     const publish = (response: object): void => void natsMsg.respond(Buffer.from(JSON.stringify({ ...response, id })));
     if (isObservable(result) || result instanceof NatsRecord) {
       this.send(this.transformToObservable(result), publish);
