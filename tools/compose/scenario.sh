@@ -2,7 +2,8 @@
 # Run by tools/compose/run.sh against the stack it brought up (RUN_DIR, NETNS, DOCKER,
 # DOCKER_HOST set): the smoke scenario through the load balancer, a revocation and a
 # key rotation felt by each gateway, one killed container of each service under load,
-# bad settings failing fast, the secret scan and the image sizes. Appends its figures
+# one project's rate budget held across both gateways behind the balancer, bad settings
+# failing fast, the secret scan and the image sizes. Appends its figures
 # to $RUN_DIR/report; exits non-zero on the first failed check of a part.
 set -euo pipefail
 C=(docker-compose --env-file "$RUN_DIR/env" -f docker-compose.yml -f tools/compose/compose.ci.yml)
@@ -162,6 +163,30 @@ faults() {
   [ "$lost" = 0 ] && ok "every acknowledged write read back ($acked)" || bad "$lost acknowledged writes lost"
 }
 
+# ---- one rate budget behind the load balancer -------------------------------------------------
+rate_limit() {
+  echo '== rate limit: one budget across both gateways, behind the load balancer'
+  local limit=40 seconds=5 out admitted total other
+  expect 200 "the project's rate limit set to $limit/s" "$LB/v1/settings" "${P[@]}" -X PATCH -d "{\"api_rate_limit\":$limit}" || return 1
+  # Both gateways answer with the new limit before the clock starts (settings reach every instance).
+  for g in "${GATEWAYS[@]}"; do
+    in_ns curl -sk --max-time 10 -o /dev/null -D "$RUN_DIR/headers" "https://$(ip_of "$g"):8443/v1/settings" "${P[@]}" || true
+    grep -qi "^ratelimit-limit: $limit" "$RUN_DIR/headers" && ok "gateway $(ip_of "$g") enforces $limit/s" || bad "gateway $(ip_of "$g") does not show the new limit"
+  done
+  out=$(in_ns node tools/compose/rate-limit-probe.mjs "$LB/v1/settings" "$TOKEN" "$seconds" 8)
+  admitted=$(json admitted <<<"$out"); total=$(json total <<<"$out")
+  other=$(node -e 'const s=JSON.parse(process.argv[1]).statuses;console.log(Object.entries(s).filter(([k])=>k!=="200"&&k!=="429").map(([k,v])=>k+":"+v).join(" "))' "$out")
+  row 'rate limit %d/s behind the balancer, %d s, 8 connections: %d requests, %d admitted (%.2f of the budget)' \
+    "$limit" "$seconds" "$total" "$admitted" "$(node -e "console.log($admitted/($limit*$seconds))")"
+  [ -z "$other" ] || bad "rate limit: answers other than 200/429: $other"
+  [ "$total" -gt $((limit * seconds * 3 / 2)) ] || bad "rate limit: the load ($total requests) did not exceed the budget"
+  if [ "$admitted" -ge $((limit * seconds * 9 / 10)) ] && [ "$admitted" -le $((limit * seconds * 11 / 10)) ]; then
+    ok "rate limit: $admitted admitted in $seconds s at $limit/s (within 10%)"
+  else
+    bad "rate limit: $admitted admitted in $seconds s at $limit/s (outside 10%)"
+  fi
+}
+
 # ---- bad settings fail fast -----------------------------------------------------------------
 fails_fast() { # what pattern service -e VAR=value…
   local what=$1 pattern=$2 svc=$3; shift 3
@@ -217,6 +242,7 @@ images() {
 
 smoke || FAILED=1
 [ "$FAILED" = 0 ] && { faults || FAILED=1; }
+[ "$FAILED" = 0 ] && { rate_limit || FAILED=1; }
 bad_env || FAILED=1
 images || FAILED=1
 exit $FAILED

@@ -3,6 +3,20 @@ import { API_RATE_LIMIT_DEFAULT, API_RATE_LIMIT_MAX, API_RATE_LIMIT_MIN } from '
 import { baseEnvSchema, loadConfig, port } from '@gatehouse/platform';
 import { parseTrustedProxies } from './http/trusted-proxies';
 
+/** Comma-separated addresses or CIDRs, empty by default; a bad entry is named and the gateway does not start. */
+const addressList = () =>
+  z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      try {
+        return parseTrustedProxies(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    });
+
 /** Every variable the gateway reads, with its default for local development. */
 export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_HOST: z.string().default('127.0.0.1'),
@@ -24,17 +38,13 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
    * Trusted-proxy mode (off when empty): comma-separated addresses or CIDRs of the
    * TLS-terminating proxies allowed to send plain HTTP with `X-Forwarded-Proto: https`.
    */
-  GATEWAY_TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .transform((value, ctx) => {
-      try {
-        return parseTrustedProxies(value);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
+  GATEWAY_TRUSTED_PROXIES: addressList(),
+  /**
+   * PROXY protocol (off when empty): comma-separated addresses or CIDRs of the TCP load
+   * balancers that pass TLS through and send the client's address in a PROXY header
+   * (HAProxy `send-proxy-v2`). Connections from them must carry one; nobody else's may.
+   */
+  GATEWAY_PROXY_PROTOCOL_FROM: addressList(),
   /** Verified tokens kept in memory (they are re-checked against the revocation list on every use). */
   GATEWAY_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
 });

@@ -76,7 +76,9 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
     );
   });
   const server = app.getHttpServer() as unknown as TlsServer & HttpsServer;
-  refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined);
+  const balancers = config.GATEWAY_PROXY_PROTOCOL_FROM;
+  if (balancers.entries.length) logger.info({ proxy_protocol_from: balancers.entries }, 'PROXY protocol: client addresses from these balancers');
+  refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined, balancers.entries.length ? balancers : undefined);
 
   await app.init();
   notAllowed.close();

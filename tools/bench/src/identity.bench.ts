@@ -19,6 +19,7 @@ import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system'
 import { HttpClient, API_VERSION } from '@gatehouse/testing';
 import { ApiError, percentile } from './bench-stats';
 import { load, LoadResult, median } from './load';
+import { cpuDuring, pidsNamed } from './process-cpu';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -196,7 +197,12 @@ async function main(): Promise<void> {
     const healthUrl = `${system.gatewayUrl}/health`;
     log(`reads: ${WARMUP} s warm-up, ${SECONDS} s measured, ${CONNECTIONS} connections…`);
     await hammer(usersUrl, userHeaders, randomUser, WARMUP);
-    const reads = await hammer(usersUrl, userHeaders, randomUser, SECONDS);
+    const pidOf = (name: string) => () => system.procs.filter((p) => p.name === name).map((p) => p.pid);
+    const measured = await cpuDuring({ gateway: pidOf('gateway'), identity: pidOf('identity'), postgres: () => pidsNamed('postgres') }, () =>
+      hammer(usersUrl, userHeaders, randomUser, SECONDS),
+    );
+    const reads = measured.value;
+    const perCore = (name: string) => (measured.cpu[name] > 0 ? (reads.rps * SECONDS) / measured.cpu[name] : NaN);
     log(`GET /v1/entity_users/{id}: ${reads.rps.toFixed(0)} req/s`);
     await hammer(healthUrl, {}, () => '/health', WARMUP);
     const health = await hammer(healthUrl, {}, () => '/health', SECONDS);
@@ -250,6 +256,10 @@ async function main(): Promise<void> {
         row('baseline: GET /health (gateway only: no token, no NATS, no DB)', health),
         '',
         `GET /v1/entity_users/{id} ÷ GET /health (baseline) throughput: **${(reads.rps / health.rps).toFixed(2)}**`,
+        '',
+        `Reads per CPU-second of each part during the measured reads (CPU time from /proc; the sizing figures of docs/DEPLOY.md): ` +
+          ['gateway', 'identity', 'postgres'].map((n) => `${n} **${perCore(n).toFixed(0)}** reads/core-s (${measured.cpu[n].toFixed(1)} CPU-s)`).join(', ') +
+          `. PostgreSQL counts every backend on the machine (nothing else should run).`,
         ...(probes.length ? ['', 'Non-2xx / errors during the reads; the same request by hand:', '', ...probes.map((p) => `    ${p}`)] : []),
         '',
       ].join('\n'),

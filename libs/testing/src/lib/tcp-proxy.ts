@@ -1,8 +1,16 @@
 import { createServer, Server, Socket, connect } from 'node:net';
 
+export interface TcpProxyOptions {
+  /** The proxy's own address towards the target (a loopback address of its own: 127.0.0.3…). */
+  localAddress?: string;
+  /** Written to the target before the client's bytes (a load balancer's PROXY header). */
+  preamble?: (client: Socket) => Buffer;
+}
+
 /**
  * A TCP proxy a test can cut and restore: lets one service's broker connection
- * fail (and come back) while everything else keeps its own.
+ * fail (and come back) while everything else keeps its own; or plays a TCP load
+ * balancer in passthrough mode (`options`).
  */
 export class TcpProxy {
   private server?: Server;
@@ -12,11 +20,14 @@ export class TcpProxy {
   constructor(
     private readonly targetHost: string,
     private readonly targetPort: number,
+    private readonly options: TcpProxyOptions = {},
   ) {}
 
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => {
-      const upstream = connect(this.targetPort, this.targetHost);
+      const { localAddress, preamble } = this.options;
+      const upstream = connect({ port: this.targetPort, host: this.targetHost, ...(localAddress ? { localAddress } : {}) });
+      if (preamble) upstream.write(preamble(client));
       this.sockets.add(client).add(upstream);
       const drop = () => {
         client.destroy();
