@@ -2,7 +2,8 @@
 # Run by tools/compose/run.sh against the stack it brought up (RUN_DIR, NETNS, DOCKER,
 # DOCKER_HOST set): the smoke scenario through the load balancer, a revocation and a
 # key rotation felt by each gateway, one killed container of each service under load,
-# one project's rate budget held across both gateways behind the balancer, bad settings
+# one project's rate budget held across both gateways behind the balancer, the brake
+# seeing each client's own address through it (PROXY protocol), bad settings
 # failing fast, the secret scan and the image sizes. Appends its figures
 # to $RUN_DIR/report; exits non-zero on the first failed check of a part.
 set -euo pipefail
@@ -187,6 +188,29 @@ rate_limit() {
   fi
 }
 
+# ---- the brake sees clients, not the balancer (PROXY protocol) -------------------------------
+brake() {
+  echo '== brake behind the load balancer: each client its own address (PROXY protocol)'
+  local pair id secret n=0 st
+  pair=$(cli project create --name compose-brake --json)
+  id=$(json client_id <<<"$pair"); secret=$(json client_secret <<<"$pair")
+  # A guesser on this host spends the client id's budget from its own address (10 by default)…
+  for _ in $(seq 1 12); do
+    st=$(call "$LB/v1/auth/token" -H "$VERSION" -H 'content-type: application/json' -d "{\"grant_type\":\"client_credentials\",\"client_id\":\"$id\",\"client_secret\":\"wrong\"}")
+    [ "$st" = 429 ] && n=$((n + 1))
+  done
+  [ "$n" -gt 0 ] && ok "the guesser is braked ($n of 12 refused with 429)" || bad 'the guesser was never braked'
+  # …and the owner, from another address (an auth container), still gets its token through the balancer.
+  st=$("${C[@]}" exec -T --index=1 auth node -e '
+    const https = require("https");
+    const body = JSON.stringify({ grant_type: "client_credentials", client_id: process.argv[1], client_secret: process.argv[2] });
+    const req = https.request("https://gateway-lb:8443/v1/auth/token", { method: "POST", rejectUnauthorized: false,
+      headers: { "content-type": "application/json", "x-monite-version": "2024-05-25" } }, (res) => { res.resume(); console.log(res.statusCode); });
+    req.on("error", () => console.log("000")); req.end(body);' "$id" "$secret" | tr -d '\r')
+  row 'brake behind the balancer: guesser refused %d of 12; the owner from another address: %s' "$n" "$st"
+  [ "$st" = 200 ] && ok 'the owner, elsewhere, is not locked out by the guesser' || bad "the owner got $st through the balancer (the brake lumps clients together)"
+}
+
 # ---- bad settings fail fast -----------------------------------------------------------------
 fails_fast() { # what pattern service -e VAR=value…
   local what=$1 pattern=$2 svc=$3; shift 3
@@ -243,6 +267,7 @@ images() {
 smoke || FAILED=1
 [ "$FAILED" = 0 ] && { faults || FAILED=1; }
 [ "$FAILED" = 0 ] && { rate_limit || FAILED=1; }
+[ "$FAILED" = 0 ] && { brake || FAILED=1; }
 bad_env || FAILED=1
 images || FAILED=1
 exit $FAILED
