@@ -1,4 +1,4 @@
-import pino, { Logger } from 'pino';
+import pino, { Logger, LoggerOptions } from 'pino';
 import type { LoggerService } from '@nestjs/common';
 
 /**
@@ -23,14 +23,23 @@ const REDACT = [
 /** DI token of the process's pino logger. */
 export const LOGGER = Symbol('LOGGER');
 
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/** The options of every logger: the service and pid on each line, ISO time, the level by name, secrets redacted. */
+export function loggerOptions(service: string, level: string): LoggerOptions {
+  return {
     level,
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
-  });
+  };
+}
+
+/**
+ * A logger writing JSON lines to stdout synchronously: for the tools (the CLI, the
+ * launcher, the harnesses). A service's logs come from createServiceLogs.
+ */
+export function createLogger(service: string, level: string): Logger {
+  return pino(loggerOptions(service, level));
 }
 
 /** Nest's own log lines (bootstrap, route map, exceptions) as JSON through pino. */
