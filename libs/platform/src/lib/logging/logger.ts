@@ -42,11 +42,19 @@ export function createLogger(service: string, level: string): Logger {
   return pino(loggerOptions(service, level));
 }
 
+/**
+ * Nest's start-up narration (modules initialised, each route mapped, started): some
+ * forty lines per service that say nothing when the start works (a failed start says
+ * why itself). Logged at debug: `LOG_LEVEL=debug` shows them.
+ */
+const NEST_BOOTSTRAP = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice']);
+
 /** Nest's own log lines (bootstrap, route map, exceptions) as JSON through pino. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && NEST_BOOTSTRAP.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message instanceof Error ? message.message : message));
