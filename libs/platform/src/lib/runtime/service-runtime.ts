@@ -113,7 +113,7 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Pr
  * but first logs it as `fatal` and writes every buffered line: a crash leaves its
  * last lines and its cause in the log.
  */
-function logFatalErrors(logs: ServiceLogs): void {
+export function logFatalErrors(logs: ServiceLogs): void {
   process.once('uncaughtException', (err) => {
     process.stderr.write(`${err.stack ?? err}\n`);
     logs.logger.fatal({ err }, 'uncaught exception');
