@@ -75,12 +75,18 @@ export interface ServiceDefinition<C extends BaseConfig> {
  * reportStartFailure: exit 78 for configuration, else 1; one line, never a stack trace.
  */
 export function runService<C extends BaseConfig>(def: ServiceDefinition<C>): void {
-  startService(def).catch((err: unknown) => reportStartFailure(def.name, err));
+  const started: { logs?: ServiceLogs } = {};
+  startService(def, started).catch(async (err: unknown) => {
+    // What it logged before failing is written first (the log file may not even be open yet).
+    started.logs?.close();
+    await started.logs?.flush(2_000);
+    reportStartFailure(def.name, err);
+  });
 }
 
-async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Promise<void> {
+async function startService<C extends BaseConfig>(def: ServiceDefinition<C>, started: { logs?: ServiceLogs }): Promise<void> {
   const config = def.loadConfig();
-  const logs = createServiceLogs(def.name, config);
+  const logs = (started.logs = createServiceLogs(def.name, config));
   const { logger } = logs;
   logFatalErrors(logs);
   if (def.database) await ensureDatabase(def.database.url(config));
