@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -69,6 +69,16 @@ describe('npm start (the launcher)', () => {
     // Nothing listens on the gateway port any more.
     await expect(fetch(`https://127.0.0.1:${setup.gatewayPort}/health`)).rejects.toThrow();
   }, LAUNCH_TIMEOUT_MS);
+
+  it('shows a person short lines, no JSON and no deprecation warning; each service kept every line as JSON in its log file', () => {
+    expect(first.output).toMatch(/^gateway +\| \d\d:\d\d:\d\d gateway service ready /m);
+    expect(first.output).not.toMatch(/^\w+ +\| \{/m);
+    expect(first.output).not.toMatch(/FSTDEP|DeprecationWarning|FastifyWarning/);
+    const gatewayLog = readFileSync(join(setup.dataDir, 'logs', 'gateway.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // The curl line's token request among them, and the last line before the exit.
+    expect(gatewayLog).toContainEqual(expect.objectContaining({ msg: 'request', method: 'POST', path: '/v1/auth/token', status: 200 }));
+    expect(gatewayLog.at(-1)).toMatchObject({ msg: 'shutting down', service: 'gateway' });
+  });
 
   it('after the data dir is lost, auth refuses to start in one line naming the database, the variable and the way out', async () => {
     recordLauncherKek(setup);

@@ -3,6 +3,8 @@ export * from './lib/errors/rpc-error';
 export * from './lib/nats/nats.service';
 export * from './lib/nats/gatehouse-nats.server';
 export * from './lib/logging/logger';
+export * from './lib/logging/service-logs';
+export * from './lib/logging/console-format';
 export * from './lib/database/ensure-database';
 export * from './lib/database/run-migrations';
 export * from './lib/database/advisory-locks';

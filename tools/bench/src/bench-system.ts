@@ -1,4 +1,6 @@
-import { cpus } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CredentialsCreatedResponse } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import { freePort, LocalSystem, ServiceName, ServiceProcess } from '@gatehouse/supervisor';
@@ -18,15 +20,24 @@ export class BenchSystem {
   private system?: LocalSystem;
   private nats?: NatsService;
 
-  /** `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does. */
-  async start(opts: { policy?: boolean } = {}): Promise<void> {
+  /** With `logs: 'start'`: where each service writes its log file. */
+  private logDir?: string;
+
+  /**
+   * `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does.
+   * `logs`: `warn` (the default: LOG_LEVEL=warn, no request logging, as the baselines log nothing), or
+   * `start`: logging as `npm start` sets it (LOG_LEVEL's default, LOG_FORMAT=pretty, a LOG_FILE per service).
+   */
+  async start(opts: { policy?: boolean; logs?: 'warn' | 'start' } = {}): Promise<void> {
     const services: ServiceName[] = opts.policy ? ['auth', 'identity', 'policy', 'gateway'] : ['auth', 'identity', 'gateway'];
+    const asStart = opts.logs === 'start';
+    const logDir = asStart ? (this.logDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-logs-'))) : undefined;
     this.system = await LocalSystem.start({
       tag: 'bench',
       postgresUrl: process.env.BENCH_POSTGRES_URL,
       services,
-      // Request logging off in both contenders (the baseline logs nothing either).
-      env: { LOG_LEVEL: 'warn' },
+      env: asStart ? { LOG_FORMAT: 'pretty' } : { LOG_LEVEL: 'warn' },
+      serviceEnv: logDir ? Object.fromEntries(services.map((s) => [s, { LOG_FILE: join(logDir, `${s}.log`) }])) : undefined,
     });
     this.tls = { cert: this.system.secrets.tlsCertFile, key: this.system.secrets.tlsKeyFile };
     this.prefix = this.system.prefix;
@@ -70,11 +81,31 @@ export class BenchSystem {
     return this.system.connectNats(name);
   }
 
-  /** Stops everything started so far and leaves nothing behind (databases, the identity stream, the temp dir), whatever failed before. */
+  /** With `logs: 'start'`: the lines in a service's log file so far. */
+  logLines(service: ServiceName): number {
+    if (!this.logDir) return 0;
+    let fd: number | undefined;
+    try {
+      fd = openSync(join(this.logDir, `${service}.log`), 'r');
+      const buf = Buffer.alloc(1 << 20);
+      let lines = 0;
+      for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+        for (let i = buf.indexOf(10); i >= 0 && i < n; i = buf.indexOf(10, i + 1)) lines++;
+      }
+      return lines;
+    } catch {
+      return 0;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
+  /** Stops everything started so far and leaves nothing behind (databases, the identity stream, the temp dirs), whatever failed before. */
   async stop(): Promise<void> {
     this.nats = undefined;
     this.gatewayUrls.length = 0;
     await this.system?.stop();
+    if (this.logDir) rmSync(this.logDir, { recursive: true, force: true });
   }
 }
 

@@ -68,7 +68,7 @@ const OPAQUE_RESOURCE = 'https://api.gatehouse.bench/opaque';
 const FORM = 'application/x-www-form-urlencoded';
 
 /** Node's own deprecation warnings and oidc-provider's startup notices: not the service misbehaving. */
-const NODE_NOISE = /FastifyWarning|FSTDEP\d+|--trace-warnings|DeprecationWarning|^oidc-provider (WARNING|NOTICE)|^oidc-provider listening/;
+const NODE_NOISE = /--trace-warnings|DeprecationWarning|^oidc-provider (WARNING|NOTICE)|^oidc-provider listening/;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const load1 = () => loadavg()[0].toFixed(2);

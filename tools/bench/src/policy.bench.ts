@@ -47,7 +47,7 @@ const HTTP_TARGET = 0.2;
 const ECHO_SUBJECT = 'bench.v1.echo';
 
 /** Node's own deprecation warnings (Fastify's FSTDEP022 in the gateway): not the service misbehaving. */
-const NODE_NOISE = /FastifyWarning|FSTDEP\d+|--trace-warnings|DeprecationWarning/;
+const NODE_NOISE = /--trace-warnings|DeprecationWarning/;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const load1 = () => loadavg()[0].toFixed(1);

@@ -2,13 +2,17 @@ import { parseArgs, USAGE, UsageError } from './args';
 
 describe('npm start -- <options>', () => {
   it('starts without options', () => {
-    expect(parseArgs([])).toEqual({ help: false, reset: false, yes: false, allowRemote: false });
+    expect(parseArgs([])).toEqual({ help: false, reset: false, yes: false, allowRemote: false, accessLog: false });
   });
 
   it('reads --reset, --yes / -y and --allow-remote', () => {
-    expect(parseArgs(['--reset'])).toEqual({ help: false, reset: true, yes: false, allowRemote: false });
+    expect(parseArgs(['--reset'])).toEqual({ help: false, reset: true, yes: false, allowRemote: false, accessLog: false });
     expect(parseArgs(['--reset', '--yes'])).toMatchObject({ reset: true, yes: true });
     expect(parseArgs(['-y', '--reset', '--allow-remote'])).toMatchObject({ reset: true, yes: true, allowRemote: true });
+  });
+
+  it('reads --access-log', () => {
+    expect(parseArgs(['--access-log']).accessLog).toBe(true);
   });
 
   it('reads --help / -h', () => {
@@ -23,6 +27,6 @@ describe('npm start -- <options>', () => {
   });
 
   it('documents every option it reads', () => {
-    for (const option of ['--reset', '--yes', '-y', '--allow-remote', '--help', '-h']) expect(USAGE).toContain(option);
+    for (const option of ['--reset', '--yes', '-y', '--allow-remote', '--access-log', '--help', '-h']) expect(USAGE).toContain(option);
   });
 });

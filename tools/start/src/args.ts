@@ -7,6 +7,8 @@ export interface StartArgs {
   yes: boolean;
   /** With --reset: also when a database or NATS is not on this machine. */
   allowRemote: boolean;
+  /** Every request on the console (LOG_ACCESS=lines), not a count every 10 s. */
+  accessLog: boolean;
 }
 
 export class UsageError extends Error {
@@ -33,15 +35,21 @@ Options:
   --yes, -y       with --reset: do not ask (required without a terminal)
   --allow-remote  with --reset: also when a database or NATS is not on this machine
                   (refused otherwise: production never resets)
-  --help, -h      this text`;
+  --access-log    show each request the gateway answers on the console, not a count of
+                  them every 10 s (the log files in .data/logs have every one either way)
+  --help, -h      this text
+
+The console shows one short line per event (LOG_FORMAT=pretty; LOG_FORMAT=json for JSON);
+.data/logs/<service>.log keeps every line as JSON.`;
 
 export function parseArgs(argv: readonly string[]): StartArgs {
-  const args: StartArgs = { help: false, reset: false, yes: false, allowRemote: false };
+  const args: StartArgs = { help: false, reset: false, yes: false, allowRemote: false, accessLog: false };
   for (const arg of argv) {
     if (arg === '--help' || arg === '-h') args.help = true;
     else if (arg === '--reset') args.reset = true;
     else if (arg === '--yes' || arg === '-y') args.yes = true;
     else if (arg === '--allow-remote') args.allowRemote = true;
+    else if (arg === '--access-log') args.accessLog = true;
     else throw new UsageError(`unknown option ${JSON.stringify(arg)}`);
   }
   if (!args.reset && !args.help) {

@@ -21,9 +21,10 @@ let server;
 process.on('SIGTERM', () => {
   fs.appendFileSync(process.env.ORDER_FILE, name + '\\n');
   console.log('shutting down');
+  fs.appendFileSync(process.env.LOG_FILE, JSON.stringify({ msg: 'shutting down' }) + '\\n');
   if (server) server.close(() => process.exit(0)); else process.exit(0);
 });
-console.log(JSON.stringify({ msg: 'starting', name, secret_len: (process.env[up + '_SECRET'] || '').length, url: process.env[up + '_URL'] }));
+console.log(JSON.stringify({ msg: 'starting', name, secret_len: (process.env[up + '_SECRET'] || '').length, url: process.env[up + '_URL'], log_file: process.env.LOG_FILE, log_format: process.env.LOG_FORMAT, log_access: process.env.LOG_ACCESS }));
 if (process.env[up + '_REFUSE']) { console.error(name + ': failed to start: ' + process.env[up + '_REFUSE']); process.exit(78); }
 if (process.env[up + '_CONFIG_ERROR']) { console.error(name + ': Invalid configuration: ' + up + '_X is required'); process.exit(78); }
 server = http.createServer((req, res) => { res.statusCode = req.url === '/health/ready' ? 200 : 404; res.end('{}'); });
@@ -128,11 +129,26 @@ describe('Launcher', () => {
     expect(raw.join('')).toContain('the-secret');
     expect(raw.join('')).toContain('https://localhost:9443/v1/auth/token');
 
+    // Each service writes its own JSON log in the data dir; the console gets short lines for a person.
+    const logFile = join(dir, 'data', 'logs', 'one.log');
+    expect(JSON.parse(hello.slice(5))).toMatchObject({ log_file: logFile, log_format: 'pretty' });
+    expect(JSON.parse(hello.slice(5)).log_access).toBeUndefined();
+
     l.requestStop('SIGTERM');
     await expect(run).resolves.toBe(0);
     expect(readFileSync(orderFile, 'utf8')).toBe('two\none\n');
     expect(errors).toEqual([]);
-    expect(readFileSync(join(dir, 'data', 'logs', 'one.log'), 'utf8')).toContain('shutting down');
+    // Written by the service, not copied from its stdout by the launcher.
+    expect(readFileSync(logFile, 'utf8')).toBe('{"msg":"shutting down"}\n');
+  });
+
+  it('passes LOG_FORMAT=json when the user asks for it, and LOG_ACCESS=lines with --access-log', async () => {
+    const { l, lines, raw } = await launcher({ LOG_FORMAT: 'json' }, { accessLog: true });
+    const run = l.run();
+    await until(() => raw.length > 0);
+    expect(JSON.parse(firstLine(lines, 'one| {').slice(5))).toMatchObject({ log_format: 'json', log_access: 'lines' });
+    l.requestStop('SIGINT');
+    await expect(run).resolves.toBe(0);
   });
 
   it('lets the user environment win over what the launcher provides', async () => {
@@ -154,6 +170,9 @@ describe('Launcher', () => {
     expect(errors[0]).toMatch(/^two \(pid \d+\) exited unexpectedly \(exit code 3\)/);
     expect(errors[0]).toContain('two: fatal: boom');
     expect(readFileSync(orderFile, 'utf8')).toBe('one\n');
+    // What it said on stderr is in its log file too, as a JSON record.
+    const logged = readFileSync(join(dir, 'data', 'logs', 'two.log'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(logged).toEqual([expect.objectContaining({ level: 'error', service: 'two', stream: 'stderr', msg: 'two: fatal: boom' })]);
   });
 
   it('fails on a configuration error of a service while starting, with its message', async () => {

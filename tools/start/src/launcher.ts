@@ -17,6 +17,7 @@ import {
   ServiceSpec,
   spawnService,
   usesLocalCert,
+  userValue,
   waitForHealthy,
 } from '@gatehouse/supervisor';
 import { Console } from './console';
@@ -33,6 +34,8 @@ export interface LauncherOptions {
   healthTimeoutMs?: number;
   /** Per service, from SIGTERM to SIGKILL. */
   stopTimeoutMs?: number;
+  /** Each request on the console (`--access-log`), not a summary every 10 s. */
+  accessLog?: boolean;
   /** Where secrets and logs live. Default <root>/.data. */
   dataDir?: string;
   /** Replaceable in tests: the dependency check, and the first-run step once everything is ready. */
@@ -179,14 +182,16 @@ export class Launcher {
     }
 
     const started = Date.now();
+    const logFile = join(logDir, `${spec.name}.log`);
     out.info(`starting ${spec.name}`);
     const proc = spawnService({
       name: spec.name,
       script: scriptPath(spec, root),
       // The launcher's environment (process.env in `npm start`), then what it provides.
-      env: { ...definedValues(env), ...serviceEnv(spec, ctx, env) },
+      env: { ...definedValues(env), ...serviceEnv(spec, ctx, env), ...logEnv(env, logFile, this.opts.accessLog) },
       cwd: root,
-      logFile: join(logDir, `${spec.name}.log`),
+      // The service writes its log file itself (asynchronously, off the launcher); its stderr joins it as JSON.
+      stderrToJsonLog: logFile,
       onLine: (line) => out.service(spec.name, line),
       // Own process group: a Ctrl-C reaches the launcher only, which stops services in order.
       detached: true,
@@ -298,6 +303,19 @@ async function firstRunOverNats(config: BaseConfig): Promise<Welcome> {
     clearTimeout(timer);
     await nats?.close().catch(() => undefined);
   }
+}
+
+/**
+ * How a service started by `npm start` logs: every line as JSON to its file in
+ * .data/logs (written by the service itself), and on the console short lines for
+ * a person (LOG_FORMAT=pretty) unless the user asked for JSON.
+ */
+export function logEnv(env: NodeJS.ProcessEnv, logFile: string, accessLog = false): Record<string, string> {
+  return {
+    LOG_FILE: logFile,
+    LOG_FORMAT: userValue(env, 'LOG_FORMAT') ?? 'pretty',
+    ...(accessLog ? { LOG_ACCESS: 'lines' } : {}),
+  };
 }
 
 function definedValues(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -48,7 +48,7 @@ async function main(): Promise<number> {
     if (!(await resetInstallation(plan, options, actions, console))) return 1;
   }
 
-  const launcher = new Launcher({ root, env: process.env, config, services: SERVICES, console, dataDir });
+  const launcher = new Launcher({ root, env: process.env, config, services: SERVICES, console, dataDir, accessLog: args.accessLog });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => launcher.requestStop(signal));
   }

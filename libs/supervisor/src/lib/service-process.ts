@@ -25,6 +25,12 @@ export interface SpawnServiceOptions {
   cwd?: string;
   /** Every output line (stdout and stderr) is appended to this file; its directory is created. */
   logFile?: string;
+  /**
+   * The JSON log the service writes itself (its LOG_FILE): only its stderr lines are
+   * added to it, each as a JSON record (`"stream":"stderr"`): what it could not log
+   * (a failure to start, a crash's stack, Node's warnings). Its directory is created.
+   */
+  stderrToJsonLog?: string;
   onLine?: (line: string, stream: OutputStream) => void;
   /**
    * Run the child in its own process group, so a Ctrl-C in the terminal reaches
@@ -74,6 +80,7 @@ class ChildServiceProcess implements ServiceProcess {
   private status: ExitStatus | undefined;
   private readonly buffer: LineBuffer;
   private readonly log: WriteStream | undefined;
+  private readonly stderrLog: WriteStream | undefined;
 
   constructor(
     private readonly opts: SpawnServiceOptions,
@@ -84,6 +91,11 @@ class ChildServiceProcess implements ServiceProcess {
       mkdirSync(dirname(opts.logFile), { recursive: true });
       this.log = createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 });
       this.log.on('error', () => undefined); // a full disk must not bring the supervisor down
+    }
+    if (opts.stderrToJsonLog) {
+      mkdirSync(dirname(opts.stderrToJsonLog), { recursive: true });
+      this.stderrLog = createWriteStream(opts.stderrToJsonLog, { flags: 'a', mode: 0o600 });
+      this.stderrLog.on('error', () => undefined);
     }
 
     const stdoutDone = this.readLines(child.stdout, 'stdout');
@@ -105,6 +117,7 @@ class ChildServiceProcess implements ServiceProcess {
       clearTimeout(timer);
       this.status = status;
       await new Promise<void>((resolve) => (this.log ? this.log.end(resolve) : resolve()));
+      await new Promise<void>((resolve) => (this.stderrLog ? this.stderrLog.end(resolve) : resolve()));
       return status;
     });
   }
@@ -150,6 +163,10 @@ class ChildServiceProcess implements ServiceProcess {
   private record(line: string, kind: OutputStream): void {
     this.buffer.push(line);
     if (this.log && !this.log.writableEnded) this.log.write(line + '\n');
+    if (kind === 'stderr' && this.stderrLog && !this.stderrLog.writableEnded) {
+      const record = { level: 'error', time: new Date().toISOString(), service: this.opts.name, pid: this.pid, stream: 'stderr', msg: line };
+      this.stderrLog.write(JSON.stringify(record) + '\n');
+    }
     if (this.opts.onLine) {
       try {
         this.opts.onLine(line, kind);

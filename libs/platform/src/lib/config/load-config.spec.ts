@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(err?.message).not.toContain('mysql://x/y');
   });
 
+  it('refuses an unknown LOG_FORMAT or LOG_ACCESS with the values it takes; defaults to JSON', () => {
+    expect(loadConfig(schema, { SECRET: 's' })).toMatchObject({ LOG_FORMAT: 'json', LOG_ACCESS: 'summary' });
+    expect(loadConfig(schema, { SECRET: 's', LOG_FORMAT: 'pretty', LOG_ACCESS: 'lines' })).toMatchObject({ LOG_FORMAT: 'pretty', LOG_ACCESS: 'lines' });
+    expect(() => loadConfig(schema, { SECRET: 's', LOG_FORMAT: 'xml' })).toThrow('LOG_FORMAT: must be json or pretty');
+    expect(() => loadConfig(schema, { SECRET: 's', LOG_ACCESS: 'all' })).toThrow('LOG_ACCESS: must be summary or lines');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig(schema, { SECRET: 's', LOG_LEVEL: '' }).LOG_LEVEL).toBe('info');
   });

@@ -14,6 +14,12 @@ export const baseEnvSchema = z.object({
   /** How long a service waits for the broker at start before it fails with one line naming the address. */
   NATS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** stdout: JSON lines (collectors, production), or short lines for a person (`npm start` sets it). */
+  LOG_FORMAT: z.enum(['json', 'pretty'], { error: 'must be json or pretty' }).default('json'),
+  /** When set, every line is also written here as JSON, asynchronously (`npm start`: .data/logs/<service>.log). */
+  LOG_FILE: z.string().optional(),
+  /** LOG_FORMAT=pretty: `summary` counts the requests on the console every 10 s, `lines` shows each one. */
+  LOG_ACCESS: z.enum(['summary', 'lines'], { error: 'must be summary or lines' }).default('summary'),
 });
 
 export type BaseConfig = z.infer<typeof baseEnvSchema>;

@@ -1,4 +1,4 @@
-import pino, { Logger } from 'pino';
+import pino, { Logger, LoggerOptions } from 'pino';
 import type { LoggerService } from '@nestjs/common';
 
 /**
@@ -23,21 +23,38 @@ const REDACT = [
 /** DI token of the process's pino logger. */
 export const LOGGER = Symbol('LOGGER');
 
-export function createLogger(service: string, level: string): Logger {
-  return pino({
+/** The options of every logger: the service and pid on each line, ISO time, the level by name, secrets redacted. */
+export function loggerOptions(service: string, level: string): LoggerOptions {
+  return {
     level,
     base: { service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACT, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
-  });
+  };
 }
+
+/**
+ * A logger writing JSON lines to stdout synchronously: for the tools (the CLI, the
+ * launcher, the harnesses). A service's logs come from createServiceLogs.
+ */
+export function createLogger(service: string, level: string): Logger {
+  return pino(loggerOptions(service, level));
+}
+
+/**
+ * Nest's start-up narration (modules initialised, each route mapped, started): some
+ * forty lines per service that say nothing when the start works (a failed start says
+ * why itself). Logged at debug: `LOG_LEVEL=debug` shows them.
+ */
+const NEST_BOOTSTRAP = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'NestApplication', 'NestMicroservice']);
 
 /** Nest's own log lines (bootstrap, route map, exceptions) as JSON through pino. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && NEST_BOOTSTRAP.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message instanceof Error ? message.message : message));

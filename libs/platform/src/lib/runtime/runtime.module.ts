@@ -2,13 +2,16 @@ import { DynamicModule, Global, InjectionToken, Module, Provider } from '@nestjs
 import type { Logger } from 'pino';
 import type { BaseConfig } from '../config/load-config';
 import { LOGGER } from '../logging/logger';
+import type { AccessLog } from '../logging/service-logs';
 import { NatsService } from '../nats/nats.service';
 
-/** What a service is started with: its validated configuration, its broker connection, its logger. */
+/** What a service is started with: its validated configuration, its broker connection, its logger and access log. */
 export interface ServiceRuntime<C extends BaseConfig = BaseConfig> {
   config: C;
   nats: NatsService;
   logger: Logger;
+  /** One record per answered HTTP request (the gateway's): to the log file, summarised on a person's console. */
+  access: AccessLog;
 }
 
 /**

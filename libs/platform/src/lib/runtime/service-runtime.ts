@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { BaseConfig, ConfigError, ConfigMismatchError } from '../config/load-config';
 import { ensureDatabase } from '../database/ensure-database';
 import { runMigrationsLocked } from '../database/run-migrations';
-import { createLogger, PinoNestLogger } from '../logging/logger';
+import { PinoNestLogger } from '../logging/logger';
+import { createServiceLogs, ServiceLogs } from '../logging/service-logs';
 import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 import type { ServiceRuntime } from './runtime.module';
@@ -28,13 +29,16 @@ export function natsOptions(config: BaseConfig, logger: Logger, name: string, ur
 /**
  * SIGTERM / SIGINT: stop taking work, finish what is in flight (app.close runs
  * the shutdown hooks: HTTP server, microservice, database pool), then close the
- * broker connections, and exit 0.
+ * broker connections, write the buffered log lines, and exit 0.
  */
-export function closeOnSignals(app: INestApplication, natsConnections: NatsService[], logger: Logger): void {
+export function closeOnSignals(app: INestApplication, natsConnections: NatsService[], logger: Logger, logs?: ServiceLogs): void {
   const shutdown = async () => {
     logger.info('shutting down');
     await app.close();
     for (const n of natsConnections) await n.close();
+    // Every line logged until now (the last requests' among them) is written before the exit.
+    logs?.close();
+    await logs?.flush();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());
@@ -71,15 +75,23 @@ export interface ServiceDefinition<C extends BaseConfig> {
  * reportStartFailure: exit 78 for configuration, else 1; one line, never a stack trace.
  */
 export function runService<C extends BaseConfig>(def: ServiceDefinition<C>): void {
-  startService(def).catch((err: unknown) => reportStartFailure(def.name, err));
+  const started: { logs?: ServiceLogs } = {};
+  startService(def, started).catch(async (err: unknown) => {
+    // What it logged before failing is written first (the log file may not even be open yet).
+    started.logs?.close();
+    await started.logs?.flush(2_000);
+    reportStartFailure(def.name, err);
+  });
 }
 
-async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Promise<void> {
+async function startService<C extends BaseConfig>(def: ServiceDefinition<C>, started: { logs?: ServiceLogs }): Promise<void> {
   const config = def.loadConfig();
-  const logger = createLogger(def.name, config.LOG_LEVEL);
+  const logs = (started.logs = createServiceLogs(def.name, config));
+  const { logger } = logs;
+  logFatalErrors(logs);
   if (def.database) await ensureDatabase(def.database.url(config));
   const nats = await NatsService.connect(natsOptions(config, logger, def.name));
-  const rt: ServiceRuntime<C> = { config, nats, logger };
+  const rt: ServiceRuntime<C> = { config, nats, logger, access: logs.access };
 
   // Loaded here, not with the lib: the tools that use it (the CLI, npm start) start no HTTP server.
   const { NestFactory } = await import('@nestjs/core');
@@ -99,7 +111,21 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Pr
   await app.listen(port, host);
   logger.info({ port, host }, `${def.name} service ready`);
 
-  closeOnSignals(app, [nats], logger);
+  closeOnSignals(app, [nats], logger, logs);
+}
+
+/**
+ * An uncaught exception ends the process as Node would (its stack on stderr, exit 1),
+ * but first logs it as `fatal` and writes every buffered line: a crash leaves its
+ * last lines and its cause in the log.
+ */
+export function logFatalErrors(logs: ServiceLogs): void {
+  process.once('uncaughtException', (err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    logs.logger.fatal({ err }, 'uncaught exception');
+    logs.close();
+    void logs.flush(2_000).finally(() => process.exit(1));
+  });
 }
 
 /**
