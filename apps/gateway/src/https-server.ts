@@ -5,6 +5,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Headers } from '@gatehouse/contracts';
+import { tracingState } from '@gatehouse/platform';
 import type { ServiceRuntime } from '@gatehouse/platform';
 import { GatewayConfig } from './config';
 import { registerBodyParsers } from './http/body-parsers';
@@ -13,6 +14,7 @@ import { refusePlainHttp } from './http/https-only';
 import { requireForwardedHttps, servePlainHttpFrom } from './http/trusted-proxies';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { refuseRepeatedHeaders } from './http/repeated-headers';
+import { nameRequestSpan, traceRequests } from './http/request-tracing';
 import { TLS_POLICY } from './http/tls-policy';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
@@ -67,6 +69,7 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header(Headers.requestId, req.id);
   });
+  if (tracingState.enabled) fastify.addHook('onRequest', async (req) => nameRequestSpan(req));
   if (proxies.entries.length) fastify.addHook('onRequest', requireForwardedHttps);
   fastify.addHook('onRequest', refuseRepeatedHeaders);
   fastify.addHook('onResponse', async (req, reply) => {
@@ -76,6 +79,7 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
     );
   });
   const server = app.getHttpServer() as unknown as TlsServer & HttpsServer;
+  traceRequests(server);
   const balancers = config.GATEWAY_PROXY_PROTOCOL_FROM;
   if (balancers.entries.length) logger.info({ proxy_protocol_from: balancers.entries }, 'PROXY protocol: client addresses from these balancers');
   refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined, balancers.entries.length ? balancers : undefined);

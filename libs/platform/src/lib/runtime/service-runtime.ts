@@ -9,6 +9,7 @@ import { createLogger, PinoNestLogger } from '../logging/logger';
 import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 import type { ServiceRuntime } from './runtime.module';
+import { shutdownTracing } from '../tracing/tracing';
 
 /** Broker connection options from a service's validated config. */
 export function natsOptions(config: BaseConfig, logger: Logger, name: string, url: string = config.NATS_URL): NatsOptions {
@@ -35,6 +36,7 @@ export function closeOnSignals(app: INestApplication, natsConnections: NatsServi
     logger.info('shutting down');
     await app.close();
     for (const n of natsConnections) await n.close();
+    await shutdownTracing();
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown());
