@@ -44,7 +44,7 @@ describe('traces (OpenTelemetry, OTLP)', () => {
 
   beforeAll(async () => {
     receiver = await otlpReceiver();
-    const otel = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
+    const otel = { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: '100' };
     sys = await TestSystem.start({ env: { gateway: otel, auth: otel, identity: otel, policy: otel } });
   });
   afterAll(async () => {

@@ -5,7 +5,6 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Headers } from '@gatehouse/contracts';
-import { tracingState } from '@gatehouse/platform';
 import type { ServiceRuntime } from '@gatehouse/platform';
 import { GatewayConfig } from './config';
 import { registerBodyParsers } from './http/body-parsers';
@@ -14,7 +13,7 @@ import { refusePlainHttp } from './http/https-only';
 import { requireForwardedHttps, servePlainHttpFrom } from './http/trusted-proxies';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { refuseRepeatedHeaders } from './http/repeated-headers';
-import { nameRequestSpan, traceRequests } from './http/request-tracing';
+import { traceRequests } from './http/request-tracing';
 import { TLS_POLICY } from './http/tls-policy';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
@@ -66,10 +65,10 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, config.GATEWAY_BODY_LIMIT);
   const notAllowed = methodNotAllowed(fastify);
+  traceRequests(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header(Headers.requestId, req.id);
   });
-  if (tracingState.enabled) fastify.addHook('onRequest', async (req) => nameRequestSpan(req));
   if (proxies.entries.length) fastify.addHook('onRequest', requireForwardedHttps);
   fastify.addHook('onRequest', refuseRepeatedHeaders);
   fastify.addHook('onResponse', async (req, reply) => {
@@ -79,7 +78,6 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
     );
   });
   const server = app.getHttpServer() as unknown as TlsServer & HttpsServer;
-  traceRequests(server);
   const balancers = config.GATEWAY_PROXY_PROTOCOL_FROM;
   if (balancers.entries.length) logger.info({ proxy_protocol_from: balancers.entries }, 'PROXY protocol: client addresses from these balancers');
   refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined, balancers.entries.length ? balancers : undefined);

@@ -4,12 +4,17 @@
  * secret and signs an ES256 JWT itself. 50 keep-alive connections, interleaved
  * rounds after a warm-up; prints each round and the median of the paired ratios.
  *
- * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50).
+ * Then the cost of each configuration variant (tracing on, …): the same
+ * minting on a second system started with the variant's environment,
+ * interleaved with the default system, median ratio and the cost in per cent.
+ *
+ * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50),
+ * BENCH_VARIANTS (every variant by name, comma-separated; empty: none).
  */
 import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, runBench } from './bench-system';
-import { formatReport, interleave, load, median } from './load';
+import { formatReport, interleave, load, LoadResult, median } from './load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -17,7 +22,88 @@ const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const TARGET = 0.9;
 
+/** A configuration whose cost on the token path is measured against the default one, and its bar. */
+interface Variant {
+  name: string;
+  what: string;
+  /** Highest cost allowed (fraction of the default's throughput). */
+  maxCost: number;
+  /** The variant's environment (for every service) and what to stop after it. */
+  setUp(): Promise<{ env: Record<string, string>; stop(): Promise<unknown>; note(): string }>;
+}
+
+/** Tracing on, its spans to a collector stand-in in a process of its own (OTLP/HTTP protobuf, dropped). */
+function tracingVariant(name: string, what: string, maxCost: number, env: Record<string, string> = {}): Variant {
+  return {
+    name,
+    what,
+    maxCost,
+    async setUp() {
+      const port = await freePort();
+      const sink = spawnService({ name: 'otlp-sink', script: join(repoRoot(), 'dist/tools/bench/src/otlp-sink-server.js'), env: { PORT: String(port) } });
+      return {
+        env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, ...env },
+        stop: () => sink.stop(),
+        note: () => `the collector stand-in received: ${sink.recentOutput().trim() || 'nothing reported'}`,
+      };
+    },
+  };
+}
+
+const VARIANTS: Variant[] = [
+  tracingVariant('tracing', 'tracing on, every request sampled (OTEL_TRACES_SAMPLER=parentbased_always_on, the default)', 0.15),
+  tracingVariant('tracing-10pct', 'tracing on, 1 trace in 10 sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio, ARG 0.1)', 0.15, {
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.1',
+  }),
+  tracingVariant('tracing-unsampled', 'tracing on, nothing sampled (OTEL_TRACES_SAMPLER=always_off): the cost of the context alone', 0.15, {
+    OTEL_TRACES_SAMPLER: 'always_off',
+  }),
+];
+
+function selectedVariants(): Variant[] {
+  const given = process.env.BENCH_VARIANTS;
+  if (given === undefined) return VARIANTS;
+  const names = given.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !VARIANTS.some((v) => v.name === n));
+  if (unknown.length) throw new Error(`BENCH_VARIANTS: unknown ${unknown.join(', ')} (known: ${VARIANTS.map((v) => v.name).join(', ')})`);
+  return VARIANTS.filter((v) => names.includes(v.name));
+}
+
+type Post = (url: string, body: string) => (seconds: number) => Promise<LoadResult>;
+
+/** The default system against one variant's, interleaved: the variant's cost on the token path. */
+async function measureVariant(variant: Variant, defaults: { url: string; body: string }, post: Post): Promise<string> {
+  const setup = await variant.setUp();
+  const other = new BenchSystem();
+  try {
+    await other.start({ env: setup.env });
+    const cred = await other.partner();
+    const body = JSON.stringify({ grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret });
+    const report = await interleave(
+      { name: variant.name, run: post(`${other.gatewayUrl}/v1/auth/token`, body) },
+      { name: 'default', run: post(defaults.url, defaults.body) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
+    );
+    const ratio = median(report.ratios);
+    const cost = 1 - ratio;
+    await setup.stop();
+    return [
+      formatReport(`${variant.name}: ${variant.what}`, report, variant.name, 'default'),
+      '',
+      `${variant.name} costs **${(cost * 100).toFixed(1)}%** of the default's tokens/s (bar: at most ${(variant.maxCost * 100).toFixed(0)}%): ` +
+        `${cost <= variant.maxCost ? 'met' : 'NOT met'}; ${setup.note()}.`,
+    ].join('\n');
+  } finally {
+    await other.stop();
+    await setup.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  const variants = selectedVariants();
   const system = new BenchSystem();
   let baseline: ReturnType<typeof spawnService> | undefined;
   try {
@@ -39,8 +125,9 @@ async function main(): Promise<void> {
     });
     await waitForHealthy(`https://localhost:${baselinePort}/health/ready`, { timeoutMs: 15_000, process: baseline });
 
-    const post = (url: string) => (seconds: number) =>
-      load({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-monite-version': '2024-05-25' }, body, connections: CONNECTIONS, seconds });
+    const postBody: Post = (url, json) => (seconds) =>
+      load({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-monite-version': '2024-05-25' }, body: json, connections: CONNECTIONS, seconds });
+    const post = (url: string) => postBody(url, body);
     const report = await interleave(
       { name: 'gatehouse', run: post(`${system.gatewayUrl}/v1/auth/token`) },
       { name: 'fastify-ceiling', run: post(`https://localhost:${baselinePort}/v1/auth/token`) },
@@ -49,6 +136,11 @@ async function main(): Promise<void> {
       SECONDS,
     );
     const ratio = median(report.ratios);
+    const variantReports: string[] = [];
+    for (const variant of variants) {
+      process.stderr.write(`variant ${variant.name}: starting a second system…\n`);
+      variantReports.push(await measureVariant(variant, { url: `${system.gatewayUrl}/v1/auth/token`, body }, postBody), '');
+    }
     process.stdout.write(
       [
         `## bench:token — client_credentials minting, ${CONNECTIONS} keep-alive HTTPS connections`,
@@ -60,6 +152,7 @@ async function main(): Promise<void> {
         '',
         `target ≥ ${TARGET} of the ceiling: ${ratio >= TARGET ? 'met' : 'NOT met'}`,
         '',
+        ...(variantReports.length ? ['## The cost of configurations (each on a system of its own, interleaved with the default one above)', '', ...variantReports] : []),
       ].join('\n'),
     );
   } finally {

@@ -1,45 +1,31 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Server as HttpsServer } from 'node:https';
-import { context, propagation, ROOT_CONTEXT, Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { FastifyRequest } from 'fastify';
-import { tracer, tracingState } from '@gatehouse/platform';
-
-const spans = new WeakMap<IncomingMessage, Span>();
+import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import type { FastifyInstance } from 'fastify';
+import { enterRequest, leaveRequest, tracer, tracingState } from '@gatehouse/platform';
 
 /**
  * With tracing on (OTEL_TRACES_EXPORTER=otlp), every HTTP request gets a server
- * span, child of the W3C `traceparent` the client sent (else a new trace), and
- * Fastify handles it inside that span's context, so the NATS requests it makes
- * (and their services' spans) hang under it. Off, nothing is wrapped.
+ * span named by its route template (never the raw path: ids stay out), child of
+ * the W3C `traceparent` the client sent (else a new trace). Its context is
+ * registered under the request id, which every NATS request the gateway makes
+ * passes along, so those calls (and the services' spans) hang under it without
+ * an async context (tracing.ts says why). Off, no hook is added.
  */
-export function traceRequests(server: HttpsServer): void {
+export function traceRequests(fastify: FastifyInstance): void {
   if (!tracingState.enabled) return;
-  const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
-  server.removeAllListeners('request');
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  fastify.addHook('onRequest', async (req, reply) => {
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    const route = req.routeOptions.url;
     const span = tracer().startSpan(
-      req.method ?? 'HTTP',
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method ?? '', 'url.scheme': 'https' } },
+      `${req.method} ${route ?? '(unmatched)'}`,
+      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.scheme': 'https', ...(route ? { 'http.route': route } : {}) } },
       parent,
     );
-    spans.set(req, span);
-    res.once('close', () => {
-      span.setAttribute('http.response.status_code', res.statusCode);
-      if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    const entered = enterRequest(req.id, trace.setSpan(parent, span));
+    reply.raw.once('close', () => {
+      if (entered) leaveRequest(req.id);
+      span.setAttribute('http.response.status_code', reply.raw.statusCode);
+      if (reply.raw.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
       span.end();
     });
-    context.with(trace.setSpan(parent, span), () => {
-      for (const handle of handlers) handle.call(server, req, res);
-    });
   });
-}
-
-/** Names the request's span by its route template (never the raw path: ids stay out), once Fastify has routed it. */
-export function nameRequestSpan(req: FastifyRequest): void {
-  const span = spans.get(req.raw);
-  if (!span) return;
-  const route = req.routeOptions.url;
-  span.updateName(`${req.method} ${route ?? '(unmatched)'}`);
-  if (route) span.setAttribute('http.route', route);
 }

@@ -5,7 +5,7 @@ import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { contractIssues, contractOf, describeIssues, ErrorBody, ErrorCodes, Headers } from '@gatehouse/contracts';
 import type { NatsService } from './nats.service';
-import { extractTraceContext, tracer, tracingState } from '../tracing/tracing';
+import { enterRequest, extractTraceContext, leaveRequest, tracer, tracingState } from '../tracing/tracing';
 
 /**
  * How a served subject's request data is checked: its schema, and for a hot
@@ -86,14 +86,19 @@ export class GatehouseNatsServer extends ServerNats {
   override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {
     if (!tracingState.enabled) return this.serve(channel, natsMsg);
     // Traced: a server span, child of the caller's (its context came in the headers), around the whole handling.
+    const parent = extractTraceContext(natsMsg.headers);
     const span = tracer().startSpan(
       `${channel} process`,
       { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': channel, 'messaging.operation.type': 'process' } },
-      extractTraceContext(natsMsg.headers),
+      parent,
     );
+    const ctx = trace.setSpan(parent, span);
+    const requestId = natsMsg.headers?.get(Headers.requestId) || undefined;
+    const entered = requestId !== undefined && enterRequest(requestId, ctx);
     try {
-      await context.with(trace.setSpan(context.active(), span), () => this.serve(channel, natsMsg));
+      await (tracingState.asyncContext ? context.with(ctx, () => this.serve(channel, natsMsg)) : this.serve(channel, natsMsg));
     } finally {
+      if (entered) leaveRequest(requestId);
       span.end();
     }
   }

@@ -6,7 +6,7 @@ import { RemoteError } from '../errors/rpc-error';
 import type { Logger } from 'pino';
 import { coalesceWrites } from './write-coalescing';
 import { DEFAULT_NATS_CONNECT_TIMEOUT_MS, firstConnect } from './first-connect';
-import { endSpan, injectTraceContext, startNatsClientSpan, tracingState } from '../tracing/tracing';
+import { contextOf, endSpan, injectTraceContext, startNatsClientSpan, tracingState } from '../tracing/tracing';
 
 export interface NatsOptions {
   url: string;
@@ -110,7 +110,7 @@ export class NatsService {
     const h = natsHeaders();
     h.set(Headers.requestId, opts.requestId ?? randomUUID());
     const packet = this.encode(subject, data, h.get(Headers.requestId));
-    const span = tracingState.enabled ? startNatsClientSpan(subject, h) : undefined;
+    const span = tracingState.enabled ? startNatsClientSpan(subject, h, h.get(Headers.requestId)) : undefined;
     let reply: Msg;
     try {
       reply = await this.mux.request(this.subject(subject), Buffer.from(packet), h, opts.timeoutMs ?? this.options.requestTimeoutMs);
@@ -150,7 +150,7 @@ export class NatsService {
   publish(subject: string, data: unknown, requestId?: string): void {
     const h = natsHeaders();
     if (requestId) h.set(Headers.requestId, requestId);
-    if (tracingState.enabled) injectTraceContext(h);
+    if (tracingState.enabled) injectTraceContext(h, contextOf(requestId));
     this.connection.publish(this.subject(subject), Buffer.from(JSON.stringify({ pattern: subject, data })), {
       headers: h,
     });

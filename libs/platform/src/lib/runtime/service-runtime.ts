@@ -9,7 +9,7 @@ import { createLogger, PinoNestLogger } from '../logging/logger';
 import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 import type { ServiceRuntime } from './runtime.module';
-import { shutdownTracing } from '../tracing/tracing';
+import { shutdownTracing, tracingState } from '../tracing/tracing';
 
 /** Broker connection options from a service's validated config. */
 export function natsOptions(config: BaseConfig, logger: Logger, name: string, url: string = config.NATS_URL): NatsOptions {
@@ -80,6 +80,8 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Pr
   const config = def.loadConfig();
   const logger = createLogger(def.name, config.LOG_LEVEL);
   if (def.database) await ensureDatabase(def.database.url(config));
+  // Traced queries need the handlers' async context (tracing.ts); services without a database pass it by request id.
+  tracingState.asyncContext = Boolean(def.database);
   const nats = await NatsService.connect(natsOptions(config, logger, def.name));
   const rt: ServiceRuntime<C> = { config, nats, logger };
 

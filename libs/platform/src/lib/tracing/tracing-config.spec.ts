@@ -12,6 +12,7 @@ describe('parseTracingEnv', () => {
       OTEL_TRACES_SAMPLER: 'parentbased_always_on',
       OTEL_TRACES_SAMPLER_ARG: 1,
       OTEL_BSP_SCHEDULE_DELAY: 5_000,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     });
   });
 
@@ -20,6 +21,7 @@ describe('parseTracingEnv', () => {
     [{ OTEL_TRACES_SAMPLER: 'sometimes' }, /OTEL_TRACES_SAMPLER/],
     [{ OTEL_TRACES_SAMPLER_ARG: '2' }, /OTEL_TRACES_SAMPLER_ARG/],
     [{ OTEL_BSP_SCHEDULE_DELAY: 'soon' }, /OTEL_BSP_SCHEDULE_DELAY/],
+    [{ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }, /OTEL_EXPORTER_OTLP_PROTOCOL/],
   ])('names a bad variable (%j)', (env, name) => {
     expect(() => parseTracingEnv(env)).toThrow(name);
   });

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The standard OpenTelemetry variables Gatehouse reads (the SDK itself reads
  * none of these; the OTLP exporter reads its own OTEL_EXPORTER_OTLP_*: endpoint,
- * headers, timeout). Tracing is off unless OTEL_TRACES_EXPORTER=otlp.
+ * headers, timeout). Tracing is off unless OTEL_TRACES_EXPORTER=otlp; gRPC is not
+ * offered (OTLP over HTTP only).
  */
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).max(10_000_000).default(fallback);
 
@@ -12,6 +13,9 @@ export const tracingEnvSchema = z.object({
   /** Also switches everything off, whatever else is set (the specification's kill switch). */
   OTEL_SDK_DISABLED: z.enum(['true', 'false', '']).default('false'),
   OTEL_SERVICE_NAME: z.string().min(1).max(200).optional(),
+  /** The specification's default, protobuf, is the cheaper to encode; JSON for receivers that want it. */
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json'], { error: 'must be "http/protobuf" (the default) or "http/json"' }).default('http/protobuf'),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: z.enum(['http/protobuf', 'http/json'], { error: 'must be "http/protobuf" or "http/json"' }).optional(),
   OTEL_TRACES_SAMPLER: z
     .enum(['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'])
     .default('parentbased_always_on'),

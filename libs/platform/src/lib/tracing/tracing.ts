@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { Context, context, propagation, Span, SpanKind, SpanStatusCode, trace, Tracer, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -24,7 +25,36 @@ import { parseTracingEnv, TracingSettings } from './tracing-config';
  * in the NATS headers), every query made under one of them, and the outbox's
  * events. Off, every hook below is one boolean test.
  */
-export const tracingState = { enabled: false };
+export const tracingState = {
+  enabled: false,
+  /**
+   * Whether handlers run inside their span's async context (AsyncLocalStorage):
+   * only where the pg instrumentation needs it to parent the queries (services
+   * with a database). Node 20's AsyncLocalStorage hooks every promise once used,
+   * which costs more than the spans themselves; elsewhere the context travels
+   * explicitly, by request id (spanContextOf).
+   */
+  asyncContext: false,
+};
+
+/** The span context of each request being handled in this process, by its request id (x-request-id / NATS header). */
+const byRequestId = new Map<string, Context>();
+
+/** While a request is handled here: its span's context, found by its request id (NatsService.request passes it). */
+export function enterRequest(requestId: string, ctx: Context): boolean {
+  if (byRequestId.has(requestId)) return false;
+  byRequestId.set(requestId, ctx);
+  return true;
+}
+
+export function leaveRequest(requestId: string): void {
+  byRequestId.delete(requestId);
+}
+
+/** The context a request's outgoing calls descend from: its own (by request id), else the async one. */
+export function contextOf(requestId: string | undefined): Context {
+  return (requestId !== undefined && byRequestId.get(requestId)) || context.active();
+}
 
 let provider: NodeTracerProvider | undefined;
 let cachedTracer: Tracer | undefined;
@@ -62,7 +92,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): boolean {
     resource: resourceFromAttributes({ 'service.name': serviceName(settings) }),
     sampler: sampler(settings),
     spanProcessors: [
-      new BatchSpanProcessor(new OTLPTraceExporter(), {
+      new BatchSpanProcessor((settings.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? settings.OTEL_EXPORTER_OTLP_PROTOCOL) === 'http/json' ? new OTLPJsonExporter() : new OTLPProtoExporter(), {
         scheduledDelayMillis: settings.OTEL_BSP_SCHEDULE_DELAY,
         exportTimeoutMillis: settings.OTEL_BSP_EXPORT_TIMEOUT,
         maxQueueSize: settings.OTEL_BSP_MAX_QUEUE_SIZE,
@@ -106,13 +136,15 @@ export function extractTraceContext(h: MsgHdrs | undefined): Context {
   return propagation.extract(context.active(), h, natsGetter);
 }
 
-/** A NATS request made: a client span, its context sent along in the headers. */
-export function startNatsClientSpan(subject: string, h: MsgHdrs): Span {
-  const span = tracer().startSpan(`${subject} request`, {
-    kind: SpanKind.CLIENT,
-    attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.operation.type': 'send' },
-  });
-  injectTraceContext(h, trace.setSpan(context.active(), span));
+/** A NATS request made (for the request `requestId`): a client span, its context sent along in the headers. */
+export function startNatsClientSpan(subject: string, h: MsgHdrs, requestId?: string): Span {
+  const parent = contextOf(requestId);
+  const span = tracer().startSpan(
+    `${subject} request`,
+    { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.operation.type': 'send' } },
+    parent,
+  );
+  injectTraceContext(h, trace.setSpan(parent, span));
   return span;
 }
 
