@@ -13,6 +13,7 @@ import { refusePlainHttp } from './http/https-only';
 import { requireForwardedHttps, servePlainHttpFrom } from './http/trusted-proxies';
 import { methodNotAllowed } from './http/method-not-allowed';
 import { refuseRepeatedHeaders } from './http/repeated-headers';
+import { traceRequests } from './http/request-tracing';
 import { TLS_POLICY } from './http/tls-policy';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
@@ -65,6 +66,7 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
   const fastify = app.getHttpAdapter().getInstance();
   registerBodyParsers(fastify, config.GATEWAY_BODY_LIMIT);
   const notAllowed = methodNotAllowed(fastify);
+  traceRequests(fastify);
   fastify.addHook('onRequest', async (req, reply) => {
     reply.header(Headers.requestId, req.id);
   });

@@ -14,6 +14,7 @@ import { EntityUsersController } from './entity-users/entity-users.controller';
 import { EntityUsersService } from './entity-users/entity-users.service';
 import { InitialSchema1764400000000 } from './migrations/1764400000000-initial-schema';
 import { LoginKey1796460900000 } from './migrations/1796460900000-login-key';
+import { OutboxTraceContext1796900000000 } from './migrations/1796900000000-outbox-trace-context';
 import { OutboxEntity } from './outbox/outbox.entity';
 import { OutboxRelayService, RELAY_NATS } from './outbox/outbox-relay.service';
 import { OutboxService } from './outbox/outbox.service';
@@ -24,7 +25,7 @@ import { RolesController } from './roles/roles.controller';
 import { RolesService } from './roles/roles.service';
 
 export const IDENTITY_ENTITIES = [EntityEntity, EntitySettingsEntity, EntityUserEntity, RoleEntity, OutboxEntity];
-export const IDENTITY_MIGRATIONS = [InitialSchema1764400000000, LoginKey1796460900000];
+export const IDENTITY_MIGRATIONS = [InitialSchema1764400000000, LoginKey1796460900000, OutboxTraceContext1796900000000];
 
 export interface IdentityRuntime extends ServiceRuntime<IdentityConfig> {
   /** The outbox relay's own broker connection (see OutboxRelayService). */

@@ -1,3 +1,7 @@
+// First: tracing hooks `pg` before anything below loads it (when OTEL_* turns it on).
+import './lib/tracing/preload';
+export * from './lib/tracing/tracing';
+export * from './lib/tracing/tracing-config';
 export * from './lib/config/load-config';
 export * from './lib/errors/rpc-error';
 export * from './lib/nats/nats.service';

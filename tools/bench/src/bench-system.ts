@@ -27,8 +27,9 @@ export class BenchSystem {
    * `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does.
    * `logs`: `warn` (the default: LOG_LEVEL=warn, no request logging, as the baselines log nothing), or
    * `start`: logging as `npm start` sets it (LOG_LEVEL's default, LOG_FORMAT=pretty, a LOG_FILE per service).
+   * `env`: over those, for every service (a configuration variant).
    */
-  async start(opts: { policy?: boolean; logs?: 'warn' | 'start' } = {}): Promise<void> {
+  async start(opts: { policy?: boolean; logs?: 'warn' | 'start'; env?: Record<string, string> } = {}): Promise<void> {
     const services: ServiceName[] = opts.policy ? ['auth', 'identity', 'policy', 'gateway'] : ['auth', 'identity', 'gateway'];
     const asStart = opts.logs === 'start';
     const logDir = asStart ? (this.logDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-logs-'))) : undefined;
@@ -36,7 +37,7 @@ export class BenchSystem {
       tag: 'bench',
       postgresUrl: process.env.BENCH_POSTGRES_URL,
       services,
-      env: asStart ? { LOG_FORMAT: 'pretty' } : { LOG_LEVEL: 'warn' },
+      env: { ...(asStart ? { LOG_FORMAT: 'pretty' } : { LOG_LEVEL: 'warn' }), ...opts.env },
       serviceEnv: logDir ? Object.fromEntries(services.map((s) => [s, { LOG_FILE: join(logDir, `${s}.log`) }])) : undefined,
     });
     this.tls = { cert: this.system.secrets.tlsCertFile, key: this.system.secrets.tlsKeyFile };

@@ -3,36 +3,136 @@
  * NATS → auth) against the ceiling: one Fastify HTTPS process that checks the
  * secret and signs an ES256 JWT itself. 50 keep-alive connections, interleaved
  * rounds after a warm-up; prints each round and the median of the paired ratios.
- * Then the cost of logging: a second Gatehouse logging as `npm start` does (LOG_LEVEL's
- * default, info: a line per request; LOG_FORMAT=pretty; a JSON log file per service)
- * against the first one (LOG_LEVEL=warn), in interleaved rounds as well.
  *
- * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50).
+ * Then the cost of each configuration variant (the logging `npm start` does,
+ * tracing on, …): the same minting on a second system started with the
+ * variant's settings, interleaved with the bench's own system (LOG_LEVEL=warn,
+ * tracing off), median ratio and the cost in per cent against the variant's bar.
+ *
+ * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50),
+ * BENCH_VARIANTS (every variant by name, comma-separated; empty: none).
  */
 import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, runBench } from './bench-system';
-import { formatReport, interleave, load, median } from './load';
+import { formatReport, interleave, load, LoadResult, median } from './load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const TARGET = 0.9;
-/** The default logging may cost at most 10% of the throughput of LOG_LEVEL=warn. */
-const LOG_TARGET = 0.9;
+
+/** A configuration whose cost on the token path is measured against the default one, and its bar. */
+interface Variant {
+  name: string;
+  what: string;
+  /** Highest cost allowed (fraction of the default's throughput). */
+  maxCost: number;
+  /** The variant's system (its environment for every service, its logging) and what to stop after it. */
+  setUp(): Promise<{ start: { env?: Record<string, string>; logs?: 'start' }; stop(): Promise<unknown>; note(run: VariantRun): string }>;
+}
+
+/** What a variant's note may tell: the requests its system served and the lines its gateway logged meanwhile. */
+interface VariantRun {
+  served: number;
+  gatewayLogLines: number;
+}
+
+/** The logging `npm start` does (LOG_LEVEL's default, info: a line per request; LOG_FORMAT=pretty; a JSON file per service). */
+const npmStartLogging: Variant = {
+  name: 'npm-start-logging',
+  what: "logging as `npm start` does it (LOG_LEVEL info: a line per request; LOG_FORMAT=pretty; every service's JSON log file)",
+  maxCost: 0.1,
+  async setUp() {
+    return {
+      start: { logs: 'start' },
+      stop: async () => undefined,
+      // Proof that it did log: the gateway's file grew by about a line per request.
+      note: ({ served, gatewayLogLines }) => `its gateway's log file grew by ${gatewayLogLines} lines for ${served.toFixed(0)} requests served`,
+    };
+  },
+};
+
+/** Tracing on, its spans to a collector stand-in in a process of its own (OTLP/HTTP protobuf, dropped). */
+function tracingVariant(name: string, what: string, maxCost: number, env: Record<string, string> = {}): Variant {
+  return {
+    name,
+    what,
+    maxCost,
+    async setUp() {
+      const port = await freePort();
+      const sink = spawnService({ name: 'otlp-sink', script: join(repoRoot(), 'dist/tools/bench/src/otlp-sink-server.js'), env: { PORT: String(port) } });
+      return {
+        start: { env: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, ...env } },
+        stop: () => sink.stop(),
+        note: () => `the collector stand-in received: ${sink.recentOutput().trim() || 'nothing reported'}`,
+      };
+    },
+  };
+}
+
+const VARIANTS: Variant[] = [
+  npmStartLogging,
+  tracingVariant('tracing', 'tracing on, every request sampled (OTEL_TRACES_SAMPLER=parentbased_always_on, the default)', 0.15),
+  tracingVariant('tracing-10pct', 'tracing on, 1 trace in 10 sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio, ARG 0.1)', 0.15, {
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.1',
+  }),
+];
+
+function selectedVariants(): Variant[] {
+  const given = process.env.BENCH_VARIANTS;
+  if (given === undefined) return VARIANTS;
+  const names = given.split(',').map((n) => n.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !VARIANTS.some((v) => v.name === n));
+  if (unknown.length) throw new Error(`BENCH_VARIANTS: unknown ${unknown.join(', ')} (known: ${VARIANTS.map((v) => v.name).join(', ')})`);
+  return VARIANTS.filter((v) => names.includes(v.name));
+}
+
+type Post = (url: string, body: string) => (seconds: number) => Promise<LoadResult>;
+
+/** The default system against one variant's, interleaved: the variant's cost on the token path. */
+async function measureVariant(variant: Variant, defaults: { url: string; body: string }, post: Post): Promise<string> {
+  const setup = await variant.setUp();
+  const other = new BenchSystem();
+  try {
+    await other.start(setup.start);
+    const cred = await other.partner();
+    const body = JSON.stringify({ grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret });
+    const linesBefore = other.logLines('gateway');
+    const report = await interleave(
+      { name: variant.name, run: post(`${other.gatewayUrl}/v1/auth/token`, body) },
+      { name: 'bench', run: post(defaults.url, defaults.body) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
+    );
+    const ratio = median(report.ratios);
+    const cost = 1 - ratio;
+    const served = report.rows.filter((r) => r.name === variant.name).reduce((n, r) => n + r.result.rps * SECONDS, 0);
+    const gatewayLogLines = other.logLines('gateway') - linesBefore;
+    await setup.stop();
+    return [
+      formatReport(`${variant.name}: ${variant.what}`, report, variant.name, 'bench'),
+      '',
+      `${variant.name} costs **${(cost * 100).toFixed(1)}%** of the bench configuration's tokens/s (bar: at most ${(variant.maxCost * 100).toFixed(0)}%): ` +
+        `${cost <= variant.maxCost ? 'met' : 'NOT met'}; ${setup.note({ served, gatewayLogLines })}.`,
+    ].join('\n');
+  } finally {
+    await other.stop();
+    await setup.stop();
+  }
+}
 
 async function main(): Promise<void> {
+  const variants = selectedVariants();
   const system = new BenchSystem();
-  const logging = new BenchSystem();
   let baseline: ReturnType<typeof spawnService> | undefined;
   try {
     await system.start();
-    await logging.start({ logs: 'start' });
     const cred = await system.partner();
     const body = JSON.stringify({ grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret });
-    const loggingCred = await logging.partner();
-    const loggingBody = JSON.stringify({ grant_type: 'client_credentials', client_id: loggingCred.client_id, client_secret: loggingCred.client_secret });
 
     const baselinePort = await freePort();
     baseline = spawnService({
@@ -48,8 +148,9 @@ async function main(): Promise<void> {
     });
     await waitForHealthy(`https://localhost:${baselinePort}/health/ready`, { timeoutMs: 15_000, process: baseline });
 
-    const post = (url: string, payload = body) => (seconds: number) =>
-      load({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-monite-version': '2024-05-25' }, body: payload, connections: CONNECTIONS, seconds });
+    const postBody: Post = (url, json) => (seconds) =>
+      load({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-monite-version': '2024-05-25' }, body: json, connections: CONNECTIONS, seconds });
+    const post = (url: string) => postBody(url, body);
     const report = await interleave(
       { name: 'gatehouse', run: post(`${system.gatewayUrl}/v1/auth/token`) },
       { name: 'fastify-ceiling', run: post(`https://localhost:${baselinePort}/v1/auth/token`) },
@@ -58,46 +159,29 @@ async function main(): Promise<void> {
       SECONDS,
     );
     const ratio = median(report.ratios);
-
-    const linesBefore = logging.logLines('gateway');
-    const logReport = await interleave(
-      { name: 'npm-start-logging', run: post(`${logging.gatewayUrl}/v1/auth/token`, loggingBody) },
-      { name: 'warn-level', run: post(`${system.gatewayUrl}/v1/auth/token`) },
-      ROUNDS,
-      WARMUP,
-      SECONDS,
-    );
-    const logRatio = median(logReport.ratios);
-    // Proof that the logging contender did log: its gateway's file grew by about a line per request.
-    const served = logReport.rows.filter((r) => r.name === 'npm-start-logging').reduce((n, r) => n + r.result.rps * SECONDS, 0);
-    const written = logging.logLines('gateway') - linesBefore;
-
+    const variantReports: string[] = [];
+    for (const variant of variants) {
+      process.stderr.write(`variant ${variant.name}: starting a second system…\n`);
+      variantReports.push(await measureVariant(variant, { url: `${system.gatewayUrl}/v1/auth/token`, body }, postBody), '');
+    }
     process.stdout.write(
       [
         `## bench:token — client_credentials minting, ${CONNECTIONS} keep-alive HTTPS connections`,
         '',
         `Machine: ${machine()}; the load generator (autocannon) shares the cores with the servers and NATS.`,
-        `Rounds: ${ROUNDS} interleaved, ${WARMUP} s warm-up each, ${SECONDS} s per run.`,
+        `Rounds: ${ROUNDS} interleaved, ${WARMUP} s warm-up each, ${SECONDS} s per run. Request logging off in both.`,
         '',
-        formatReport('gatehouse (gateway → NATS → auth) vs single-process Fastify signing ES256 (request logging off in both)', report, 'gatehouse', 'fastify-ceiling'),
+        formatReport('gatehouse (gateway → NATS → auth) vs single-process Fastify signing ES256', report, 'gatehouse', 'fastify-ceiling'),
         '',
         `target ≥ ${TARGET} of the ceiling: ${ratio >= TARGET ? 'met' : 'NOT met'}`,
         '',
-        formatReport(
-          'the cost of logging: Gatehouse as `npm start` logs (LOG_LEVEL=info, LOG_FORMAT=pretty, JSON log files) vs LOG_LEVEL=warn',
-          logReport,
-          'npm-start-logging',
-          'warn-level',
-        ),
-        '',
-        `The logging gateway's file grew by ${written.toLocaleString('en-US')} lines (about ${Math.round(served).toLocaleString('en-US')} requests in the measured runs, plus the warm-up).`,
-        `target ≥ ${LOG_TARGET} of the warn-level throughput: ${logRatio >= LOG_TARGET ? 'met' : 'NOT met'}`,
-        '',
+        ...(variantReports.length
+          ? ['## The cost of configurations (each on a system of its own, interleaved with the bench configuration above: LOG_LEVEL=warn, tracing off)', '', ...variantReports]
+          : []),
       ].join('\n'),
     );
   } finally {
     await baseline?.stop();
-    await logging.stop();
     await system.stop();
   }
 }

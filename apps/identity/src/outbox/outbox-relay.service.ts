@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { JetStreamClient, JetStreamManager, RetentionPolicy, StorageType } from 'nats';
+import { headers as natsHeaders, JetStreamClient, JetStreamManager, MsgHdrs, RetentionPolicy, StorageType } from 'nats';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
@@ -127,6 +127,7 @@ export class OutboxRelayService implements OnApplicationShutdown {
         const data = Buffer.from(JSON.stringify({ ...row.payload, event_id: Number(row.id) }));
         await this.js.publish(this.nats.subject(row.subject), data, {
           msgID: `identity-outbox-${row.id}`,
+          ...(row.trace_context ? { headers: traceHeaders(row.trace_context) } : {}),
           expect: { streamName: this.stream },
           timeout: 2_000,
         });
@@ -154,4 +155,11 @@ export class OutboxRelayService implements OnApplicationShutdown {
       };
     });
   }
+}
+
+/** The change's trace context as NATS headers: the event joins the trace of the request that made it. */
+function traceHeaders(traceContext: Record<string, string>): MsgHdrs {
+  const h = natsHeaders();
+  for (const [key, value] of Object.entries(traceContext)) if (typeof value === 'string') h.set(key, value);
+  return h;
 }

@@ -12,6 +12,9 @@ export class OutboxEntity {
   @Column('jsonb')
   payload!: Record<string, unknown>;
 
+  @Column('jsonb', { name: 'trace_context', nullable: true })
+  traceContext!: Record<string, string> | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'clock_timestamp()' })
   createdAt!: Date;
 

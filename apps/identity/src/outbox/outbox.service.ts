@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { IdentityEventSubject } from '@gatehouse/contracts';
+import { context, propagation } from '@opentelemetry/api';
+import { tracingState } from '@gatehouse/platform';
 
 import * as Outbox from '../store/outbox.repository';
 
@@ -27,6 +29,8 @@ export class OutboxService {
       occurred_at: new Date().toISOString(),
       record: view,
     };
-    await Outbox.append(m, subject, payload);
+    let traceContext: Record<string, string> | null = null;
+    if (tracingState.enabled) propagation.inject(context.active(), (traceContext = {}));
+    await Outbox.append(m, subject, payload, traceContext && Object.keys(traceContext).length ? traceContext : null);
   }
 }

@@ -9,17 +9,19 @@ export interface OutboxRow {
   id: string;
   subject: string;
   payload: Record<string, unknown>;
+  /** traceparent/tracestate of the change's request (tracing on), else null. */
+  trace_context: Record<string, string> | null;
 }
 
 /** Appends an event in the caller's transaction; the NOTIFY is delivered at commit, never before. */
-export async function append(m: EntityManager, subject: string, payload: Record<string, unknown>): Promise<void> {
-  await m.query('INSERT INTO outbox (subject, payload) VALUES ($1, $2)', [subject, payload]);
+export async function append(m: EntityManager, subject: string, payload: Record<string, unknown>, traceContext: Record<string, string> | null = null): Promise<void> {
+  await m.query('INSERT INTO outbox (subject, payload, trace_context) VALUES ($1, $2, $3)', [subject, payload, traceContext]);
   await m.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
 }
 
 /** The oldest unpublished events, in outbox order. */
 export function unpublished(m: EntityManager, limit: number): Promise<OutboxRow[]> {
-  return m.query('SELECT id, subject, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1', [limit]);
+  return m.query('SELECT id, subject, payload, trace_context FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1', [limit]);
 }
 
 export async function markPublished(m: EntityManager, ids: string[]): Promise<void> {

@@ -1,9 +1,11 @@
 import { NatsContext, NatsRecord, ServerNats } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { isObservable } from 'rxjs';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { contractIssues, contractOf, describeIssues, ErrorBody, ErrorCodes, Headers } from '@gatehouse/contracts';
 import type { NatsService } from './nats.service';
+import { enterRequest, extractTraceContext, leaveRequest, tracer, tracingState } from '../tracing/tracing';
 
 /**
  * How a served subject's request data is checked: its schema, and for a hot
@@ -82,6 +84,26 @@ export class GatehouseNatsServer extends ServerNats {
    * process: anyone allowed to publish on a subject could stop the service).
    */
   override async handleMessage(channel: string, natsMsg: Msg): Promise<void> {
+    if (!tracingState.enabled) return this.serve(channel, natsMsg);
+    // Traced: a server span, child of the caller's (its context came in the headers), around the whole handling.
+    const parent = extractTraceContext(natsMsg.headers);
+    const span = tracer().startSpan(
+      `${channel} process`,
+      { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': channel, 'messaging.operation.type': 'process' } },
+      parent,
+    );
+    const ctx = trace.setSpan(parent, span);
+    const requestId = natsMsg.headers?.get(Headers.requestId) || undefined;
+    const entered = requestId !== undefined && enterRequest(requestId, ctx);
+    try {
+      await (tracingState.asyncContext ? context.with(ctx, () => this.serve(channel, natsMsg)) : this.serve(channel, natsMsg));
+    } finally {
+      if (entered) leaveRequest(requestId);
+      span.end();
+    }
+  }
+
+  private async serve(channel: string, natsMsg: Msg): Promise<void> {
     const packet = parsePacket(natsMsg.data);
     if (!packet) return this.refuseMalformed(natsMsg);
     const handler = this.getHandlerByPattern(channel);

@@ -6,6 +6,7 @@ import { RemoteError } from '../errors/rpc-error';
 import type { Logger } from 'pino';
 import { coalesceWrites } from './write-coalescing';
 import { DEFAULT_NATS_CONNECT_TIMEOUT_MS, firstConnect } from './first-connect';
+import { contextOf, endSpan, injectTraceContext, startNatsClientSpan, tracingState } from '../tracing/tracing';
 
 export interface NatsOptions {
   url: string;
@@ -109,16 +110,20 @@ export class NatsService {
     const h = natsHeaders();
     h.set(Headers.requestId, opts.requestId ?? randomUUID());
     const packet = this.encode(subject, data, h.get(Headers.requestId));
+    const span = tracingState.enabled ? startNatsClientSpan(subject, h, h.get(Headers.requestId)) : undefined;
     let reply: Msg;
     try {
       reply = await this.mux.request(this.subject(subject), Buffer.from(packet), h, opts.timeoutMs ?? this.options.requestTimeoutMs);
     } catch (err) {
       // No responders, timeout, or connection closed: the callee is unavailable.
       this.options.logger.warn({ subject, err: String(err) }, 'nats request failed');
+      if (span) endSpan(span, err);
       throw new RemoteError({ code: ErrorCodes.unavailable, message: 'Service temporarily unavailable' });
     }
     const body = JSON.parse(Buffer.from(reply.data).toString('utf8')) as { err?: unknown; response?: Res };
-    if (body.err !== undefined && body.err !== null) throw RemoteError.from(body.err);
+    const failed = body.err !== undefined && body.err !== null;
+    if (span) endSpan(span, failed ? (body.err as { code?: string }).code ?? 'error' : undefined);
+    if (failed) throw RemoteError.from(body.err);
     return body.response as Res;
   }
 
@@ -145,6 +150,7 @@ export class NatsService {
   publish(subject: string, data: unknown, requestId?: string): void {
     const h = natsHeaders();
     if (requestId) h.set(Headers.requestId, requestId);
+    if (tracingState.enabled) injectTraceContext(h, contextOf(requestId));
     this.connection.publish(this.subject(subject), Buffer.from(JSON.stringify({ pattern: subject, data })), {
       headers: h,
     });

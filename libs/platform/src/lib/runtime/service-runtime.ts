@@ -10,6 +10,7 @@ import { createServiceLogs, ServiceLogs } from '../logging/service-logs';
 import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 import type { ServiceRuntime } from './runtime.module';
+import { shutdownTracing, tracingState } from '../tracing/tracing';
 
 /** Broker connection options from a service's validated config. */
 export function natsOptions(config: BaseConfig, logger: Logger, name: string, url: string = config.NATS_URL): NatsOptions {
@@ -36,6 +37,7 @@ export function closeOnSignals(app: INestApplication, natsConnections: NatsServi
     logger.info('shutting down');
     await app.close();
     for (const n of natsConnections) await n.close();
+    await shutdownTracing();
     // Every line logged until now (the last requests' among them) is written before the exit.
     logs?.close();
     await logs?.flush();
@@ -90,6 +92,8 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>, sta
   const { logger } = logs;
   logFatalErrors(logs);
   if (def.database) await ensureDatabase(def.database.url(config));
+  // Traced queries need the handlers' async context (tracing.ts); services without a database pass it by request id.
+  tracingState.asyncContext = Boolean(def.database);
   const nats = await NatsService.connect(natsOptions(config, logger, def.name));
   const rt: ServiceRuntime<C> = { config, nats, logger, access: logs.access };
 
