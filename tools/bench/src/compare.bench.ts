@@ -31,6 +31,7 @@ import { createPublicKey, JsonWebKey } from 'node:crypto';
 import { decode, verify } from 'jsonwebtoken';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
+import { cpuSeconds, pidsNamed } from './process-cpu';
 import { dirname, join, relative } from 'node:path';
 import { freePort, repoRoot, ServiceProcess, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, logRecentOutput, runBench } from './bench-system';
@@ -149,16 +150,6 @@ function requireEs256(who: string, answer: Answer): string {
  */
 type Run = LoadResult & { check?: string; cpuUsPerRequest?: number };
 
-/** User + system CPU seconds a process has used so far (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return NaN;
-  }
-}
-
 /** Measures the CPU the given processes spend during each run, per request. */
 function metered(pids: () => number[], run: (seconds: number) => Promise<Run>) {
   return async (seconds: number): Promise<Run> => {
@@ -166,8 +157,8 @@ function metered(pids: () => number[], run: (seconds: number) => Promise<Run>) {
     const before = ids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
     const r = await run(seconds);
     const spent = ids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - before;
-    const requests = r.rps * seconds;
-    return { ...r, cpuUsPerRequest: requests > 0 ? (spent * 1e6) / requests : undefined };
+    // The responses the run received (autocannon may sample 11 seconds of a 10 s run: rps × seconds would be off).
+    return { ...r, cpuUsPerRequest: r.completed > 0 ? (spent * 1e6) / r.completed : undefined };
   };
 }
 
@@ -452,9 +443,13 @@ async function main(): Promise<void> {
     const opToken = requireEs256(OP, await postForm(op, '/token', { grant_type: 'client_credentials', ...cred }));
     log(`${GH} token header ${JSON.stringify(jwtHeader(ghToken))}; ${OP} token header ${JSON.stringify(jwtHeader(opToken))}`);
 
-    // Whose CPU counts: every process of each contender (Gatehouse's NATS server included).
-    const natsPid = listenerPid(Number(new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222').port || 4222));
-    const ghPids = () => [...system.procs.map((p) => p.pid), ...(natsPid ? [natsPid] : [])];
+    // Whose CPU counts: every process of each contender (Gatehouse's NATS server and PostgreSQL included).
+    const natsPort = Number(new URL(process.env.NATS_URL ?? 'nats://127.0.0.1:4222').port || 4222);
+    const natsPid = listenerPid(natsPort);
+    if (!natsPid) throw new Error(`the NATS server listening on port ${natsPort} was not found (ss -ltnp): its CPU would go uncounted; run as a user that may see it`);
+    const postgres = pidsNamed('postgres');
+    if (!postgres.length) throw new Error('no PostgreSQL process found (/proc comm "postgres"): its CPU would go uncounted');
+    const ghPids = () => [...system.procs.map((p) => p.pid), natsPid, ...pidsNamed('postgres')];
     const opPids = () => (oidc ? [oidc.pid] : []);
 
     // 1. Minting.
@@ -578,7 +573,7 @@ async function main(): Promise<void> {
       `- 1-minute load average at the start of each phase (${cpu.length} cores): ${loads.join(', ')}`,
       ...(overlaps.length
         ? ['- Other test runs / benchmarks seen on the machine (process table sampled every second; the runs they overlap are skewed):', ...groupOverlaps(overlaps)]
-        : ['- No other test run or benchmark was seen on the machine during any measured run (process table sampled every second).']),
+        : ['- No jest run and no other *.bench process was seen during any measured run (the process table, sampled every second, is checked for those names only; any other load shows in the load averages above).']),
       '',
       '## Method',
       '',
@@ -586,7 +581,7 @@ async function main(): Promise<void> {
       `- Load: autocannon, ${CONNECTIONS} keep-alive HTTPS connections, pipelining 1, fixed duration. **The load generator shares the ${cpu.length} cores with the servers, NATS and PostgreSQL**; absolute figures are this machine's, the ratios are what carries meaning.`,
       `- Interleaved rounds, the order alternating (A B, B A, A B…): ${WARMUP} s warm-up of each contender, then ${ROUNDS} rounds of ${SECONDS} s each; each round's ratio is taken side by side, and the median of the paired ratios is reported with its range.`,
       `- Every run counts non-2xx answers and socket errors; a round with any (or whose by-hand check after the run failed) is flagged ⚠ in its row.`,
-      `- CPU µs/request: user + system CPU time of all the contender's processes during the run (/proc), divided by its requests — for ${GH} the gateway, auth, identity and the NATS server; for ${OP} its one process. It shows the cost apart from the parallelism: ${OP} is one event loop, ${GH}'s processes can use every core.`,
+      `- CPU µs/request: user + system CPU time of all the contender's processes during the run (/proc), divided by its requests — for ${GH} the gateway, auth, identity, the NATS server and every PostgreSQL process on the machine (a bench fails rather than leave one out); for ${OP} its one process. It shows the cost apart from the parallelism: ${OP} is one event loop, ${GH}'s processes can use every core.`,
       `- Tokens: both sides mint ES256 JWT access tokens (the bench decodes the header of each side's token before the load and aborts otherwise), lifetime 1800 s, no scope, client authentication by client id and secret in the body (Gatehouse: JSON, its API; oidc-provider: form, \`client_secret_post\`, as OAuth 2.0 specifies).`,
       '',
       '## 1. client_credentials token minting',

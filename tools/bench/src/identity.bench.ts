@@ -6,9 +6,10 @@
  *  2. page through all of them with limit=100, one request after the other
  *     (keyset pagination: the last pages must cost about what the first do);
  *  3. read single users by random id with BENCH_CONNECTIONS keep-alive
- *     connections (autocannon), and GET /health the same way as a baseline.
+ *     connections (autocannon), in BENCH_ROUNDS rounds interleaved with GET
+ *     /health the same way as a baseline.
  *
- * BENCH_USERS (100000), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5),
+ * BENCH_USERS (100000), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (5),
  * BENCH_CONNECTIONS (50), BENCH_CREATE_CONCURRENCY (64), BENCH_PAGE_PASSES (1:
  * walks through all pages; a second walk shows the cost once the freshly
  * loaded table has settled).
@@ -18,11 +19,12 @@ import { cpus, loadavg } from 'node:os';
 import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
 import { HttpClient, API_VERSION } from '@gatehouse/testing';
 import { ApiError, percentile } from './bench-stats';
-import { load, LoadResult, median } from './load';
+import { interleave, load, LoadResult, median, ratioLine } from './load';
 import { cpuDuring, pidsNamed } from './process-cpu';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const CREATE_CONCURRENCY = Number(process.env.BENCH_CREATE_CONCURRENCY ?? 64);
@@ -152,7 +154,7 @@ async function probe(api: HttpClient, entityId: string, ids: string[]): Promise<
 }
 
 async function main(): Promise<void> {
-  for (const [name, value] of Object.entries({ BENCH_USERS: USERS, BENCH_SECONDS: SECONDS, BENCH_WARMUP_SECONDS: WARMUP, BENCH_CONNECTIONS: CONNECTIONS, BENCH_CREATE_CONCURRENCY: CREATE_CONCURRENCY, BENCH_PAGE_PASSES: PAGE_PASSES })) {
+  for (const [name, value] of Object.entries({ BENCH_USERS: USERS, BENCH_SECONDS: SECONDS, BENCH_ROUNDS: ROUNDS, BENCH_WARMUP_SECONDS: WARMUP, BENCH_CONNECTIONS: CONNECTIONS, BENCH_CREATE_CONCURRENCY: CREATE_CONCURRENCY, BENCH_PAGE_PASSES: PAGE_PASSES })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
   }
   const system = new BenchSystem();
@@ -195,18 +197,27 @@ async function main(): Promise<void> {
     const userHeaders = { authorization: `Bearer ${token}`, 'x-monite-version': API_VERSION, 'x-monite-entity-id': entityId };
     const usersUrl = `${system.gatewayUrl}${randomUser()}`;
     const healthUrl = `${system.gatewayUrl}/health`;
-    log(`reads: ${WARMUP} s warm-up, ${SECONDS} s measured, ${CONNECTIONS} connections…`);
-    await hammer(usersUrl, userHeaders, randomUser, WARMUP);
+    log(`reads vs /health: ${ROUNDS} interleaved rounds, ${WARMUP} s warm-up each, ${SECONDS} s measured, ${CONNECTIONS} connections…`);
     const pidOf = (name: string) => () => system.procs.filter((p) => p.name === name).map((p) => p.pid);
-    const measured = await cpuDuring({ gateway: pidOf('gateway'), identity: pidOf('identity'), postgres: () => pidsNamed('postgres') }, () =>
-      hammer(usersUrl, userHeaders, randomUser, SECONDS),
+    const readCpu = { gateway: 0, identity: 0, postgres: 0 };
+    const readsRun = async (seconds: number): Promise<LoadResult> => {
+      const measured = await cpuDuring({ gateway: pidOf('gateway'), identity: pidOf('identity'), postgres: () => pidsNamed('postgres') }, () =>
+        hammer(usersUrl, userHeaders, randomUser, seconds),
+      );
+      if (seconds === SECONDS) for (const k of Object.keys(readCpu) as Array<keyof typeof readCpu>) readCpu[k] += measured.cpu[k];
+      return measured.value;
+    };
+    const readReport = await interleave(
+      { name: 'reads', run: readsRun },
+      { name: 'health', run: (seconds) => hammer(healthUrl, {}, () => '/health', seconds) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
     );
-    const reads = measured.value;
-    const perCore = (name: string) => (measured.cpu[name] > 0 ? (reads.rps * SECONDS) / measured.cpu[name] : NaN);
-    log(`GET /v1/entity_users/{id}: ${reads.rps.toFixed(0)} req/s`);
-    await hammer(healthUrl, {}, () => '/health', WARMUP);
-    const health = await hammer(healthUrl, {}, () => '/health', SECONDS);
-    log(`GET /health: ${health.rps.toFixed(0)} req/s`);
+    const readRows = readReport.rows.filter((r) => r.name === 'reads').map((r) => r.result);
+    const readsDone = readRows.reduce((n, r) => n + r.completed, 0);
+    const perCore = (name: keyof typeof readCpu) => (readCpu[name] > 0 ? readsDone / readCpu[name] : NaN);
+    const reads = readRows.find((r) => r.non2xx > 0 || r.errors > 0) ?? readRows[0];
     loads.push(`end ${load1()}`);
     const probes = reads.non2xx > 0 || reads.errors > 0 ? await probe(api, entityId, ids) : [];
 
@@ -252,13 +263,14 @@ async function main(): Promise<void> {
         '',
         '| route | req/s | p50 ms | p99 ms | non-2xx | errors | status codes |',
         '| --- | --- | --- | --- | --- | --- | --- |',
-        row('GET /v1/entity_users/{id} (token check → NATS → identity → PostgreSQL)', reads),
-        row('baseline: GET /health (gateway only: no token, no NATS, no DB)', health),
+        ...readReport.rows.map(({ round, name, result }) =>
+          row(`round ${round}: ${name === 'reads' ? 'GET /v1/entity_users/{id} (token check → NATS → identity → PostgreSQL)' : 'baseline: GET /health (gateway only: no token, no NATS, no DB)'}`, result),
+        ),
         '',
-        `GET /v1/entity_users/{id} ÷ GET /health (baseline) throughput: **${(reads.rps / health.rps).toFixed(2)}**`,
+        `GET /v1/entity_users/{id} ÷ GET /health (baseline): ${ratioLine(readReport, 'reads', 'health')}`,
         '',
-        `Reads per CPU-second of each part during the measured reads (CPU time from /proc; the sizing figures of docs/DEPLOY.md): ` +
-          ['gateway', 'identity', 'postgres'].map((n) => `${n} **${perCore(n).toFixed(0)}** reads/core-s (${measured.cpu[n].toFixed(1)} CPU-s)`).join(', ') +
+        `Reads per CPU-second of each part over the measured read runs (CPU time from /proc, ${readsDone} reads; the sizing figures of docs/DEPLOY.md): ` +
+          (['gateway', 'identity', 'postgres'] as const).map((n) => `${n} **${perCore(n).toFixed(0)}** reads/core-s (${readCpu[n].toFixed(1)} CPU-s)`).join(', ') +
           `. PostgreSQL counts every backend on the machine (nothing else should run).`,
         ...(probes.length ? ['', 'Non-2xx / errors during the reads; the same request by hand:', '', ...probes.map((p) => `    ${p}`)] : []),
         '',

@@ -1,7 +1,10 @@
 import autocannon from 'autocannon';
 
 export interface LoadResult {
+  /** Mean of autocannon's one-second samples. */
   rps: number;
+  /** Responses received in the run (autocannon may take 11 one-second samples of a 10 s run: divide by this, not rps × seconds). */
+  completed: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -36,6 +39,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   });
   return {
     rps: result.requests.average,
+    completed: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
     non2xx: result.non2xx,
@@ -59,7 +63,27 @@ export interface Contender<R extends { rps: number } = LoadResult> {
 
 export interface RoundsReport<R extends { rps: number } = LoadResult> {
   rows: Array<{ round: number; name: string; result: R }>;
+  /** A/B per clean round (a void round has none). */
   ratios: number[];
+  /** Rounds where a contender answered anything but what was asked (non-2xx, errors, an unexpected answer): void, not counted. */
+  voided: Array<{ round: number; why: string }>;
+}
+
+/** What makes a run's throughput not count: answers that were not what the run asked for. */
+export function faultsOf(r: { non2xx?: number; errors?: number; unexpected?: number; check?: string }): string | undefined {
+  const problems: string[] = [];
+  if (r.non2xx) problems.push(`${r.non2xx} non-2xx`);
+  if (r.errors) problems.push(`${r.errors} errors`);
+  if (r.unexpected) problems.push(`${r.unexpected} unexpected answers`);
+  if (r.check) problems.push(r.check);
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** "met" / "NOT met", or void when a round was: a verdict never rests on answers that failed. */
+export function verdict(report: RoundsReport<{ rps: number }>, met: boolean): string {
+  if (report.voided.length) return `VOID (${report.voided.map((v) => `round ${v.round}: ${v.why}`).join('; ')})`;
+  if (!report.ratios.length) return 'VOID (no clean round)';
+  return met ? 'met' : 'NOT met';
 }
 
 /**
@@ -68,7 +92,7 @@ export interface RoundsReport<R extends { rps: number } = LoadResult> {
  * alternates (A B, B A, A B, ...): neither contender always runs on the heels of
  * the other's load.
  */
-export async function interleave<R extends { rps: number } = LoadResult>(
+export async function interleave<R extends { rps: number; non2xx?: number; errors?: number; unexpected?: number; check?: string } = LoadResult>(
   a: Contender<R>,
   b: Contender<R>,
   rounds: number,
@@ -79,6 +103,7 @@ export async function interleave<R extends { rps: number } = LoadResult>(
   await b.run(warmupS);
   const rows: RoundsReport<R>['rows'] = [];
   const ratios: number[] = [];
+  const voided: RoundsReport<R>['voided'] = [];
   for (let round = 1; round <= rounds; round++) {
     let ra: R;
     let rb: R;
@@ -90,10 +115,12 @@ export async function interleave<R extends { rps: number } = LoadResult>(
       ra = await a.run(seconds);
     }
     rows.push({ round, name: a.name, result: ra }, { round, name: b.name, result: rb });
-    ratios.push(ra.rps / rb.rps);
-    process.stderr.write(`round ${round}: ${a.name} ${ra.rps.toFixed(0)} req/s, ${b.name} ${rb.rps.toFixed(0)} req/s\n`);
+    const why = [faultsOf(ra) && `${a.name}: ${faultsOf(ra)}`, faultsOf(rb) && `${b.name}: ${faultsOf(rb)}`].filter(Boolean).join(', ');
+    if (why) voided.push({ round, why });
+    else ratios.push(ra.rps / rb.rps);
+    process.stderr.write(`round ${round}: ${a.name} ${ra.rps.toFixed(0)} req/s, ${b.name} ${rb.rps.toFixed(0)} req/s${why ? ` (void: ${why})` : ''}\n`);
   }
-  return { rows, ratios };
+  return { rows, ratios, voided };
 }
 
 export function formatReport(title: string, report: RoundsReport, aName: string, bName: string): string {
@@ -107,8 +134,17 @@ export function formatReport(title: string, report: RoundsReport, aName: string,
         `| ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} |`,
     ),
     '',
-    `ratio ${aName} / ${bName}: median **${median(report.ratios).toFixed(2)}** ` +
-      `(range ${Math.min(...report.ratios).toFixed(2)}–${Math.max(...report.ratios).toFixed(2)}; per round ${report.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    ratioLine(report, aName, bName),
   ];
   return lines.join('\n');
+}
+
+/** The median ratio over the clean rounds, their range, and the rounds left out. */
+export function ratioLine(report: RoundsReport<{ rps: number }>, aName: string, bName: string): string {
+  const voided = report.voided.length ? `; void, not counted: ${report.voided.map((v) => `round ${v.round} (${v.why})`).join(', ')}` : '';
+  if (!report.ratios.length) return `ratio ${aName} / ${bName}: no clean round${voided}`;
+  return (
+    `ratio ${aName} / ${bName}: median **${median(report.ratios).toFixed(2)}** ` +
+    `(range ${Math.min(...report.ratios).toFixed(2)}–${Math.max(...report.ratios).toFixed(2)}; per clean round ${report.ratios.map((r) => r.toFixed(2)).join(', ')}${voided})`
+  );
 }

@@ -31,7 +31,7 @@ import { ContractCheckCost, measureContractCheck } from './contract-cost';
 import { HttpClient, API_VERSION } from '@gatehouse/testing';
 import { ApiError } from './bench-stats';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
-import { formatReport, interleave, load, LoadResult, median, RoundsReport } from './load';
+import { formatReport, interleave, load, LoadResult, median, ratioLine, RoundsReport, verdict } from './load';
 import { natsLoad, NatsLoadResult } from './nats-load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -120,8 +120,7 @@ function natsTable(title: string, report: RoundsReport<NatsLoadResult>, aName: s
         `| ${round} | ${name} | ${r.rps.toFixed(0)} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.max)} | ${r.completed - r.errors} | ${r.unexpected} | ${r.errors} |`,
     ),
     '',
-    `ratio ${aName} / ${bName}: median **${median(report.ratios).toFixed(2)}** ` +
-      `(range ${Math.min(...report.ratios).toFixed(2)}–${Math.max(...report.ratios).toFixed(2)}; per round ${report.ratios.map((r) => r.toFixed(2)).join(', ')})`,
+    ratioLine(report, aName, bName),
   ].join('\n');
 }
 
@@ -318,7 +317,7 @@ async function main(): Promise<void> {
         `1-minute load average at the start of each phase (${cpus().length} cores): ${loads.join(', ')}.`,
         overlaps.length
           ? `Other test runs / benchmarks on the machine during (figures of these runs are skewed): ${overlaps.join(' | ')}.`
-          : 'No other test run or benchmark was seen on the machine during any measured run (process table sampled every second).',
+          : 'No jest run and no other *.bench process was seen during any measured run (the process table, sampled every second, is checked for those names only; any other load shows in the load averages above).',
         '',
         natsTable(
           `1. policy.v1.check over NATS vs a bare nats.js echo (${IN_FLIGHT} in flight, one NatsService client connection, latency per request)`,
@@ -331,7 +330,7 @@ async function main(): Promise<void> {
           `Nest's packet format both ways; served from policy's read model after the first call. ` +
           `Echo: a separate process (queue group, NatsService.connect options, plain nats.js subscription) replying with the request's bytes; ` +
           `same client, same request payload.`,
-        `target ≥ ${NATS_TARGET} of the echo's throughput: ${natsRatio >= NATS_TARGET ? 'met' : 'NOT met'}`,
+        `target ≥ ${NATS_TARGET} of the echo's throughput: ${verdict(natsReport, natsRatio >= NATS_TARGET)}`,
         '',
         `### 2. evaluate() in-process (@gatehouse/permissions, compiled role; ${EVAL_REPETITIONS} runs of ${EVAL_ITERATIONS} calls after warm-up, one core)`,
         '',
@@ -350,7 +349,7 @@ async function main(): Promise<void> {
         ),
         '',
         `Both with the same headers (entity-user Bearer token, x-monite-version) and the same TLS certificate; the hello-world ignores them.`,
-        `target ≥ ${HTTP_TARGET} of the hello-world: ${httpRatio >= HTTP_TARGET ? 'met' : 'NOT met'}`,
+        `target ≥ ${HTTP_TARGET} of the hello-world: ${verdict(httpReport, httpRatio >= HTTP_TARGET)}`,
         ...(evidence.length ? ['', 'Failures during the load, the request by hand, service output:', '', ...evidence.map((e) => `    ${e}`)] : []),
         '',
       ].join('\n'),

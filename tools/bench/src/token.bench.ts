@@ -15,7 +15,7 @@
 import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, runBench } from './bench-system';
-import { formatReport, interleave, load, LoadResult, median } from './load';
+import { formatReport, interleave, load, LoadResult, median, verdict } from './load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -110,14 +110,14 @@ async function measureVariant(variant: Variant, defaults: { url: string; body: s
     );
     const ratio = median(report.ratios);
     const cost = 1 - ratio;
-    const served = report.rows.filter((r) => r.name === variant.name).reduce((n, r) => n + r.result.rps * SECONDS, 0);
+    const served = report.rows.filter((r) => r.name === variant.name).reduce((n, r) => n + r.result.completed, 0);
     const gatewayLogLines = other.logLines('gateway') - linesBefore;
     await setup.stop();
     return [
       formatReport(`${variant.name}: ${variant.what}`, report, variant.name, 'bench'),
       '',
       `${variant.name} costs **${(cost * 100).toFixed(1)}%** of the bench configuration's tokens/s (bar: at most ${(variant.maxCost * 100).toFixed(0)}%): ` +
-        `${cost <= variant.maxCost ? 'met' : 'NOT met'}; ${setup.note({ served, gatewayLogLines })}.`,
+        `${verdict(report, cost <= variant.maxCost)}; ${setup.note({ served, gatewayLogLines })}.`,
     ].join('\n');
   } finally {
     await other.stop();
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
         '',
         formatReport('gatehouse (gateway → NATS → auth) vs single-process Fastify signing ES256', report, 'gatehouse', 'fastify-ceiling'),
         '',
-        `target ≥ ${TARGET} of the ceiling: ${ratio >= TARGET ? 'met' : 'NOT met'}`,
+        `target ≥ ${TARGET} of the ceiling: ${verdict(report, ratio >= TARGET)}`,
         '',
         ...(variantReports.length
           ? ['## The cost of configurations (each on a system of its own, interleaved with the bench configuration above: LOG_LEVEL=warn, tracing off)', '', ...variantReports]
