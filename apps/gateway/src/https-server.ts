@@ -5,6 +5,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Server as TlsServer } from 'node:tls';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Headers } from '@gatehouse/contracts';
+import { TLS_POLICY } from '@gatehouse/platform';
 import type { ServiceRuntime } from '@gatehouse/platform';
 import { GatewayConfig } from './config';
 import { registerBodyParsers } from './http/body-parsers';
@@ -14,7 +15,6 @@ import { requireForwardedHttps, servePlainHttpFrom } from './http/trusted-proxie
 import { methodNotAllowed } from './http/method-not-allowed';
 import { refuseRepeatedHeaders } from './http/repeated-headers';
 import { traceRequests } from './http/request-tracing';
-import { TLS_POLICY } from './http/tls-policy';
 import { JwksService } from './tokens/jwks.service';
 import { RevocationListService } from './tokens/revocation-list.service';
 

@@ -6,13 +6,13 @@
  */
 import Fastify from 'fastify';
 import { readFileSync } from 'node:fs';
-import { installLeanAsyncResourceBind } from '@gatehouse/platform';
+import { TLS_POLICY, installLeanAsyncResourceBind } from '@gatehouse/platform';
 
 // As the gateway does: a ceiling must not pay a cost the contender is spared.
 installLeanAsyncResourceBind();
 
 const app = Fastify({
-  https: { key: readFileSync(process.env.TLS_KEY_FILE ?? ''), cert: readFileSync(process.env.TLS_CERT_FILE ?? '') },
+  https: { key: readFileSync(process.env.TLS_KEY_FILE ?? ''), cert: readFileSync(process.env.TLS_CERT_FILE ?? ''), ...TLS_POLICY },
   keepAliveTimeout: 72_000,
 });
 

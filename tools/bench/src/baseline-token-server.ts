@@ -7,7 +7,7 @@
  * Env: PORT, TLS_CERT_FILE, TLS_KEY_FILE, CLIENT_ID, CLIENT_SECRET.
  */
 import Fastify from 'fastify';
-import { installLeanAsyncResourceBind } from '@gatehouse/platform';
+import { TLS_POLICY, installLeanAsyncResourceBind } from '@gatehouse/platform';
 
 import { createHash, generateKeyPairSync, randomUUID, sign, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid })).to
 const secretHash = createHash('sha256').update(process.env.CLIENT_SECRET ?? '').digest();
 
 const app = Fastify({
-  https: { key: readFileSync(process.env.TLS_KEY_FILE ?? ''), cert: readFileSync(process.env.TLS_CERT_FILE ?? '') },
+  https: { key: readFileSync(process.env.TLS_KEY_FILE ?? ''), cert: readFileSync(process.env.TLS_CERT_FILE ?? ''), ...TLS_POLICY },
   keepAliveTimeout: 72_000,
 });
 

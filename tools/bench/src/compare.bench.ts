@@ -36,7 +36,9 @@ import { dirname, join, relative } from 'node:path';
 import { freePort, repoRoot, ServiceProcess, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, logRecentOutput, runBench } from './bench-system';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
+import { tlsPolicyEnv } from '@gatehouse/platform';
 import { API_VERSION, HttpClient, HttpResponse } from '@gatehouse/testing';
+import { negotiatedTls } from './tls-info';
 import { percentile } from './bench-stats';
 import { interleave, load, LoadResult, median, RoundsReport } from './load';
 
@@ -426,6 +428,7 @@ async function main(): Promise<void> {
         PORT: String(opPort),
         TLS_CERT_FILE: system.tls.cert,
         TLS_KEY_FILE: system.tls.key,
+        ...tlsPolicyEnv(),
         CLIENT_ID: cred.client_id,
         CLIENT_SECRET: cred.client_secret,
         JWT_RESOURCE,
@@ -435,6 +438,8 @@ async function main(): Promise<void> {
     });
     const opUrl = `https://localhost:${opPort}`;
     await waitForHealthy(`${opUrl}/.well-known/openid-configuration`, { timeoutMs: 30_000, process: oidc });
+    const tlsLine = `TLS negotiated by a default Node client (the load generator's): ${GH} ${await negotiatedTls(system.gatewayUrl)}; ${OP} ${await negotiatedTls(opUrl)} (both given the gateway's TLS policy).`;
+    log(tlsLine);
     const op = client(opUrl);
     log(`gateway ${system.gatewayUrl}, ${OP} ${opUrl}`);
 
@@ -567,6 +572,7 @@ async function main(): Promise<void> {
       '## Machine',
       '',
       `- CPU: ${cpu.length} cores, ${cpu[0]?.model ?? 'unknown model'}`,
+      `- ${tlsLine}`,
       `- RAM: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
       `- OS: ${type()} ${release()}`,
       `- Node.js ${process.version}; oidc-provider ${packageVersion('oidc-provider')}; autocannon ${packageVersion('autocannon')}; nats-server ${natsVersion}; PostgreSQL on 127.0.0.1`,

@@ -100,7 +100,13 @@ provider.proxy = false;
 // Unexpected failures only (a 5xx): oidc-provider logs nothing by itself.
 provider.on('server_error', (_ctx, err) => process.stderr.write(`oidc-provider server_error: ${err?.stack ?? err}\n`));
 
-const server = createServer({ key: readFileSync(env('TLS_KEY_FILE')), cert: readFileSync(env('TLS_CERT_FILE')) }, provider.callback());
+// The gateway's TLS policy, given by the bench (tlsPolicyEnv): the same ciphers for every contender.
+const tlsPolicy = {
+  ...(process.env.TLS_MIN_VERSION ? { minVersion: process.env.TLS_MIN_VERSION } : {}),
+  ...(process.env.TLS_CIPHERS ? { ciphers: process.env.TLS_CIPHERS } : {}),
+  honorCipherOrder: process.env.TLS_HONOR_CIPHER_ORDER === 'true',
+};
+const server = createServer({ key: readFileSync(env('TLS_KEY_FILE')), cert: readFileSync(env('TLS_CERT_FILE')), ...tlsPolicy }, provider.callback());
 server.keepAliveTimeout = 72_000;
 server.headersTimeout = 73_000;
 server.listen(port, '127.0.0.1', () => process.stdout.write(`oidc-provider listening on ${issuer}\n`));

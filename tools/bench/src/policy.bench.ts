@@ -33,6 +33,7 @@ import { ApiError } from './bench-stats';
 import { ForeignLoad, foreignProcesses } from './foreign-load';
 import { formatReport, interleave, load, LoadResult, median, ratioLine, RoundsReport, verdict } from './load';
 import { natsLoad, NatsLoadResult } from './nats-load';
+import { negotiatedTls } from './tls-info';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -275,6 +276,7 @@ async function main(): Promise<void> {
       env: { PORT: String(helloPort), TLS_CERT_FILE: system.tls.cert, TLS_KEY_FILE: system.tls.key },
     });
     await waitForHealthy(`https://localhost:${helloPort}/`, { timeoutMs: 15_000, process: hello });
+    const tls = `TLS negotiated by the load generator: gateway ${await negotiatedTls(system.gatewayUrl)}, hello-world ${await negotiatedTls(`https://localhost:${helloPort}`)} (both the gateway's TLS policy).`;
     const headers = { authorization: `Bearer ${fx.userToken}`, 'x-monite-version': API_VERSION };
     const get = (url: string) => (seconds: number) => load({ url, method: 'GET', headers, connections: CONNECTIONS, seconds });
     loads.push(`http ${load1()}`);
@@ -310,6 +312,7 @@ async function main(): Promise<void> {
         `## bench:policy — authorization: policy.v1.check over NATS, evaluate() in-process, GET /v1/entity_users/me through the gateway`,
         '',
         `Machine: ${machine()}; the load generators share the cores with the four services, NATS and PostgreSQL.`,
+        tls,
         `Settings: BENCH_ROUNDS=${ROUNDS} (interleaved, order alternating: A B, B A…), BENCH_WARMUP_SECONDS=${WARMUP} (each contender, once), BENCH_SECONDS=${SECONDS}, ` +
           `BENCH_IN_FLIGHT=${IN_FLIGHT}, BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_EVAL_ITERATIONS=${EVAL_ITERATIONS}. ` +
           `Fresh databases and NATS prefix; LOG_LEVEL=warn (request logging off); one partner, one entity, one role ` +

@@ -15,6 +15,7 @@
 import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, runBench } from './bench-system';
+import { negotiatedTls } from './tls-info';
 import { formatReport, interleave, load, LoadResult, median, verdict } from './load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
       },
     });
     await waitForHealthy(`https://localhost:${baselinePort}/health/ready`, { timeoutMs: 15_000, process: baseline });
+    const tls = `TLS negotiated by the load generator: gatehouse ${await negotiatedTls(system.gatewayUrl)}, fastify-ceiling ${await negotiatedTls(`https://localhost:${baselinePort}`)} (both the gateway's TLS policy).`;
 
     const postBody: Post = (url, json) => (seconds) =>
       load({ url, method: 'POST', headers: { 'content-type': 'application/json', 'x-monite-version': '2024-05-25' }, body: json, connections: CONNECTIONS, seconds });
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
         `## bench:token — client_credentials minting, ${CONNECTIONS} keep-alive HTTPS connections`,
         '',
         `Machine: ${machine()}; the load generator (autocannon) shares the cores with the servers and NATS.`,
+        tls,
         `Rounds: ${ROUNDS} interleaved, ${WARMUP} s warm-up each, ${SECONDS} s per run. Request logging off in both.`,
         '',
         formatReport('gatehouse (gateway → NATS → auth) vs single-process Fastify signing ES256', report, 'gatehouse', 'fastify-ceiling'),

@@ -5,6 +5,8 @@ import type { SecureContextOptions } from 'node:tls';
  * secrecy (Mozilla's "intermediate" profile, without finite-field DHE): no CBC,
  * no static-RSA key exchange, no CCM, ARIA or CAMELLIA, which Node's default
  * list still accepts under TLS 1.2. TLS 1.3's three suites are all strong.
+ * Here, not in the gateway, so that the benchmarks give every contender (the
+ * Fastify ceilings, oidc-provider) the same TLS: a cipher is part of the cost.
  */
 export const TLS_POLICY: Pick<SecureContextOptions, 'minVersion' | 'ciphers' | 'honorCipherOrder'> = {
   minVersion: 'TLSv1.2',
@@ -21,3 +23,8 @@ export const TLS_POLICY: Pick<SecureContextOptions, 'minVersion' | 'ciphers' | '
   ].join(':'),
   honorCipherOrder: true,
 };
+
+/** The policy as environment variables, for a contender that is not ours (tools/bench/src/oidc-provider-server.mjs). */
+export function tlsPolicyEnv(): Record<string, string> {
+  return { TLS_MIN_VERSION: String(TLS_POLICY.minVersion), TLS_CIPHERS: String(TLS_POLICY.ciphers), TLS_HONOR_CIPHER_ORDER: String(TLS_POLICY.honorCipherOrder) };
+}
