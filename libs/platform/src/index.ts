@@ -13,3 +13,5 @@ export * from './lib/runtime/runtime.module';
 export * from './lib/runtime/lean-async-bind';
 export * from './lib/nats/contract-request';
 export * from './lib/nats/contract-probes';
+export * from './lib/metrics/metrics';
+export * from './lib/metrics/metrics-http';

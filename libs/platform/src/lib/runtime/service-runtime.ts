@@ -6,6 +6,8 @@ import { BaseConfig, ConfigError, ConfigMismatchError } from '../config/load-con
 import { ensureDatabase } from '../database/ensure-database';
 import { runMigrationsLocked } from '../database/run-migrations';
 import { createLogger, PinoNestLogger } from '../logging/logger';
+import { enableMetrics, watchPool, PoolState } from '../metrics/metrics';
+import { instrumentHttp, serveMetricsRoute, startMetricsServer } from '../metrics/metrics-http';
 import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 import type { ServiceRuntime } from './runtime.module';
@@ -30,9 +32,10 @@ export function natsOptions(config: BaseConfig, logger: Logger, name: string, ur
  * the shutdown hooks: HTTP server, microservice, database pool), then close the
  * broker connections, and exit 0.
  */
-export function closeOnSignals(app: INestApplication, natsConnections: NatsService[], logger: Logger): void {
+export function closeOnSignals(app: INestApplication, natsConnections: NatsService[], logger: Logger, also: Array<{ close(): unknown }> = []): void {
   const shutdown = async () => {
     logger.info('shutting down');
+    for (const c of also) c.close();
     await app.close();
     for (const n of natsConnections) await n.close();
     process.exit(0);
@@ -61,6 +64,11 @@ export interface ServiceDefinition<C extends BaseConfig> {
   prepare?(app: NestFastifyApplication, rt: ServiceRuntime<C>): Promise<void>;
   /** Where it listens (HTTP: health, and the gateway's API). */
   listen(config: C): { port: number; host: string };
+  /**
+   * Where `GET /metrics` is served when the `listen` port is public (the gateway):
+   * a plain-HTTP server of its own. Without it, /metrics is a route of the `listen` (health) server.
+   */
+  metricsListen?(config: C): { port: number; host: string };
 }
 
 /**
@@ -77,6 +85,7 @@ export function runService<C extends BaseConfig>(def: ServiceDefinition<C>): voi
 async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Promise<void> {
   const config = def.loadConfig();
   const logger = createLogger(def.name, config.LOG_LEVEL);
+  if (config.METRICS_ENABLED) enableMetrics(def.name);
   if (def.database) await ensureDatabase(def.database.url(config));
   const nats = await NatsService.connect(natsOptions(config, logger, def.name));
   const rt: ServiceRuntime<C> = { config, nats, logger };
@@ -88,18 +97,30 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>): Pr
     ...def.appOptions,
     logger: new PinoNestLogger(logger),
   });
+  if (config.METRICS_ENABLED) {
+    const fastifyInstance = app.getHttpAdapter().getInstance();
+    instrumentHttp(fastifyInstance);
+    if (!def.metricsListen) serveMetricsRoute(fastifyInstance);
+  }
   if (def.database) {
+    if (config.METRICS_ENABLED) {
+      // TypeORM's postgres driver keeps its pg Pool as `master`.
+      const driver = app.get(DataSource).driver as unknown as { master?: PoolState };
+      watchPool(() => driver.master);
+    }
     const applied = await runMigrationsLocked(app.get(DataSource), def.database.migrationLock);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   }
   if (def.queue) app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, def.queue) });
   await def.prepare?.(app, rt);
   if (def.queue) await app.startAllMicroservices();
+  const metricsAt = config.METRICS_ENABLED ? def.metricsListen?.(config) : undefined;
+  const metricsServer = metricsAt ? await startMetricsServer(metricsAt.port, metricsAt.host) : undefined;
   const { port, host } = def.listen(config);
   await app.listen(port, host);
-  logger.info({ port, host }, `${def.name} service ready`);
+  logger.info({ port, host, ...(metricsAt ? { metrics_port: metricsAt.port } : {}) }, `${def.name} service ready`);
 
-  closeOnSignals(app, [nats], logger);
+  closeOnSignals(app, [nats], logger, metricsServer ? [metricsServer] : []);
 }
 
 /**
