@@ -18,15 +18,18 @@ export class BenchSystem {
   private system?: LocalSystem;
   private nats?: NatsService;
 
-  /** `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does. */
-  async start(opts: { policy?: boolean } = {}): Promise<void> {
+  /**
+   * `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does.
+   * `env`: variables for every service, over the bench's defaults.
+   */
+  async start(opts: { policy?: boolean; env?: Record<string, string> } = {}): Promise<void> {
     const services: ServiceName[] = opts.policy ? ['auth', 'identity', 'policy', 'gateway'] : ['auth', 'identity', 'gateway'];
     this.system = await LocalSystem.start({
       tag: 'bench',
       postgresUrl: process.env.BENCH_POSTGRES_URL,
       services,
       // Request logging off in both contenders (the baseline logs nothing either).
-      env: { LOG_LEVEL: 'warn' },
+      env: { LOG_LEVEL: 'warn', ...opts.env },
     });
     this.tls = { cert: this.system.secrets.tlsCertFile, key: this.system.secrets.tlsKeyFile };
     this.prefix = this.system.prefix;

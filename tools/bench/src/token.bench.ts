@@ -4,12 +4,16 @@
  * secret and signs an ES256 JWT itself. 50 keep-alive connections, interleaved
  * rounds after a warm-up; prints each round and the median of the paired ratios.
  *
+ * Then the metrics' cost: the same request against this system and a second one
+ * with METRICS_ENABLED=false, interleaved (metrics-cost.ts).
+ *
  * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50).
  */
 import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, runBench } from './bench-system';
 import { formatReport, interleave, load, median } from './load';
+import { metricsCost } from './metrics-cost';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
       SECONDS,
     );
     const ratio = median(report.ratios);
+    const metrics = await metricsCost(system, { rounds: ROUNDS, warmupS: WARMUP, seconds: SECONDS, connections: CONNECTIONS });
     process.stdout.write(
       [
         `## bench:token — client_credentials minting, ${CONNECTIONS} keep-alive HTTPS connections`,
@@ -59,6 +64,8 @@ async function main(): Promise<void> {
         formatReport('gatehouse (gateway → NATS → auth) vs single-process Fastify signing ES256', report, 'gatehouse', 'fastify-ceiling'),
         '',
         `target ≥ ${TARGET} of the ceiling: ${ratio >= TARGET ? 'met' : 'NOT met'}`,
+        '',
+        metrics,
         '',
       ].join('\n'),
     );
