@@ -54,12 +54,22 @@ const httpDuration = histogram('gatehouse_http_request_duration_seconds', 'Time 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /** `route`: the matched route's template (`/v1/entities/:entity_id`), or `unmatched`; never the raw path. */
+/** Label-bound children by their label values: the hot path skips prom-client's per-call label hashing. */
+const httpChildren = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
+
 export function recordHttp(route: string | undefined, method: string, status: number, seconds: number): void {
   if (!enabled) return;
-  const r = route || 'unmatched';
-  const m = METHODS.has(method) ? method : 'OTHER';
-  httpRequests.inc({ route: r, method: m, status: String(status) });
-  httpDuration.observe({ route: r, method: m }, seconds);
+  const key = `${route}\u0000${method}\u0000${status}`;
+  let c = httpChildren.get(key);
+  if (!c) {
+    const r = route || 'unmatched';
+    const m = METHODS.has(method) ? method : 'OTHER';
+    c = { count: httpRequests.labels({ route: r, method: m, status: String(status) }), duration: httpDuration.labels({ route: r, method: m }) };
+    // Bounded: routes, methods and statuses are; anything else shares the first child made for it.
+    if (httpChildren.size < 10_000) httpChildren.set(key, c);
+  }
+  c.count.inc();
+  c.duration.observe(seconds);
 }
 
 // ---- NATS ----
@@ -72,17 +82,33 @@ const natsRequested = counter('gatehouse_nats_requests_total', 'NATS requests ma
 const natsRequestDuration = histogram('gatehouse_nats_request_duration_seconds', 'Time for a NATS request to be answered, by subject.', ['subject']);
 const natsReconnects = counter('gatehouse_nats_reconnects_total', 'Reconnections to the NATS server.');
 
+type Pair = { count: { inc(): void }; duration: { observe(v: number): void } };
+const servedChildren = new Map<string, Pair>();
+const requestedChildren = new Map<string, Pair>();
+
+function pairOf(cache: Map<string, Pair>, count: Counter<'subject' | 'outcome'>, duration: Histogram<'subject'>, subject: string, outcome: NatsOutcome): Pair {
+  const key = `${subject}\u0000${outcome}`;
+  let c = cache.get(key);
+  if (!c) {
+    c = { count: count.labels({ subject, outcome }), duration: duration.labels({ subject }) };
+    cache.set(key, c);
+  }
+  return c;
+}
+
 /** `subject`: a subject of the contracts (a served pattern), never one built from data. */
 export function recordNatsServed(subject: string, outcome: NatsOutcome, seconds?: number): void {
   if (!enabled) return;
-  natsServed.inc({ subject, outcome });
-  if (seconds !== undefined) natsServedDuration.observe({ subject }, seconds);
+  const c = pairOf(servedChildren, natsServed, natsServedDuration, subject, outcome);
+  c.count.inc();
+  if (seconds !== undefined) c.duration.observe(seconds);
 }
 
 export function recordNatsRequest(subject: string, outcome: NatsOutcome, seconds: number): void {
   if (!enabled) return;
-  natsRequested.inc({ subject, outcome });
-  natsRequestDuration.observe({ subject }, seconds);
+  const c = pairOf(requestedChildren, natsRequested, natsRequestDuration, subject, outcome);
+  c.count.inc();
+  c.duration.observe(seconds);
 }
 
 export function recordNatsReconnect(): void {
