@@ -41,7 +41,8 @@ describe('metrics: /metrics on the health ports, scraped by the real Prometheus 
 
   beforeAll(async () => {
     ensurePrometheus();
-    sys = await TestSystem.start();
+    const on = { METRICS_ENABLED: 'true' };
+    sys = await TestSystem.start({ env: { auth: on, identity: on, policy: on, gateway: on } });
 
     // Some traffic on every path the key series count.
     p = await partner(sys);

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { loadConfig, baseEnvSchema } from '@gatehouse/platform';
 import { BenchSystem } from './bench-system';
 import { formatReport, interleave, load, LoadResult, median } from './load';
 
@@ -32,15 +31,16 @@ function measured(system: BenchSystem, run: (seconds: number) => Promise<LoadRes
 export const METRICS_COST_BUDGET = 0.03;
 
 /**
- * Same-run A/B of the metrics' cost: `on` is the bench's system as configured
- * (METRICS_ENABLED, validated as the services do; default on), `off` a second
- * system started beside it with METRICS_ENABLED=false. Interleaved rounds of the
- * same token request against each; returns the report section (both figures, the ratio).
+ * Same-run A/B of the metrics' cost: two fresh systems started side by side, one
+ * with METRICS_ENABLED=true, one with METRICS_ENABLED=false (validated by the
+ * services' config). Interleaved rounds of the same token request against each;
+ * returns the report section (both figures, the ratio, CPU per request).
  */
-export async function metricsCost(on: BenchSystem, opts: { rounds: number; warmupS: number; seconds: number; connections: number }): Promise<string> {
-  const enabled = loadConfig(baseEnvSchema, process.env).METRICS_ENABLED;
+export async function metricsCost(opts: { rounds: number; warmupS: number; seconds: number; connections: number }): Promise<string> {
+  const on = new BenchSystem();
   const off = new BenchSystem();
   try {
+    await on.start({ env: { METRICS_ENABLED: 'true' } });
     await off.start({ env: { METRICS_ENABLED: 'false' } });
     const creds = { on: await on.partner(), off: await off.partner() };
     const post = (url: string, cred: { client_id: string; client_secret: string }) => (seconds: number) =>
@@ -52,7 +52,7 @@ export async function metricsCost(on: BenchSystem, opts: { rounds: number; warmu
         connections: opts.connections,
         seconds,
       });
-    const onName = enabled ? 'metrics-on' : 'metrics-off (METRICS_ENABLED=false)';
+    const onName = 'metrics-on';
     const cpu = { on: [] as number[], off: [] as number[] };
     const report = await interleave(
       { name: onName, run: measured(on, post(on.gatewayUrl, creds.on), cpu.on) },
@@ -74,5 +74,6 @@ export async function metricsCost(on: BenchSystem, opts: { rounds: number; warmu
     ].join('\n');
   } finally {
     await off.stop();
+    await on.stop();
   }
 }

@@ -4,8 +4,8 @@
  * secret and signs an ES256 JWT itself. 50 keep-alive connections, interleaved
  * rounds after a warm-up; prints each round and the median of the paired ratios.
  *
- * Then the metrics' cost: the same request against this system and a second one
- * with METRICS_ENABLED=false, interleaved (metrics-cost.ts).
+ * Then the metrics' cost: the same request against two fresh systems, one with
+ * METRICS_ENABLED=true and one with false, interleaved (metrics-cost.ts).
  *
  * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50).
  */
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
       SECONDS,
     );
     const ratio = median(report.ratios);
-    const metrics = await metricsCost(system, { rounds: ROUNDS, warmupS: WARMUP, seconds: SECONDS, connections: CONNECTIONS });
+    const metrics = await metricsCost({ rounds: ROUNDS, warmupS: WARMUP, seconds: SECONDS, connections: CONNECTIONS });
     process.stdout.write(
       [
         `## bench:token — client_credentials minting, ${CONNECTIONS} keep-alive HTTPS connections`,

@@ -14,10 +14,13 @@ export const baseEnvSchema = z.object({
   /** How long a service waits for the broker at start before it fails with one line naming the address. */
   NATS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Prometheus metrics on `GET /metrics` of the health port (docs/DEPLOY.md); `false` records and serves nothing. */
+  /**
+   * Prometheus metrics on `GET /metrics` of the health port (docs/DEPLOY.md); `false` records and serves nothing.
+   * Off by default: bench:token measured them over their 3% budget (docs/DEPLOY.md, Metrics).
+   */
   METRICS_ENABLED: z
     .enum(['true', 'false'], { error: 'must be true or false' })
-    .default('true')
+    .default('false')
     .transform((v) => v === 'true'),
 });
 
