@@ -426,6 +426,19 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(can(p.ingressController, p.gateway, 8081)).toBe(false);
     });
 
+    it('Prometheus (namespace monitoring) reaches every /metrics port, and never the gateway’s public port', () => {
+      const p = pods();
+      const prometheus: Endpoint = { name: 'prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+      const elsewhere: Endpoint = { ...prometheus, namespace: 'other' };
+      for (const [app, port] of [['auth', 8081], ['identity', 8082], ['policy', 8083], ['gateway', 9464]] as const) {
+        expect({ app, ok: can(prometheus, p[app], port) }).toEqual({ app, ok: true });
+        expect({ app, ok: can(elsewhere, p[app], port) }).toEqual({ app, ok: false });
+        expect({ app, ok: can(p.neighbour, p[app], port) }).toEqual({ app, ok: false });
+      }
+      expect(can(prometheus, p.gateway, 8443)).toBe(false);
+      expect(Number(r().env('gateway').GATEWAY_METRICS_PORT)).toBe(9464);
+    });
+
     it('nothing reaches auth, identity or policy (their API is NATS; their health port is the kubelet’s)', () => {
       const p = pods();
       for (const to of [p.auth, p.identity, p.policy]) {

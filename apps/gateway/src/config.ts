@@ -21,6 +21,9 @@ const addressList = () =>
 export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port.default(8443),
+  /** The internal plain-HTTP port of `GET /metrics` (never served on the public port; docs/DEPLOY.md). */
+  GATEWAY_METRICS_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_METRICS_PORT: port.default(9464),
   /** PEM files of the TLS certificate (chain) and its key. `npm start` generates a self-signed pair into .data/tls. */
   GATEWAY_TLS_CERT_FILE: z.string({ error: 'is required (PEM certificate file)' }).min(1),
   GATEWAY_TLS_KEY_FILE: z.string({ error: 'is required (PEM private key file)' }).min(1),

@@ -14,4 +14,6 @@ runService({
   appOptions: { bodyParser: false },
   prepare: prepareGateway,
   listen: (c) => ({ port: c.GATEWAY_PORT, host: c.GATEWAY_HOST }),
+  // The public port never serves the metrics: they have a plain-HTTP port of their own.
+  metricsListen: (c) => ({ port: c.GATEWAY_METRICS_PORT, host: c.GATEWAY_METRICS_HOST }),
 });

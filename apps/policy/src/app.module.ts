@@ -4,6 +4,7 @@ import { POLICY_CONFIG, PolicyConfig } from './config';
 import { PolicyController } from './policy/policy.controller';
 import { PolicyService } from './policy/policy.service';
 import { NatsStateSource } from './read-model/nats-state-source';
+import { watchReadModelSize } from './read-model/read-model.metrics';
 import { ReadModel } from './read-model/read-model';
 import { ReadModelSync } from './read-model/read-model.sync';
 
@@ -20,11 +21,14 @@ export class PolicyModule {
       providers: [
         {
           provide: ReadModel,
-          useFactory: () =>
-            new ReadModel(new NatsStateSource(rt.nats, rt.config.POLICY_UPSTREAM_TIMEOUT_MS), {
+          useFactory: () => {
+            const model = new ReadModel(new NatsStateSource(rt.nats, rt.config.POLICY_UPSTREAM_TIMEOUT_MS), {
               maxEntries: rt.config.POLICY_CACHE_MAX_ENTRIES,
               ttlMs: rt.config.POLICY_CACHE_TTL_MS,
-            }),
+            });
+            watchReadModelSize(() => model.size);
+            return model;
+          },
         },
         ReadModelSync,
         PolicyService,

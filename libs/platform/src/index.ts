@@ -20,3 +20,5 @@ export * from './lib/runtime/lean-async-bind';
 export * from './lib/nats/contract-request';
 export * from './lib/nats/contract-probes';
 export * from './lib/http/tls-policy';
+export * from './lib/metrics/metrics';
+export * from './lib/metrics/metrics-http';

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, runBench } from './bench-system';
 import { negotiatedTls } from './tls-info';
+import { cpuSeconds } from './process-cpu';
 import { formatReport, interleave, load, LoadResult, median, verdict } from './load';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -73,8 +74,19 @@ function tracingVariant(name: string, what: string, maxCost: number, env: Record
   };
 }
 
+/** Prometheus metrics on (METRICS_ENABLED=true): recorded on every path, nobody scraping. */
+const metricsOn: Variant = {
+  name: 'metrics',
+  what: 'Prometheus metrics on (METRICS_ENABLED=true), not scraped',
+  maxCost: 0.03,
+  async setUp() {
+    return { start: { env: { METRICS_ENABLED: 'true' } }, stop: async () => undefined, note: () => 'recorded, not scraped' };
+  },
+};
+
 const VARIANTS: Variant[] = [
   npmStartLogging,
+  metricsOn,
   tracingVariant('tracing', 'tracing on, every request sampled (OTEL_TRACES_SAMPLER=parentbased_always_on, the default)', 0.15),
   tracingVariant('tracing-10pct', 'tracing on, 1 trace in 10 sampled (OTEL_TRACES_SAMPLER=parentbased_traceidratio, ARG 0.1)', 0.15, {
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
@@ -93,8 +105,20 @@ function selectedVariants(): Variant[] {
 
 type Post = (url: string, body: string) => (seconds: number) => Promise<LoadResult>;
 
+/** A run that also records the CPU the system's service processes spent per response (/proc). */
+function metered(system: BenchSystem, run: (seconds: number) => Promise<LoadResult>, cpuPerRequest: number[]) {
+  return async (seconds: number): Promise<LoadResult> => {
+    const pids = system.procs.map((p) => p.pid);
+    const before = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const result = await run(seconds);
+    const used = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - before;
+    cpuPerRequest.push((used * 1e6) / Math.max(1, result.completed));
+    return result;
+  };
+}
+
 /** The default system against one variant's, interleaved: the variant's cost on the token path. */
-async function measureVariant(variant: Variant, defaults: { url: string; body: string }, post: Post): Promise<string> {
+async function measureVariant(variant: Variant, defaults: { url: string; body: string; system: BenchSystem }, post: Post): Promise<string> {
   const setup = await variant.setUp();
   const other = new BenchSystem();
   try {
@@ -102,13 +126,16 @@ async function measureVariant(variant: Variant, defaults: { url: string; body: s
     const cred = await other.partner();
     const body = JSON.stringify({ grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret });
     const linesBefore = other.logLines('gateway');
+    const cpu = { variant: [] as number[], bench: [] as number[] };
     const report = await interleave(
-      { name: variant.name, run: post(`${other.gatewayUrl}/v1/auth/token`, body) },
-      { name: 'bench', run: post(defaults.url, defaults.body) },
+      { name: variant.name, run: metered(other, post(`${other.gatewayUrl}/v1/auth/token`, body), cpu.variant) },
+      { name: 'bench', run: metered(defaults.system, post(defaults.url, defaults.body), cpu.bench) },
       ROUNDS,
       WARMUP,
       SECONDS,
     );
+    // The first of each is the warm-up's.
+    const cpuRatios = cpu.variant.slice(1).map((v, i) => v / cpu.bench[i + 1]);
     const ratio = median(report.ratios);
     const cost = 1 - ratio;
     const served = report.rows.filter((r) => r.name === variant.name).reduce((n, r) => n + r.result.completed, 0);
@@ -119,6 +146,8 @@ async function measureVariant(variant: Variant, defaults: { url: string; body: s
       '',
       `${variant.name} costs **${(cost * 100).toFixed(1)}%** of the bench configuration's tokens/s (bar: at most ${(variant.maxCost * 100).toFixed(0)}%): ` +
         `${verdict(report, cost <= variant.maxCost)}; ${setup.note({ served, gatewayLogLines })}.`,
+      `CPU of each system's processes per token (less sensitive to other load than throughput): ${variant.name} ${median(cpu.variant.slice(1)).toFixed(0)} µs, ` +
+        `bench ${median(cpu.bench.slice(1)).toFixed(0)} µs: median ratio **${median(cpuRatios).toFixed(2)}** (per round ${cpuRatios.map((r) => r.toFixed(2)).join(', ')}).`,
     ].join('\n');
   } finally {
     await other.stop();
@@ -164,7 +193,7 @@ async function main(): Promise<void> {
     const variantReports: string[] = [];
     for (const variant of variants) {
       process.stderr.write(`variant ${variant.name}: starting a second system…\n`);
-      variantReports.push(await measureVariant(variant, { url: `${system.gatewayUrl}/v1/auth/token`, body }, postBody), '');
+      variantReports.push(await measureVariant(variant, { url: `${system.gatewayUrl}/v1/auth/token`, body, system }, postBody), '');
     }
     process.stdout.write(
       [

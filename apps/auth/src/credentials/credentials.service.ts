@@ -104,7 +104,7 @@ export class CredentialsService implements OnModuleInit {
     }
     this.invalidate(id);
     const revoked = await this.repo.findOneByOrFail({ clientId: id });
-    this.nats.publish(AuthEvents.credentialsRevoked, revokedEvent(revoked));
+    this.nats.publish(AuthEvents.credentialsRevoked, { ...revokedEvent(revoked), revoked_at_ms: Date.now() });
     await this.nats.flush();
     return view(revoked);
   }

@@ -113,7 +113,7 @@ export class ProjectsService implements OnModuleInit {
       .where('id = :id', { id: projectId })
       .execute();
     const event: ProjectTokensRevokedEvent = { project_id: projectId, not_before: notBefore, until: notBefore + TOKEN_HORIZON_S };
-    this.nats.publish(AuthEvents.projectTokensRevoked, event);
+    this.nats.publish(AuthEvents.projectTokensRevoked, { ...event, revoked_at_ms: Date.now() });
     await this.nats.flush();
     const wait = notBefore * 1000 - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));

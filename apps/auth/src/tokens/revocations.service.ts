@@ -36,7 +36,7 @@ export class RevocationsService implements OnModuleInit, OnModuleDestroy {
       .values({ jti: token.jti, projectId: token.projectId, expiresAt: new Date(token.exp * 1000) })
       .orIgnore()
       .execute();
-    this.nats.publish(AuthEvents.tokenRevoked, { jti: token.jti, exp: token.exp } satisfies RevokedToken, requestId);
+    this.nats.publish(AuthEvents.tokenRevoked, { jti: token.jti, exp: token.exp, revoked_at_ms: Date.now() } satisfies RevokedToken, requestId);
     await this.nats.flush();
   }
 

@@ -21,6 +21,7 @@ import { CredentialsService } from '../credentials/credentials.service';
 import { KeysService, SIGNING_ALGORITHM } from '../keys/keys.service';
 import { ProjectsService } from '../projects/projects.service';
 import { RevocationsService } from './revocations.service';
+import { recordTokenRequest } from './token.metrics';
 
 /** The token endpoint's and the revocation endpoint's steps, after the gateway parsed the request. */
 @Injectable()
@@ -35,6 +36,17 @@ export class TokensService {
   ) {}
 
   async issue(req: TokenIssueRequest, requestId?: string): Promise<TokenIssueResponse> {
+    try {
+      const issued = await this.mint(req, requestId);
+      recordTokenRequest(req.grant_type);
+      return issued;
+    } catch (err) {
+      recordTokenRequest(req.grant_type, err);
+      throw err;
+    }
+  }
+
+  private async mint(req: TokenIssueRequest, requestId?: string): Promise<TokenIssueResponse> {
     // 1. authenticate the client
     const clientId = canonicalId(req.client_id);
     const projectId = await this.credentials.authenticate(clientId, req.client_secret);

@@ -81,6 +81,16 @@ export class TestSystem {
     return this.system.instance(name).healthUrl;
   }
 
+  /** Where an instance serves `GET /metrics` (plain HTTP: its health port, the gateway's metrics port). */
+  metricsUrl(instance: string): string {
+    return this.system.instance(instance).metricsUrl;
+  }
+
+  /** The running instances' names, by service. */
+  instances(): Array<{ name: string; service: ServiceName }> {
+    return this.system.instances().map((i) => ({ name: i.name, service: i.service }));
+  }
+
   /** Starts `instance` of service `name` (again, or a new one with `env` on top of the service's). */
   async startService(name: ServiceName, instance = name as string, env: Record<string, string> = {}): Promise<ServiceProcess> {
     return this.system.start(instance, name, env);

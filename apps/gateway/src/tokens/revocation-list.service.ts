@@ -11,6 +11,7 @@ import {
 } from '@gatehouse/contracts';
 import { LOGGER, NatsService } from '@gatehouse/platform';
 import { FailureEpisode } from './failure-episode';
+import { recordRevocationApplied } from './revocation.metrics';
 
 const PURGE_EVERY_MS = 60_000;
 
@@ -44,9 +45,18 @@ export class RevocationListService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.nats.subscribe<RevokedToken>(AuthEvents.tokenRevoked, (t) => this.add(t));
-    this.nats.subscribe<CredentialsRevokedEvent>(AuthEvents.credentialsRevoked, (c) => this.addClient(c));
-    this.nats.subscribe<ProjectTokensRevokedEvent>(AuthEvents.projectTokensRevoked, (p) => this.addProjectCutoff(p));
+    this.nats.subscribe<RevokedToken>(AuthEvents.tokenRevoked, (t) => {
+      this.add(t);
+      recordRevocationApplied('token', t?.revoked_at_ms);
+    });
+    this.nats.subscribe<CredentialsRevokedEvent>(AuthEvents.credentialsRevoked, (c) => {
+      this.addClient(c);
+      recordRevocationApplied('credentials', c?.revoked_at_ms);
+    });
+    this.nats.subscribe<ProjectTokensRevokedEvent>(AuthEvents.projectTokensRevoked, (p) => {
+      this.addProjectCutoff(p);
+      recordRevocationApplied('project', p?.revoked_at_ms);
+    });
     this.nats.onDisconnect(() => (this.current = false));
     this.nats.onReconnect(() => void this.reloadUntilDone());
     this.timer = setInterval(() => this.purge(), PURGE_EVERY_MS);

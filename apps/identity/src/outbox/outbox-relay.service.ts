@@ -7,6 +7,7 @@ import { IDENTITY_EVENTS_WILDCARD, identityEventsStream } from '@gatehouse/contr
 import { AdvisoryLocks, LOGGER, NatsService } from '@gatehouse/platform';
 import { IDENTITY_CONFIG, IdentityConfig } from '../config';
 import * as Outbox from '../store/outbox.repository';
+import { recordPublished, watchOutbox } from './outbox.metrics';
 
 export const RELAY_NATS = Symbol('RELAY_NATS');
 const BATCH = 200;
@@ -41,6 +42,7 @@ export class OutboxRelayService implements OnApplicationShutdown {
   ) {}
 
   async start(): Promise<void> {
+    watchOutbox(() => Outbox.backlog(this.ds.manager));
     this.stream = identityEventsStream(this.nats.prefix);
     await this.ensureStream(await this.nats.connection.jetstreamManager());
     this.js = this.nats.connection.jetstream();
@@ -137,6 +139,7 @@ export class OutboxRelayService implements OnApplicationShutdown {
       if (done.length) {
         await Outbox.markPublished(this.ds.manager, done);
         this.published += done.length;
+        recordPublished(done.length);
       }
     }
     return done.length;

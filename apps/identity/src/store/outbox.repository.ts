@@ -27,3 +27,11 @@ export function unpublished(m: EntityManager, limit: number): Promise<OutboxRow[
 export async function markPublished(m: EntityManager, ids: string[]): Promise<void> {
   await m.query('UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [ids]);
 }
+
+/** Unpublished events, and the age in seconds of the oldest (0 when none). */
+export async function backlog(m: EntityManager): Promise<{ count: number; oldestAgeSeconds: number }> {
+  const rows: Array<{ count: string; age: string | null }> = await m.query(
+    'SELECT count(*) AS count, extract(epoch FROM clock_timestamp() - min(created_at)) AS age FROM outbox WHERE published_at IS NULL',
+  );
+  return { count: Number(rows[0]?.count ?? 0), oldestAgeSeconds: Math.max(0, Number(rows[0]?.age ?? 0)) };
+}

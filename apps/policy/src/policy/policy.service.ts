@@ -12,6 +12,7 @@ import { isActionOf } from '@gatehouse/permissions';
 import { LOGGER, RpcError } from '@gatehouse/platform';
 import { ReadModel } from '../read-model/read-model';
 import type { ProjectDefaultRole, SubjectState } from '../read-model/state';
+import { recordDecision, recordUnavailable } from './decision.metrics';
 import { activity, decideForPartner, decideForUser, ownOrEntityRole, resolveRole } from './decide';
 
 const NOTHING: SubjectState = Object.freeze({ entity: null, user: null, roles: new Map() });
@@ -30,7 +31,9 @@ export class PolicyService {
 
   async check(req: CheckRequest, requestId?: string): Promise<CheckResponse> {
     try {
-      return await this.decide(req, requestId);
+      const decision = await this.decide(req, requestId);
+      recordDecision(decision);
+      return decision;
     } catch (err) {
       throw this.failClosed(err, requestId);
     }
@@ -40,7 +43,9 @@ export class PolicyService {
   async checkBatch(reqs: CheckRequest[], requestId?: string): Promise<CheckResponse[]> {
     try {
       // Questions about the same (project, entity, user) share one fetch (the read model coalesces).
-      return await Promise.all(reqs.map((r) => this.decide(r, requestId)));
+      const decisions = await Promise.all(reqs.map((r) => this.decide(r, requestId)));
+      for (const d of decisions) recordDecision(d);
+      return decisions;
     } catch (err) {
       throw this.failClosed(err, requestId);
     }
@@ -105,6 +110,7 @@ export class PolicyService {
 
   private failClosed(err: unknown, requestId?: string): RpcError {
     if (err instanceof RpcError) return err;
+    recordUnavailable();
     this.logger.warn({ request_id: requestId, err: (err as Error)?.message ?? String(err) }, 'policy state unavailable');
     return new RpcError(ErrorCodes.unavailable, 'Policy state unavailable');
   }

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { recordLookup } from './read-model.metrics';
 import type {
   InvalidatedEvent,
   PolicyEntityState,
@@ -131,6 +132,7 @@ export class ReadModel {
     const p = lower(projectId);
     const e = lower(entityId);
     const cached = this.entities.get(e);
+    recordLookup('entity', cached !== undefined);
     if (cached !== undefined) return cached.project_id === p ? cached : null;
     const res = await this.fetchState({ project_id: p, entity_id: e, entity_user_id: null }, requestId);
     return entityIn(res, p, e);
@@ -142,6 +144,7 @@ export class ReadModel {
     const e = lower(entityId);
     const u = lower(entityUserId);
     const hit = this.subjectFromCache(p, e, u);
+    recordLookup('subject', hit !== undefined);
     if (hit !== undefined) return hit;
     const res = await this.fetchState({ project_id: p, entity_id: e, entity_user_id: u }, requestId);
     const entity = entityIn(res, p, e);
@@ -154,6 +157,7 @@ export class ReadModel {
   async projectDefaultRole(projectId: string, requestId?: string): Promise<ProjectDefaultRole | null> {
     const p = lower(projectId);
     const cached = this.projectDefaults.get(p);
+    recordLookup('project_default', cached !== undefined);
     if (cached !== undefined) return cached.value;
     const inflight = this.settingsInflight.get(p);
     if (inflight !== undefined) return inflight.promise;

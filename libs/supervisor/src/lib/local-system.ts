@@ -8,7 +8,7 @@ import { freePort } from './free-port';
 import { ensureLocalSecrets, LocalSecrets } from './local-secrets';
 import { repoRoot } from './repo-root';
 import { ServiceProcess, spawnService } from './service-process';
-import { healthUrl, LaunchContext, scriptPath, serviceEnv, serviceSpec, SERVICES, ServiceName, ServiceSpec } from './services';
+import { healthUrl, LaunchContext, metricsUrl, scriptPath, serviceEnv, serviceSpec, SERVICES, ServiceName, ServiceSpec } from './services';
 import { waitForHealthy } from './wait-for-healthy';
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -65,6 +65,8 @@ export interface Instance {
   /** The environment it is started with (again, on a restart). */
   readonly env: Record<string, string>;
   readonly healthUrl: string;
+  /** Where it serves `GET /metrics`. */
+  readonly metricsUrl: string;
   /** Undefined when not running (stopped, killed, or not started yet). */
   proc?: ServiceProcess;
 }
@@ -173,9 +175,13 @@ export class LocalSystem {
       const of = instance?.service ?? service;
       if (!of) throw new Error(`no instance ${name}: name its service`);
       const spec = this.spec(of);
-      const base = instance?.env ?? { ...this.serviceEnvs.get(of), [spec.health.portVar]: String(await freePort()) };
+      const base = instance?.env ?? {
+        ...this.serviceEnvs.get(of),
+        [spec.health.portVar]: String(await freePort()),
+        ...(spec.metrics ? { [spec.metrics.portVar]: String(await freePort()) } : {}),
+      };
       const merged = { ...base, ...this.opts.serviceEnv?.[of], ...env };
-      instance = { name, service: of, env: merged, healthUrl: healthUrl(spec, merged) };
+      instance = { name, service: of, env: merged, healthUrl: healthUrl(spec, merged), metricsUrl: metricsUrl(spec, merged) };
       this.byName.set(name, instance);
     }
     const spec = this.spec(instance.service);

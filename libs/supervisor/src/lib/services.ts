@@ -25,6 +25,11 @@ export interface ServiceSpec<Name extends string = string> {
     verifyLocalCert?: boolean;
   };
   /**
+   * Where `GET /metrics` is served when not on the health port (the gateway, whose
+   * port is public): a plain-HTTP port of its own. Absent: `/metrics` on the health port.
+   */
+  metrics?: { hostVar: string; defaultHost: string; portVar: string; defaultPort: number };
+  /**
    * Variables the service is given. `{name}` is replaced from the launch context
    * (see LaunchContext). Under `npm start` the user's environment wins over every
    * value here; a harness puts its per-service overrides over them.
@@ -93,6 +98,7 @@ export const SERVICES: readonly ServiceSpec<ServiceName>[] = [
       path: '/health/ready',
       verifyLocalCert: true,
     },
+    metrics: { hostVar: 'GATEWAY_METRICS_HOST', defaultHost: '127.0.0.1', portVar: 'GATEWAY_METRICS_PORT', defaultPort: 9464 },
     env: {
       GATEWAY_TLS_CERT_FILE: '{tlsCertFile}',
       GATEWAY_TLS_KEY_FILE: '{tlsKeyFile}',
@@ -158,6 +164,14 @@ export function healthUrl(spec: ServiceSpec, env: NodeJS.ProcessEnv): string {
   const host = pollHost(userValue(env, h.hostVar) ?? h.defaultHost);
   const port = userValue(env, h.portVar) ?? String(h.defaultPort);
   return `${h.scheme}://${host}:${port}${h.path}`;
+}
+
+/** Where the service serves `GET /metrics` (plain HTTP: its health port, or its own metrics port). */
+export function metricsUrl(spec: ServiceSpec, env: NodeJS.ProcessEnv): string {
+  const m = spec.metrics ?? spec.health;
+  const host = pollHost(userValue(env, m.hostVar) ?? m.defaultHost);
+  const port = userValue(env, m.portVar) ?? String(m.defaultPort);
+  return `http://${host}:${port}/metrics`;
 }
 
 /** Whether the service uses the generated certificate (the user did not bring their own). */

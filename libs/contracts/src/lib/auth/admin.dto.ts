@@ -4,6 +4,12 @@ import { epochSeconds, text, timestamp } from '../common/schema-kit';
 /** Ids of auth's requests: free text (an unknown or malformed id is `not_found`/`null`, decided by auth), bounded. */
 const id = text(200);
 
+/**
+ * When a revocation broadcast was sent (milliseconds since the epoch): a gateway
+ * measures its revocation lag from it (metrics). Absent from the revocation list.
+ */
+export const revokedAtMs = z.number().int().nonnegative().optional();
+
 export const ProjectCreateRequestSchema = z.strictObject({ name: text(200).trim().min(1, 'A project name of 1 to 200 characters is required') });
 export type ProjectCreateRequest = z.infer<typeof ProjectCreateRequestSchema>;
 
@@ -47,7 +53,7 @@ export type CredentialsRevokeRequest = z.infer<typeof CredentialsRevokeRequestSc
  * minted with it is refused from now on (gateways), until `until`
  * (seconds since the epoch after which no token of this pair can still be live).
  */
-export const CredentialsRevokedEventSchema = z.object({ client_id: z.string(), until: epochSeconds });
+export const CredentialsRevokedEventSchema = z.object({ client_id: z.string(), until: epochSeconds, revoked_at_ms: revokedAtMs });
 export type CredentialsRevokedEvent = z.infer<typeof CredentialsRevokedEventSchema>;
 
 /** auth.v1.admin.project.revoke_tokens */
@@ -59,7 +65,7 @@ export type ProjectRevokeTokensRequest = z.infer<typeof ProjectRevokeTokensReque
  * token of the project issued before `not_before` (its `iat` is smaller) is refused
  * (seconds since the epoch; `until`: after it no such token can still be live).
  */
-export const ProjectTokensRevokedEventSchema = z.object({ project_id: z.string(), not_before: epochSeconds, until: epochSeconds });
+export const ProjectTokensRevokedEventSchema = z.object({ project_id: z.string(), not_before: epochSeconds, until: epochSeconds, revoked_at_ms: revokedAtMs });
 export type ProjectTokensRevokedEvent = z.infer<typeof ProjectTokensRevokedEventSchema>;
 
 /** auth.v1.client.get */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CredentialsRevokedEventSchema, ProjectTokensRevokedEventSchema } from './admin.dto';
+import { CredentialsRevokedEventSchema, ProjectTokensRevokedEventSchema, revokedAtMs } from './admin.dto';
 import { ACCESS_TOKEN_TTL_MAX } from './settings.dto';
 import { epochSeconds, text } from '../common/schema-kit';
 
@@ -36,7 +36,7 @@ export const TokenRevokeRequestSchema = z.strictObject({
 export type TokenRevokeRequest = z.infer<typeof TokenRevokeRequestSchema>;
 
 /** A revoked token: its jti, and its expiry (seconds since the epoch: after it the entry can be forgotten). */
-export const RevokedTokenSchema = z.object({ jti: z.string(), exp: epochSeconds });
+export const RevokedTokenSchema = z.object({ jti: z.string(), exp: epochSeconds, revoked_at_ms: revokedAtMs });
 export type RevokedToken = z.infer<typeof RevokedTokenSchema>;
 
 /** `revoked` is set when this call revoked a live token of the caller's project. */

@@ -20,6 +20,14 @@ export const baseEnvSchema = z.object({
   LOG_FILE: z.string().optional(),
   /** LOG_FORMAT=pretty: `summary` counts the requests on the console every 10 s, `lines` shows each one. */
   LOG_ACCESS: z.enum(['summary', 'lines'], { error: 'must be summary or lines' }).default('summary'),
+  /**
+   * Prometheus metrics on `GET /metrics` of the health port (docs/DEPLOY.md); `false` records and serves nothing.
+   * Off by default: bench:token measured them over their 3% budget (docs/DEPLOY.md, Metrics).
+   */
+  METRICS_ENABLED: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 
 export type BaseConfig = z.infer<typeof baseEnvSchema>;

@@ -4,6 +4,7 @@ import { isObservable } from 'rxjs';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { contractIssues, contractOf, describeIssues, ErrorBody, ErrorCodes, Headers } from '@gatehouse/contracts';
+import { metricsEnabled, recordNatsServed, secondsSince } from '../metrics/metrics';
 import type { NatsService } from './nats.service';
 import { enterRequest, extractTraceContext, leaveRequest, tracer, tracingState } from '../tracing/tracing';
 
@@ -104,8 +105,12 @@ export class GatehouseNatsServer extends ServerNats {
   }
 
   private async serve(channel: string, natsMsg: Msg): Promise<void> {
+    const started = metricsEnabled() ? process.hrtime.bigint() : undefined;
     const packet = parsePacket(natsMsg.data);
-    if (!packet) return this.refuseMalformed(natsMsg);
+    if (!packet) {
+      recordNatsServed(channel, 'invalid');
+      return this.refuseMalformed(natsMsg);
+    }
     const handler = this.getHandlerByPattern(channel);
     const check = this.checks.get(channel);
     if (!handler || !check) {
@@ -115,27 +120,38 @@ export class GatehouseNatsServer extends ServerNats {
     let data: unknown = packet.data;
     if (!check.accepts?.(data)) {
       const parsed = check.schema.safeParse(data);
-      if (!parsed.success) return this.refuseInvalid(natsMsg, id, parsed.error);
+      if (!parsed.success) {
+        recordNatsServed(channel, 'invalid');
+        return this.refuseInvalid(natsMsg, id, parsed.error);
+      }
       data = parsed.data;
     }
     const ctx = new NatsContext([natsMsg.subject, natsMsg.headers]);
     if (!natsMsg.reply || id === undefined) {
       // Nobody waits for an answer (an event, or a request without an id): run the handler, drop its result.
-      const failed = (err: unknown): void => this.logger.error(`rpc on ${natsMsg.subject} failed: ${String(err)}`);
+      let outcome: 'ok' | 'error' = 'ok';
+      const failed = (err: unknown): void => {
+        outcome = 'error';
+        this.logger.error(`rpc on ${natsMsg.subject} failed: ${String(err)}`);
+      };
       try {
         this.transformToObservable(await handler(data, ctx)).subscribe({ error: failed });
       } catch (err) {
         failed(err);
       }
+      if (started !== undefined) recordNatsServed(channel, outcome, secondsSince(started));
       return;
     }
     const result = await handler(data, ctx);
     const publish = (response: object): void => void natsMsg.respond(Buffer.from(JSON.stringify({ ...response, id })));
     if (isObservable(result) || result instanceof NatsRecord) {
+      // The exception filters answer a handler's error as an observable (no handler here returns a stream).
+      if (started !== undefined) recordNatsServed(channel, isObservable(result) ? 'error' : 'ok', secondsSince(started));
       this.send(this.transformToObservable(result), publish);
       return;
     }
     publish({ response: result, isDisposed: true });
+    if (started !== undefined) recordNatsServed(channel, 'ok', secondsSince(started));
   }
 
   private refuseMalformed(natsMsg: Msg): void {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { metricsEnabled, recordNatsReconnect, recordNatsRequest, secondsSince } from '../metrics/metrics';
 import { headers as natsHeaders, NatsConnection, Msg, Subscription, Events } from 'nats';
 import { RequestMux } from './request-mux';
 import { contractIssues, contractOf, ErrorCodes, Headers } from '@gatehouse/contracts';
@@ -112,10 +113,12 @@ export class NatsService {
     const packet = this.encode(subject, data, h.get(Headers.requestId));
     const span = tracingState.enabled ? startNatsClientSpan(subject, h, h.get(Headers.requestId)) : undefined;
     let reply: Msg;
+    const started = metricsEnabled() ? process.hrtime.bigint() : undefined;
     try {
       reply = await this.mux.request(this.subject(subject), Buffer.from(packet), h, opts.timeoutMs ?? this.options.requestTimeoutMs);
     } catch (err) {
       // No responders, timeout, or connection closed: the callee is unavailable.
+      if (started !== undefined) recordNatsRequest(subject, 'unavailable', secondsSince(started));
       this.options.logger.warn({ subject, err: String(err) }, 'nats request failed');
       if (span) endSpan(span, err);
       throw new RemoteError({ code: ErrorCodes.unavailable, message: 'Service temporarily unavailable' });
@@ -123,6 +126,7 @@ export class NatsService {
     const body = JSON.parse(Buffer.from(reply.data).toString('utf8')) as { err?: unknown; response?: Res };
     const failed = body.err !== undefined && body.err !== null;
     if (span) endSpan(span, failed ? (body.err as { code?: string }).code ?? 'error' : undefined);
+    if (started !== undefined) recordNatsRequest(subject, failed ? 'error' : 'ok', secondsSince(started));
     if (failed) throw RemoteError.from(body.err);
     return body.response as Res;
   }
@@ -211,6 +215,7 @@ export class NatsService {
         this.disconnectListeners.forEach((l) => l());
       } else if (s.type === Events.Reconnect) {
         this.disconnected = false;
+        recordNatsReconnect();
         this.options.logger.info('nats reconnected');
         this.reconnectListeners.forEach((l) => l());
       }

@@ -7,6 +7,8 @@ import { ensureDatabase } from '../database/ensure-database';
 import { runMigrationsLocked } from '../database/run-migrations';
 import { PinoNestLogger } from '../logging/logger';
 import { createServiceLogs, ServiceLogs } from '../logging/service-logs';
+import { enableMetrics, watchPool, PoolState } from '../metrics/metrics';
+import { instrumentHttp, serveMetricsRoute, startMetricsServer } from '../metrics/metrics-http';
 import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 import type { ServiceRuntime } from './runtime.module';
@@ -32,9 +34,16 @@ export function natsOptions(config: BaseConfig, logger: Logger, name: string, ur
  * the shutdown hooks: HTTP server, microservice, database pool), then close the
  * broker connections, write the buffered log lines, and exit 0.
  */
-export function closeOnSignals(app: INestApplication, natsConnections: NatsService[], logger: Logger, logs?: ServiceLogs): void {
+export function closeOnSignals(
+  app: INestApplication,
+  natsConnections: NatsService[],
+  logger: Logger,
+  logs?: ServiceLogs,
+  also: Array<{ close(): unknown }> = [],
+): void {
   const shutdown = async () => {
     logger.info('shutting down');
+    for (const c of also) c.close();
     await app.close();
     for (const n of natsConnections) await n.close();
     await shutdownTracing();
@@ -67,6 +76,11 @@ export interface ServiceDefinition<C extends BaseConfig> {
   prepare?(app: NestFastifyApplication, rt: ServiceRuntime<C>): Promise<void>;
   /** Where it listens (HTTP: health, and the gateway's API). */
   listen(config: C): { port: number; host: string };
+  /**
+   * Where `GET /metrics` is served when the `listen` port is public (the gateway):
+   * a plain-HTTP server of its own. Without it, /metrics is a route of the `listen` (health) server.
+   */
+  metricsListen?(config: C): { port: number; host: string };
 }
 
 /**
@@ -91,6 +105,7 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>, sta
   const logs = (started.logs = createServiceLogs(def.name, config));
   const { logger } = logs;
   logFatalErrors(logs);
+  if (config.METRICS_ENABLED) enableMetrics(def.name);
   if (def.database) await ensureDatabase(def.database.url(config));
   // Traced queries need the handlers' async context (tracing.ts); services without a database pass it by request id.
   tracingState.asyncContext = Boolean(def.database);
@@ -104,18 +119,30 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>, sta
     ...def.appOptions,
     logger: new PinoNestLogger(logger),
   });
+  if (config.METRICS_ENABLED) {
+    const fastifyInstance = app.getHttpAdapter().getInstance();
+    instrumentHttp(fastifyInstance);
+    if (!def.metricsListen) serveMetricsRoute(fastifyInstance);
+  }
   if (def.database) {
+    if (config.METRICS_ENABLED) {
+      // TypeORM's postgres driver keeps its pg Pool as `master`.
+      const driver = app.get(DataSource).driver as unknown as { master?: PoolState };
+      watchPool(() => driver.master);
+    }
     const applied = await runMigrationsLocked(app.get(DataSource), def.database.migrationLock);
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
   }
   if (def.queue) app.connectMicroservice({ strategy: new GatehouseNatsServer(nats, def.queue) });
   await def.prepare?.(app, rt);
   if (def.queue) await app.startAllMicroservices();
+  const metricsAt = config.METRICS_ENABLED ? def.metricsListen?.(config) : undefined;
+  const metricsServer = metricsAt ? await startMetricsServer(metricsAt.port, metricsAt.host) : undefined;
   const { port, host } = def.listen(config);
   await app.listen(port, host);
-  logger.info({ port, host }, `${def.name} service ready`);
+  logger.info({ port, host, ...(metricsAt ? { metrics_port: metricsAt.port } : {}) }, `${def.name} service ready`);
 
-  closeOnSignals(app, [nats], logger, logs);
+  closeOnSignals(app, [nats], logger, logs, metricsServer ? [metricsServer] : []);
 }
 
 /**
