@@ -160,7 +160,8 @@ async function main(): Promise<void> {
   const system = new BenchSystem();
   let baseline: ReturnType<typeof spawnService> | undefined;
   try {
-    await system.start();
+    // The bench configuration: LOG_LEVEL=warn (BenchSystem), metrics and tracing off; each variant turns one thing on.
+    await system.start({ env: { METRICS_ENABLED: 'false' } });
     const cred = await system.partner();
     const body = JSON.stringify({ grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret });
 

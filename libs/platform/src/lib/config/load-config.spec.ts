@@ -41,8 +41,8 @@ describe('loadConfig', () => {
     expect(loadConfig(schema, { SECRET: 's', NATS_SUBJECT_PREFIX: 'staging.' }).NATS_SUBJECT_PREFIX).toBe('staging.');
   });
 
-  it('has metrics off unless METRICS_ENABLED=true, and refuses any other value by name', () => {
-    expect(loadConfig(schema, { SECRET: 's' }).METRICS_ENABLED).toBe(false);
+  it('has metrics on unless METRICS_ENABLED=false, and refuses any other value by name', () => {
+    expect(loadConfig(schema, { SECRET: 's' }).METRICS_ENABLED).toBe(true);
     expect(loadConfig(schema, { SECRET: 's', METRICS_ENABLED: 'false' }).METRICS_ENABLED).toBe(false);
     expect(loadConfig(schema, { SECRET: 's', METRICS_ENABLED: 'true' }).METRICS_ENABLED).toBe(true);
     expect(() => loadConfig(schema, { SECRET: 's', METRICS_ENABLED: 'off' })).toThrow(/METRICS_ENABLED: must be true or false/);

@@ -21,12 +21,12 @@ export const baseEnvSchema = z.object({
   /** LOG_FORMAT=pretty: `summary` counts the requests on the console every 10 s, `lines` shows each one. */
   LOG_ACCESS: z.enum(['summary', 'lines'], { error: 'must be summary or lines' }).default('summary'),
   /**
-   * Prometheus metrics on `GET /metrics` of the health port (docs/DEPLOY.md); `false` records and serves nothing.
-   * Off by default: bench:token measured them over their 3% budget (docs/DEPLOY.md, Metrics).
+   * Prometheus metrics on `GET /metrics` of the health port (docs/DEPLOY.md), on by default;
+   * `false` records and serves nothing (bench:token measures what they cost: its `metrics` variant).
    */
   METRICS_ENABLED: z
     .enum(['true', 'false'], { error: 'must be true or false' })
-    .default('false')
+    .default('true')
     .transform((v) => v === 'true'),
 });
 
