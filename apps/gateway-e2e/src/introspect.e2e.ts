@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { AuthSubjects } from '@gatehouse/contracts';
 import { Api, claimsOf, currentSigningKey, entityUserToken, forge } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
@@ -128,6 +129,18 @@ describe('POST /v1/auth/introspect (RFC 7662)', () => {
     expect(form.json.error).toBe('invalid_client');
     expect(form.headers['www-authenticate']).toContain('Basic');
     expect(JSON.stringify(form.json)).not.toContain('active');
+  });
+
+  it('refuses a revoked credential pair at once, though it introspected a moment before (its tokens are inactive too)', async () => {
+    const pair = await sys.createCredentials(cred.project_id);
+    const token = await sys.partnerToken(pair);
+    expect((await introspect(token, pair)).json.active).toBe(true);
+    expect((await introspect(token, pair)).json.active).toBe(true);
+    await (await sys.nats()).request(AuthSubjects.credentialsRevoke, { client_id: pair.client_id });
+    const res = await introspect(token, pair);
+    expect(res.status).toBe(401);
+    expect(JSON.stringify(res.json)).not.toContain('active');
+    expectInactive(await introspect(token, cred));
   });
 
   it('400s a form without token or without client authentication, 422s JSON without token or with an unknown field', async () => {

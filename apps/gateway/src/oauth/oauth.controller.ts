@@ -19,6 +19,7 @@ import { ClientProjectsService } from '../tokens/client-projects.service';
 import { RevocationListService } from '../tokens/revocation-list.service';
 import { TokenVerifierService } from '../tokens/token-verifier.service';
 import { ClientCredentials } from './client-authentication';
+import { AuthenticatedClientsService } from './authenticated-clients.service';
 import { ClientAuthLimiterService } from './client-auth-limiter.service';
 import { activeIntrospection, INACTIVE } from './introspection';
 import { parseIntrospectRequest } from './introspect-request';
@@ -39,6 +40,7 @@ export class OAuthController {
     private readonly rateLimit: RateLimitService,
     private readonly clientProjects: ClientProjectsService,
     private readonly verifier: TokenVerifierService,
+    private readonly authenticated: AuthenticatedClientsService,
   ) {}
 
   @Post('token')
@@ -82,13 +84,23 @@ export class OAuthController {
     const { token, client } = parseIntrospectRequest(body, req.headers.authorization, dialectOf(req));
     await this.brake(client, req.ip);
     const projectId = await this.countRequest(client, reply);
-    const request: ClientAuthenticateRequest = { client_id: client.clientId, client_secret: client.clientSecret };
-    const caller = await this.call<ClientAuthenticateResponse>(AuthSubjects.clientAuthenticate, request, req, client, projectId);
-    if (projectId === undefined) await this.countAuthenticated(client, caller.project_id, reply);
+    const callerProject = await this.authenticate(client, req, projectId);
+    if (projectId === undefined) await this.countAuthenticated(client, callerProject, reply);
     // Fail closed, as for any authenticated request: without a current list no token is vouched for.
     if (!this.revocations.isCurrent()) throw new ApiError(503, 'Service temporarily unavailable', { code: 'temporarily_unavailable', expose: false });
     const verdict = await this.verifier.verify(token);
-    return verdict.ok && verdict.claims.project_id === caller.project_id ? activeIntrospection(verdict.claims) : INACTIVE;
+    return verdict.ok && verdict.claims.project_id === callerProject ? activeIntrospection(verdict.claims) : INACTIVE;
+  }
+
+  /** The caller's project: from a secret auth accepted lately (AuthenticatedClientsService), else auth's answer. */
+  private async authenticate(client: ClientCredentials, req: FastifyRequest, projectId: string | undefined): Promise<string> {
+    const known = this.authenticated.projectOf(client.clientId, client.clientSecret);
+    if (known !== undefined) return known;
+    const epoch = this.authenticated.epoch();
+    const request: ClientAuthenticateRequest = { client_id: client.clientId, client_secret: client.clientSecret };
+    const { project_id } = await this.call<ClientAuthenticateResponse>(AuthSubjects.clientAuthenticate, request, req, client, projectId);
+    this.authenticated.remember(client.clientId, client.clientSecret, project_id, epoch);
+    return project_id;
   }
 
   private async brake(client: ClientCredentials, address: string): Promise<void> {
