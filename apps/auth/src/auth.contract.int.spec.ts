@@ -45,6 +45,7 @@ describe('auth alone, through its NATS subjects', () => {
     [AuthSubjects.jwksGet]: {},
     [AuthSubjects.revocationsList]: {},
     [AuthSubjects.clientGet]: { client_id: cred.client_id },
+    [AuthSubjects.clientAuthenticate]: { client_id: cred.client_id, client_secret: cred.client_secret },
     [AuthSubjects.settingsGet]: { project_id: project.project_id },
     [AuthSubjects.settingsUpdate]: { project_id: project.project_id, patch: { access_token_ttl: 900 } },
     [AuthSubjects.projectCreate]: { name: 'another' },

@@ -6,6 +6,7 @@ import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiVersionGuard } from './http/api-version.guard';
 import { GatewayHealthController } from './http/health.controller';
 import { IdentityModule } from './identity/identity.module';
+import { AuthenticatedClientsService } from './oauth/authenticated-clients.service';
 import { ClientAuthLimiterService } from './oauth/client-auth-limiter.service';
 import { DiscoveryController } from './oauth/discovery.controller';
 import { OAuthController } from './oauth/oauth.controller';
@@ -30,7 +31,7 @@ export class TokensModule {}
 @Module({
   imports: [TokensModule, RateLimitModule],
   controllers: [OAuthController, DiscoveryController],
-  providers: [ClientAuthLimiterService, SharedFailureCountsService],
+  providers: [ClientAuthLimiterService, SharedFailureCountsService, AuthenticatedClientsService],
 })
 export class OAuthModule {}
 

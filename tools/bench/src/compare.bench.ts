@@ -14,6 +14,9 @@
  *     POST /token/introspection with the client's credentials. oidc-provider refuses
  *     to introspect JWT access tokens (400 unsupported_token_type), so it introspects
  *     an opaque token of the same client (its second resource server).
+ *  2b. Introspection against introspection (RFC 7662): Gatehouse's POST /v1/auth/introspect
+ *     of its partner JWT vs oidc-provider's POST /token/introspection of its opaque token
+ *     (the only kind it introspects); both forms with client_secret_post. Target 3x.
  *  3. Revocation: two gateway instances; BENCH_REVOCATIONS times: mint, 200 at both
  *     gateways, POST /v1/auth/revoke at gateway A, then poll both until 401; the time
  *     from the revoke's 200 to each instance's first 401. Then what oidc-provider
@@ -64,6 +67,8 @@ const OUT = process.env.BENCH_COMPARE_OUT ?? join(repoRoot(), 'docs/BENCHMARKS.m
 
 /** Minting: Gatehouse ≥ 2x oidc-provider's throughput, with a p99 no worse. */
 const MINT_TARGET = 2;
+/** Introspection: the gateway answers from what it verified and the revocation list it holds (issue 14). */
+const INTROSPECT_TARGET = 3;
 const GH = 'gatehouse';
 const OP = 'oidc-provider';
 const JWT_RESOURCE = 'https://api.gatehouse.bench/jwt';
@@ -522,6 +527,27 @@ async function main(): Promise<void> {
       SECONDS,
     );
 
+    // 2b. Introspection vs introspection: both forms, client_secret_post, both answers checked after each run.
+    const ghIntrospectBody = new URLSearchParams({ token: partnerToken, token_type_hint: 'access_token', ...cred }).toString();
+    const ghIntrospect = () => postForm(gwA, '/v1/auth/introspect', { token: partnerToken, token_type_hint: 'access_token', ...cred });
+    const ghFirst = await ghIntrospect();
+    if (ghFirst.status !== 200 || ghFirst.json?.active !== true) throw new Unexpected(`${GH}: POST /v1/auth/introspect of the partner token`, ghFirst);
+    const ghIntrospectRun = async (seconds: number): Promise<Run> => {
+      const r: Run = await load({ url: `${system.gatewayUrl}/v1/auth/introspect`, method: 'POST', headers: { 'content-type': FORM }, body: ghIntrospectBody, connections: CONNECTIONS, seconds });
+      const after = await ghIntrospect();
+      if (after.status !== 200 || after.json?.active !== true) r.check = `after the run the introspection answered ${after.status} ${after.text.slice(0, 200)}`;
+      return r;
+    };
+    log(`2b. POST /v1/auth/introspect vs POST /token/introspection: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each…`);
+    loads.push(`introspection ${load1()}`);
+    const introspections = await interleave<Run>(
+      { name: GH, run: watched('introspection', GH, metered(ghPids, ghIntrospectRun)) },
+      { name: OP, run: watched('introspection', OP, metered(opPids, opIntrospectRun)) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
+    );
+
     // 3. Revocation: a second gateway instance, then N revocations at A, polled at both.
     log('3. revocation: starting a second gateway instance…');
     const gwB = client(await system.addGateway());
@@ -539,6 +565,9 @@ async function main(): Promise<void> {
     const mintMet = mintRatio >= MINT_TARGET && mintP99 <= 1;
     const mintFlags = flaggedRounds(mint);
     const readFlags = flaggedRounds(reads);
+    const introspectRatio = median(introspections.ratios);
+    const introspectFlags = flaggedRounds(introspections);
+    const introspectMet = introspectRatio >= INTROSPECT_TARGET;
     const missed = revocation.value.perInstance.map((rs) => rs.filter((r) => !Number.isFinite(r.ms)).length);
 
     const evidence: string[] = [];
@@ -616,6 +645,19 @@ async function main(): Promise<void> {
       '',
       produced,
       '',
+      '## 2b. Introspection (RFC 7662) against introspection',
+      '',
+      `${GH}: POST /v1/auth/introspect (form, \`client_secret_post\`) of the partner's JWT: the gateway has auth check the client's secret over NATS, then judges the token itself (its verifier, cached once verified, and the revocation list it holds). ` +
+        `${OP}: POST /token/introspection (form, \`client_secret_post\`) of its opaque token, the only kind it introspects (as in 2.). Both answers are checked by hand after every run (\`active: true\`, else the round is flagged).`,
+      '',
+      ...roundsTable(introspections),
+      '',
+      `Target: ${GH} ≥ ${INTROSPECT_TARGET}x ${OP}'s throughput: **${introspectMet ? 'met' : 'NOT met'}** (throughput ${fixed(introspectRatio, 2)}x)` +
+        (introspectFlags.length ? `; ⚠ flagged rounds, the verdict is not trustworthy: ${introspectFlags.join(' | ')}` : '') +
+        '.',
+      '',
+      produced,
+      '',
       '## 3. Revocation',
       '',
       `### Gatehouse: a revoked JWT at two gateway instances`,
@@ -662,7 +704,7 @@ async function main(): Promise<void> {
     writeFileSync(OUT, report);
     process.stdout.write(report);
     log(`written to ${OUT}`);
-    if (mintFlags.length || readFlags.length || missed.some((m) => m > 0)) process.exitCode = 1;
+    if (mintFlags.length || readFlags.length || introspectFlags.length || missed.some((m) => m > 0)) process.exitCode = 1;
   } catch (err) {
     logRecentOutput([...system.procs, ...(oidc ? [oidc] : [])]);
     throw err;

@@ -3,6 +3,8 @@ import { RpcLoggingFilter } from '@gatehouse/platform';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AuthSubjects,
+  ClientAuthenticateRequest,
+  ClientAuthenticateResponse,
   ClientGetRequest,
   ClientGetResponse,
   CredentialsCreatedResponse,
@@ -34,6 +36,12 @@ export class CredentialsController {
   @MessagePattern(AuthSubjects.clientGet)
   async project(@Payload() req: ClientGetRequest): Promise<ClientGetResponse> {
     return { project_id: await this.credentials.projectOf(req.client_id) };
+  }
+
+  /** For the gateway (token introspection): the caller's credentials checked as the token endpoint checks them. */
+  @MessagePattern(AuthSubjects.clientAuthenticate)
+  async authenticate(@Payload() req: ClientAuthenticateRequest): Promise<ClientAuthenticateResponse> {
+    return { project_id: await this.credentials.authenticate(req.client_id, req.client_secret) };
   }
 
   @MessagePattern(AuthSubjects.credentialsRevoke)

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Dialect } from './api-error';
 
-const OAUTH_PATHS = new Set(['/v1/auth/token', '/v1/auth/revoke']);
+const OAUTH_PATHS = new Set(['/v1/auth/token', '/v1/auth/revoke', '/v1/auth/introspect']);
 
 /**
  * Standard OAuth 2.0 libraries post forms and read RFC 6749 error bodies; Monite
@@ -13,7 +13,7 @@ export function speaksOAuth(req: Pick<FastifyRequest, 'url' | 'headers'>): boole
   return typeof type === 'string' && type.toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
-/** The token or the revocation endpoint (a request URL, query and all). */
+/** The token, revocation or introspection endpoint (a request URL, query and all). */
 export function isOAuthPath(url: string): boolean {
   return OAUTH_PATHS.has(url.split('?', 1)[0]);
 }

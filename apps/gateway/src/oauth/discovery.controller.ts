@@ -25,11 +25,13 @@ export class DiscoveryController {
       issuer,
       token_endpoint: `${issuer}/v1/auth/token`,
       revocation_endpoint: `${issuer}/v1/auth/revoke`,
+      introspection_endpoint: `${issuer}/v1/auth/introspect`,
       jwks_uri: `${issuer}/v1/auth/jwks`,
       grant_types_supported: ['client_credentials', 'entity_user'],
       response_types_supported: [],
       token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
       revocation_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
     };
   }
 

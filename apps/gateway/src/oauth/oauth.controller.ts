@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decode } from 'jsonwebtoken';
 import {
   AuthSubjects,
+  ClientAuthenticateRequest,
+  ClientAuthenticateResponse,
   ErrorCodes,
   TokenIssueResponse,
   TokenRevokeResponse,
@@ -15,14 +17,18 @@ import { ApiVersion, Public } from '../http/route-options';
 import { rateLimitRefusal, RateLimitService, setRateLimitHeaders } from '../rate-limit/rate-limit.service';
 import { ClientProjectsService } from '../tokens/client-projects.service';
 import { RevocationListService } from '../tokens/revocation-list.service';
+import { TokenVerifierService } from '../tokens/token-verifier.service';
 import { ClientCredentials } from './client-authentication';
+import { AuthenticatedClientsService } from './authenticated-clients.service';
 import { ClientAuthLimiterService } from './client-auth-limiter.service';
+import { activeIntrospection, INACTIVE } from './introspection';
+import { parseIntrospectRequest } from './introspect-request';
 import { parseRevokeRequest } from './revoke-request';
 import { parseTokenRequest } from './token-request';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-/** POST /v1/auth/token and /v1/auth/revoke, each read as the steps of its RFC. */
+/** POST /v1/auth/token, /v1/auth/revoke and /v1/auth/introspect, each read as the steps of its RFC. */
 @Controller('v1/auth')
 @Public()
 @ApiVersion('optional')
@@ -33,6 +39,8 @@ export class OAuthController {
     private readonly revocations: RevocationListService,
     private readonly rateLimit: RateLimitService,
     private readonly clientProjects: ClientProjectsService,
+    private readonly verifier: TokenVerifierService,
+    private readonly authenticated: AuthenticatedClientsService,
   ) {}
 
   @Post('token')
@@ -62,6 +70,39 @@ export class OAuthController {
     return { message: 'ok' };
   }
 
+  /**
+   * RFC 7662. The client authenticates as for revocation (same dialects, same brake);
+   * the token is then judged here, by the verifier every authenticated request goes
+   * through, against the revocation list this gateway holds: active exactly when a
+   * request with it would be accepted, and of the caller's project. Anything else is
+   * `{"active": false}` and nothing more (no oracle).
+   */
+  @Post('introspect')
+  @HttpCode(200)
+  async introspect(@Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown) {
+    reply.headers(NO_STORE);
+    const { token, client } = parseIntrospectRequest(body, req.headers.authorization, dialectOf(req));
+    await this.brake(client, req.ip);
+    const projectId = await this.countRequest(client, reply);
+    const callerProject = await this.authenticate(client, req, projectId);
+    if (projectId === undefined) await this.countAuthenticated(client, callerProject, reply);
+    // Fail closed, as for any authenticated request: without a current list no token is vouched for.
+    if (!this.revocations.isCurrent()) throw new ApiError(503, 'Service temporarily unavailable', { code: 'temporarily_unavailable', expose: false });
+    const verdict = await this.verifier.verify(token);
+    return verdict.ok && verdict.claims.project_id === callerProject ? activeIntrospection(verdict.claims) : INACTIVE;
+  }
+
+  /** The caller's project: from a secret auth accepted lately (AuthenticatedClientsService), else auth's answer. */
+  private async authenticate(client: ClientCredentials, req: FastifyRequest, projectId: string | undefined): Promise<string> {
+    const known = this.authenticated.projectOf(client.clientId, client.clientSecret);
+    if (known !== undefined) return known;
+    const epoch = this.authenticated.epoch();
+    const request: ClientAuthenticateRequest = { client_id: client.clientId, client_secret: client.clientSecret };
+    const { project_id } = await this.call<ClientAuthenticateResponse>(AuthSubjects.clientAuthenticate, request, req, client, projectId);
+    this.authenticated.remember(client.clientId, client.clientSecret, project_id, epoch);
+    return project_id;
+  }
+
   private async brake(client: ClientCredentials, address: string): Promise<void> {
     const wait = await this.limiter.retryAfter(client.clientId, address);
     if (wait === 0) return;
@@ -88,6 +129,12 @@ export class OAuthController {
   private async countMinted(client: ClientCredentials, token: string, reply: FastifyReply): Promise<void> {
     const projectId = projectOfToken(token);
     if (!client.clientId || !projectId) return;
+    this.clientProjects.remember(client.clientId, projectId);
+    setRateLimitHeaders(reply, await this.rateLimit.take(projectId));
+  }
+
+  /** A client id first seen on introspection: auth has just told its project. */
+  private async countAuthenticated(client: ClientCredentials, projectId: string, reply: FastifyReply): Promise<void> {
     this.clientProjects.remember(client.clientId, projectId);
     setRateLimitHeaders(reply, await this.rateLimit.take(projectId));
   }

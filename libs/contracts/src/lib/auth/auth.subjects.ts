@@ -12,6 +12,8 @@ export const AuthSubjects = {
   settingsUpdate: 'auth.v1.settings.update',
   /** The project a client id belongs to (the gateway checks a token's project_id against it). */
   clientGet: 'auth.v1.client.get',
+  /** A client's secret checked, nothing else (token introspection): its project, or `invalid_client`. */
+  clientAuthenticate: 'auth.v1.client.authenticate',
   /** Operator subjects, used by the CLI (the Partner Portal's role for now). */
   projectCreate: 'auth.v1.admin.project.create',
   projectList: 'auth.v1.admin.project.list',

@@ -35,6 +35,17 @@ export const TokenRevokeRequestSchema = z.strictObject({
 });
 export type TokenRevokeRequest = z.infer<typeof TokenRevokeRequestSchema>;
 
+/** auth.v1.client.authenticate: a client's credentials, checked like the token endpoint's (`invalid_client` when they fail). */
+export const ClientAuthenticateRequestSchema = z.strictObject({
+  client_id: text(CLIENT_CREDENTIAL_MAX),
+  client_secret: text(CLIENT_CREDENTIAL_MAX),
+});
+export type ClientAuthenticateRequest = z.infer<typeof ClientAuthenticateRequestSchema>;
+
+/** The project of the authenticated client. */
+export const ClientAuthenticateResponseSchema = z.object({ project_id: z.string() });
+export type ClientAuthenticateResponse = z.infer<typeof ClientAuthenticateResponseSchema>;
+
 /** A revoked token: its jti, and its expiry (seconds since the epoch: after it the entry can be forgotten). */
 export const RevokedTokenSchema = z.object({ jti: z.string(), exp: epochSeconds, revoked_at_ms: revokedAtMs });
 export type RevokedToken = z.infer<typeof RevokedTokenSchema>;

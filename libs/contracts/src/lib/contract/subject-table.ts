@@ -23,6 +23,8 @@ import { ProjectSettingsSchema, SettingsGetRequestSchema, SettingsUpdatedEventSc
 import {
   JwksResponseSchema,
   RevocationsListResponseSchema,
+  ClientAuthenticateRequestSchema,
+  ClientAuthenticateResponseSchema,
   RevokedTokenSchema,
   TokenIssueRequestSchema,
   TokenIssueResponseSchema,
@@ -175,6 +177,7 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   auth(AuthSubjects.jwksGet, ['gateway'], NoRequestSchema, JwksResponseSchema),
   auth(AuthSubjects.revocationsList, ['gateway'], NoRequestSchema, RevocationsListResponseSchema),
   auth(AuthSubjects.clientGet, ['gateway'], ClientGetRequestSchema, ClientGetResponseSchema),
+  auth(AuthSubjects.clientAuthenticate, ['gateway'], ClientAuthenticateRequestSchema, ClientAuthenticateResponseSchema),
   auth(AuthSubjects.settingsGet, ['gateway', 'policy'], SettingsGetRequestSchema, ProjectSettingsSchema),
   auth(AuthSubjects.settingsUpdate, ['gateway'], SettingsUpdateRequestSchema, ProjectSettingsSchema),
   auth(AuthSubjects.projectCreate, ['cli'], ProjectCreateRequestSchema, ProjectViewSchema),
