@@ -6,6 +6,8 @@ import type { Server as TlsServer } from 'node:tls';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Headers } from '@gatehouse/contracts';
 import type { ServiceRuntime } from '@gatehouse/platform';
+import { registerAuditHooks } from './audit/audit-hooks';
+import { AuditPublisherService } from './audit/audit-publisher.service';
 import { GatewayConfig } from './config';
 import { registerBodyParsers } from './http/body-parsers';
 import { answerRoutingError, clientErrorHandler } from './http/early-errors';
@@ -75,6 +77,7 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
       'request',
     );
   });
+  registerAuditHooks(fastify, app.get(AuditPublisherService));
   const server = app.getHttpServer() as unknown as TlsServer & HttpsServer;
   refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined);
 
