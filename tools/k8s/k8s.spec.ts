@@ -354,7 +354,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(volume?.secret).toEqual({ secretName: `${PG_CLUSTER.metadata.name}-ca`, defaultMode: expect.any(Number), items: [{ key: 'ca.crt', path: 'ca.crt' }] });
     });
 
-    it('has a primary and at least one standby, and every service's database', () => {
+    it('has a primary and at least one standby, and the database of every service that has one', () => {
       expect(PG_CLUSTER.apiVersion).toBe('postgresql.cnpg.io/v1');
       expect(PG_CLUSTER.spec.instances).toBeGreaterThanOrEqual(2);
       const names = PG_OBJECTS.filter((o) => o.kind === 'Database').map((o) => o.spec.name);
