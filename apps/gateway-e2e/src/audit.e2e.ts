@@ -116,9 +116,58 @@ describe('the audit trail (GET /v1/audit_logs)', () => {
     expect(res.status).toBe(422);
   });
 
-  it('gives a partner without x-monite-entity-id the project trail, where entity calls are not', async () => {
-    const res = await logs(p.token);
+  it('gives a partner without x-monite-entity-id the project trail: credentials, tokens issued and refused, settings; no secret, no entity call', async () => {
+    const refused = await sys.http.post('/v1/auth/token', { json: { grant_type: 'client_credentials', client_id: p.client_id, client_secret: 'wrong-secret-never-stored' } });
+    expect(refused.status).toBe(401);
+    expect((await sys.http.patch('/v1/settings', { token: p.token, json: { access_token_ttl: 600 } })).status).toBe(200);
+    const res = await until(p.token, '', undefined, (d) => ['credentials.created', 'token.issued', 'token.refused', 'settings.updated'].every((k) => d.some((e) => e.kind === k)));
     expect(res.status).toBe(200);
-    expect(res.json.data.every((e: any) => e.type === 'event')).toBe(true);
+    const data: any[] = res.json.data;
+    expect(data.every((e) => e.type === 'event' && e.entity_id === null)).toBe(true);
+    expect(data.find((e) => e.kind === 'credentials.created')).toMatchObject({ client_id: p.client_id, details: { client_id: p.client_id } });
+    const issued = data.filter((e) => e.kind === 'token.issued');
+    expect(issued.find((e) => e.details.grant_type === 'client_credentials')).toMatchObject({ client_id: p.client_id, entity_user_id: null });
+    expect(issued.find((e) => e.details.grant_type === 'entity_user')).toMatchObject({ client_id: p.client_id, entity_user_id: user.id, details: { entity_id: entity.id } });
+    expect(data.find((e) => e.kind === 'token.refused')).toMatchObject({ client_id: p.client_id, details: { reason: 'invalid_client', grant_type: 'client_credentials' } });
+    expect(data.find((e) => e.kind === 'settings.updated').details).toMatchObject({ before: { access_token_ttl: 1800 }, after: { access_token_ttl: 600 } });
+    const text = JSON.stringify(data);
+    for (const secret of [p.client_secret, 'wrong-secret-never-stored', p.token, userToken]) expect(text).not.toContain(secret);
+    // The entity user sees none of it; another project neither.
+    expect((await logs(userToken)).json.data.every((e: any) => e.type !== 'event')).toBe(true);
+    const other = await partner(sys);
+    const theirs = await until(other.token, '', undefined, (d) => d.some((e) => e.kind === 'token.issued'));
+    expect(theirs.json.data.every((e: any) => e.client_id === other.client_id)).toBe(true);
   });
+
+  it('10,000 mints give 10,000 token.issued events', async () => {
+    const q = await partner(sys);
+    const MINTS = 10_000;
+    let next = 0;
+    const worker = async () => {
+      while (next < MINTS) {
+        next++;
+        const r = await sys.http.post('/v1/auth/token', { json: { grant_type: 'client_credentials', client_id: q.client_id, client_secret: q.client_secret } });
+        if (r.status !== 200) throw new Error(`mint: ${r.status}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 32 }, worker));
+    // partner() minted one more.
+    const count = async () => {
+      let n = 0;
+      let token: string | null = null;
+      do {
+        const page: any = await logs(q.token, token ? `?pagination_token=${encodeURIComponent(token)}` : '');
+        n += page.json.data.filter((e: any) => e.kind === 'token.issued').length;
+        token = page.json.next_pagination_token;
+      } while (token);
+      return n;
+    };
+    const deadline = Date.now() + 60_000;
+    let n = await count();
+    while (n < MINTS + 1 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      n = await count();
+    }
+    expect(n).toBe(MINTS + 1);
+  }, 300_000);
 });
