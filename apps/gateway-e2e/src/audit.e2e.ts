@@ -139,6 +139,19 @@ describe('the audit trail (GET /v1/audit_logs)', () => {
     expect(theirs.json.data.every((e: any) => e.client_id === other.client_id)).toBe(true);
   });
 
+  it('records an RBAC denial in the project trail with the caller and the rule', async () => {
+    // The user's role may read entity users, not create roles.
+    const denied = await sys.http.post('/v1/roles', { token: userToken, json: roleOf('x', {}) });
+    expect(denied.status).toBe(403);
+    const res = await until(p.token, '', undefined, (d) => d.some((e) => e.kind === 'access.denied'));
+    expect(res.json.data.find((e: any) => e.kind === 'access.denied')).toMatchObject({
+      entity_user_id: user.id,
+      client_id: p.client_id,
+      status_code: 403,
+      details: { object_type: 'role', action: 'create', entity_id: entity.id, reason: expect.any(String) },
+    });
+  });
+
   it('10,000 mints give 10,000 token.issued events', async () => {
     const q = await partner(sys);
     const MINTS = 10_000;

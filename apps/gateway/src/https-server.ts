@@ -7,7 +7,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Headers } from '@gatehouse/contracts';
 import type { ServiceRuntime } from '@gatehouse/platform';
 import { registerAuditHooks } from './audit/audit-hooks';
-import { AuditPublisherService } from './audit/audit-publisher.service';
+import { AuditPublisherService } from './audit-trail/audit-publisher.service';
 import { GatewayConfig } from './config';
 import { registerBodyParsers } from './http/body-parsers';
 import { answerRoutingError, clientErrorHandler } from './http/early-errors';

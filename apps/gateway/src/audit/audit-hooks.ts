@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditEntry, canonicalId, Headers, isUuid } from '@gatehouse/contracts';
 import type { Principal } from '../tokens/principal';
-import { AuditPublisherService } from './audit-publisher.service';
-import { redact, redactedPayload } from './redact';
+import { AuditPublisherService } from '../audit-trail/audit-publisher.service';
+import { redact, redactedPayload } from '../audit-trail/redact';
 
 /** An entity's resources: what Monite's audit trail records. */
 const ENTITY_RESOURCES = /^\/v1\/(entities|entity_users|roles)(\/|$)/;

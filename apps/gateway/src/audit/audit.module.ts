@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
+import { AuditTrailModule } from '../audit-trail/audit-trail.module';
 import { AuditLogsController } from './audit-logs.controller';
-import { AuditPublisherService } from './audit-publisher.service';
 
-/** The audit trail: entries published from the request path, and GET /v1/audit_logs answered by the audit service. */
-@Module({ controllers: [AuditLogsController], providers: [AuditPublisherService], exports: [AuditPublisherService] })
+/** GET /v1/audit_logs, answered by the audit service. */
+@Module({ imports: [AuditTrailModule], controllers: [AuditLogsController] })
 export class AuditModule {}
