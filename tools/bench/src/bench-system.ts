@@ -20,7 +20,8 @@ export class BenchSystem {
 
   /** `policy`: also start the policy service (no database), between identity and the gateway as `npm start` does. */
   async start(opts: { policy?: boolean } = {}): Promise<void> {
-    const services: ServiceName[] = opts.policy ? ['auth', 'identity', 'policy', 'gateway'] : ['auth', 'identity', 'gateway'];
+    // audit first, as `npm start` runs it: auth and the gateway publish into its stream.
+    const services: ServiceName[] = opts.policy ? ['audit', 'auth', 'identity', 'policy', 'gateway'] : ['audit', 'auth', 'identity', 'gateway'];
     this.system = await LocalSystem.start({
       tag: 'bench',
       postgresUrl: process.env.BENCH_POSTGRES_URL,
@@ -33,6 +34,13 @@ export class BenchSystem {
     this.gatewayUrl = this.system.gatewayUrl();
     this.gatewayUrls.push(this.gatewayUrl);
     this.nats = await this.system.admin();
+  }
+
+  /** Stops instance `name` and starts it again with `env` on top of its environment (same database and port). */
+  async restart(name: string, env: Record<string, string>): Promise<void> {
+    if (!this.system) throw new Error('start() first');
+    await this.system.stopInstance(name);
+    await this.system.start(name, undefined, env);
   }
 
   /** The processes of the running instances, in start order. */

@@ -5,9 +5,11 @@
  * rounds after a warm-up; prints each round and the median of the paired ratios.
  *
  * BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50).
+ * Then the audit trail's A/B (audit-ab.ts) on the same system; BENCH_AUDIT_AB=0 skips it.
  */
 import { join } from 'node:path';
 import { freePort, repoRoot, spawnService, waitForHealthy } from '@gatehouse/supervisor';
+import { auditAB } from './audit-ab';
 import { BenchSystem, machine, runBench } from './bench-system';
 import { formatReport, interleave, load, median } from './load';
 
@@ -62,6 +64,10 @@ async function main(): Promise<void> {
         '',
       ].join('\n'),
     );
+    if (process.env.BENCH_AUDIT_AB !== '0') {
+      const lines = await auditAB(system, post(`${system.gatewayUrl}/v1/auth/token`), { rounds: ROUNDS, warmupS: WARMUP, seconds: SECONDS });
+      process.stdout.write([...lines, ''].join('\n'));
+    }
   } finally {
     await baseline?.stop();
     await system.stop();
