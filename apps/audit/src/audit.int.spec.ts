@@ -59,7 +59,7 @@ describe('the audit service', () => {
     }
   };
   const publish = (e: AuditEntry, msgID = e.id) =>
-    js.publish(nats.subject(AuditEvents.entity), JSON.stringify(e), { msgID, timeout: 10_000 });
+    js.publish(nats.subject(AuditEvents.entity), JSON.stringify({ entries: [e] }), { msgID, timeout: 10_000 });
   const list = (req: Partial<AuditLogsListRequest> & { project_id: string }, filters: Partial<AuditLogFilters> = {}) =>
     nats.request<AuditLogsPage>(AuditSubjects.logsList, {
       entity_id: null,

@@ -11,8 +11,8 @@ export const auditEnvSchema = baseEnvSchema.extend({
   AUDIT_HTTP_PORT: port.default(8084),
   /** How long entries are kept, in days (the default window of a list is 7 days, so no less). */
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
-  /** Entries written per INSERT (one transaction, then one ack each). */
-  AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(5_000).default(500),
+  /** Stream messages (each a publisher's batch of entries) pulled and stored per transaction, then acknowledged. */
+  AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
 });
 
 export type AuditConfig = z.infer<typeof auditEnvSchema>;

@@ -13,3 +13,4 @@ export * from './lib/runtime/runtime.module';
 export * from './lib/runtime/lean-async-bind';
 export * from './lib/nats/contract-request';
 export * from './lib/nats/contract-probes';
+export * from './lib/audit/audit-batcher';

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AckPolicy, Consumer, DeliverPolicy, JetStreamManager, JsMsg, RetentionPolicy, StorageType } from 'nats';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AUDIT_CONSUMER, AUDIT_EVENTS_WILDCARD, AuditEntry, AuditEntrySchema, auditStream } from '@gatehouse/contracts';
+import { AUDIT_CONSUMER, AUDIT_EVENTS_WILDCARD, AuditBatchSchema, AuditEntry, auditStream } from '@gatehouse/contracts';
 import { LOGGER, NatsService } from '@gatehouse/platform';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
 import * as AuditLog from '../store/audit-log.repository';
@@ -71,7 +71,7 @@ export class AuditConsumerService implements OnApplicationShutdown {
     }
   }
 
-  /** Pulls up to a batch (waiting at most a second), stores it, then acknowledges it. */
+  /** Pulls up to AUDIT_BATCH_SIZE messages (each a batch of entries; waiting at most a second), stores them in one transaction, then acknowledges them. */
   private async batch(): Promise<void> {
     const msgs: JsMsg[] = [];
     const iter = await this.consumer.fetch({ max_messages: this.config.AUDIT_BATCH_SIZE, expires: 1_000 });
@@ -80,9 +80,9 @@ export class AuditConsumerService implements OnApplicationShutdown {
     const entries: AuditEntry[] = [];
     const keep: JsMsg[] = [];
     for (const m of msgs) {
-      const entry = parse(m);
-      if (entry) {
-        entries.push(entry);
+      const batch = parse(m);
+      if (batch) {
+        entries.push(...batch);
         keep.push(m);
       } else {
         this.logger.warn({ subject: m.subject, seq: m.seq }, 'audit consumer: not an audit entry, dropped');
@@ -90,7 +90,7 @@ export class AuditConsumerService implements OnApplicationShutdown {
       }
     }
     try {
-      const added = await this.ds.transaction((tx) => AuditLog.insertBatch(tx, dedupe(entries)));
+      const added = await this.ds.transaction((tx) => insertAll(tx, dedupe(entries)));
       this.stored += added;
     } catch (err) {
       // Not stored: let JetStream redeliver them now rather than after ack_wait.
@@ -101,20 +101,29 @@ export class AuditConsumerService implements OnApplicationShutdown {
   }
 }
 
-function parse(m: JsMsg): AuditEntry | null {
+function parse(m: JsMsg): AuditEntry[] | null {
   try {
-    const r = AuditEntrySchema.safeParse(JSON.parse(new TextDecoder().decode(m.data)));
-    return r.success ? r.data : null;
+    const r = AuditBatchSchema.safeParse(JSON.parse(new TextDecoder().decode(m.data)));
+    return r.success ? r.data.entries : null;
   } catch {
     return null;
   }
 }
 
-/** One row per id within a batch (ON CONFLICT cannot touch a row twice in one statement). */
+/** One row per id within a pull (ON CONFLICT cannot touch a row twice in one statement). */
 function dedupe(entries: AuditEntry[]): AuditEntry[] {
   const seen = new Map<string, AuditEntry>();
   for (const e of entries) if (!seen.has(e.id)) seen.set(e.id, e);
   return [...seen.values()];
+}
+
+/** PostgreSQL takes at most 65,535 parameters in a statement: 21 columns a row. */
+const ROWS_PER_INSERT = 3_000;
+
+async function insertAll(tx: Parameters<typeof AuditLog.insertBatch>[0], entries: AuditEntry[]): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) added += await AuditLog.insertBatch(tx, entries.slice(i, i + ROWS_PER_INSERT));
+  return added;
 }
 
 /** The AUDIT stream: file storage, a week of messages, a two-minute duplicate window (publishers set msgID = entry id). */

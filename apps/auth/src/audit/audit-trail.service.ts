@@ -1,9 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
 import { AuditEntry, AuditEventKind, AuditEvents } from '@gatehouse/contracts';
-import { LOGGER, NatsService } from '@gatehouse/platform';
+import { AuditBatcher, LOGGER, NatsService } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 
 export interface ProjectEvent {
@@ -17,22 +16,24 @@ export interface ProjectEvent {
 
 /**
  * The project trail (docs/AUDIT.md): auth's events, published into the AUDIT
- * stream without waiting (msgID = entry id, so a republish is dropped). A failed
- * publish is counted and logged at warn once per failure episode.
+ * stream in batches (AuditBatcher) without waiting. `AUTH_AUDIT=false` turns it off.
  */
 @Injectable()
-export class AuditTrailService {
+export class AuditTrailService implements OnApplicationShutdown {
   readonly enabled: boolean;
-  failed = 0;
-  private js: JetStreamClient | null = null;
-  private failing = false;
+  private readonly batcher: AuditBatcher;
 
   constructor(
-    private readonly nats: NatsService,
+    nats: NatsService,
     @Inject(AUTH_CONFIG) config: AuthConfig,
-    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(LOGGER) logger: Logger,
   ) {
     this.enabled = config.AUTH_AUDIT;
+    this.batcher = new AuditBatcher(nats, AuditEvents.project, logger);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.batcher.close();
   }
 
   record(kind: AuditEventKind, e: ProjectEvent): void {
@@ -60,16 +61,6 @@ export class AuditTrailService {
       target_service: 'auth',
       details: e.details,
     };
-    this.js ??= this.nats.connection.jetstream();
-    this.js.publish(this.nats.subject(AuditEvents.project), JSON.stringify(entry), { msgID: entry.id, timeout: 5_000 }).then(
-      () => {
-        this.failing = false;
-      },
-      (err: Error) => {
-        this.failed++;
-        if (!this.failing) this.logger.warn({ err: err.message }, 'audit: an event could not be published');
-        this.failing = true;
-      },
-    );
+    this.batcher.add(entry);
   }
 }

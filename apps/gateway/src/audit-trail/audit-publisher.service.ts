@@ -1,23 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { JetStreamClient } from 'nats';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AuditEntry, AuditEvents } from '@gatehouse/contracts';
-import { LOGGER, NatsService } from '@gatehouse/platform';
+import { AuditBatcher, LOGGER, NatsService } from '@gatehouse/platform';
 import { GATEWAY_CONFIG, GatewayConfig } from '../config';
 
 /**
- * Publishes audit entries into the AUDIT stream without waiting: the request path
- * never waits on JetStream or on the audit database. The entry id is the message
- * id, so JetStream drops a republished one. A failed publish is counted and
- * logged at warn once per failure episode (never with the entry: it is the
- * caller's data).
+ * Publishes audit entries into the AUDIT stream in batches (AuditBatcher), without
+ * waiting: the request path never waits on JetStream or on the audit database.
+ * `GATEWAY_AUDIT=false` turns it off.
  */
 @Injectable()
-export class AuditPublisherService {
+export class AuditPublisherService implements OnApplicationShutdown {
   readonly enabled: boolean;
-  failed = 0;
-  private js: JetStreamClient | null = null;
-  private failing = false;
+  private readonly batchers = new Map<string, AuditBatcher>();
 
   constructor(
     private readonly nats: NatsService,
@@ -29,17 +24,15 @@ export class AuditPublisherService {
 
   publish(entry: AuditEntry, subject: string = AuditEvents.entity): void {
     if (!this.enabled) return;
-    this.js ??= this.nats.connection.jetstream();
-    this.js.publish(this.nats.subject(subject), JSON.stringify(entry), { msgID: entry.id, timeout: 5_000 }).then(
-      () => {
-        if (this.failing) this.logger.info('audit: publishing again');
-        this.failing = false;
-      },
-      (err: Error) => {
-        this.failed++;
-        if (!this.failing) this.logger.warn({ err: err.message }, 'audit: an entry could not be published');
-        this.failing = true;
-      },
-    );
+    let batcher = this.batchers.get(subject);
+    if (!batcher) {
+      batcher = new AuditBatcher(this.nats, subject, this.logger);
+      this.batchers.set(subject, batcher);
+    }
+    batcher.add(entry);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.batchers.values()].map((b) => b.close()));
   }
 }

@@ -48,6 +48,10 @@ export const AuditEntrySchema = z.strictObject({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
+/** What travels on the stream: entries in batches (one message per batch keeps the trail cheap). */
+export const AuditBatchSchema = z.strictObject({ entries: z.array(AuditEntrySchema).min(1).max(5_000) });
+export type AuditBatch = z.infer<typeof AuditBatchSchema>;
+
 export const AUDIT_PAGE_SIZE_MAX = 100;
 
 /** Filters of a first page (a continuation carries them in its token). */

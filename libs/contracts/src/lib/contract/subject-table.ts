@@ -71,7 +71,7 @@ import {
 } from '../policy/policy.dto';
 import { POLICY_QUEUE, PolicySubjects } from '../policy/policy.subjects';
 import { isWellFormedCheckRequest } from '../policy/check-request.guard';
-import { AuditEntrySchema, AuditLogsListRequestSchema, AuditLogsPageSchema } from '../audit/audit.dto';
+import { AuditBatchSchema, AuditLogsListRequestSchema, AuditLogsPageSchema } from '../audit/audit.dto';
 import { AUDIT_QUEUE, AuditEvents, AuditSubjects } from '../audit/audit.subjects';
 
 /** Who is on the bus: each one logs in to NATS as its own user (deploy/nats/nats-server.conf). */
@@ -221,9 +221,9 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   policy(PolicySubjects.effectiveRole, ['gateway'], EffectiveRoleRequestSchema, EffectiveRoleResponseSchema),
 
   request(AuditSubjects.logsList, AUDIT_QUEUE, ['gateway'], 'audit', AuditLogsListRequestSchema, AuditLogsPageSchema),
-  event(AuditEvents.entity, 'stream event', 'gateway', ['audit'], AuditEntrySchema),
-  event(AuditEvents.denial, 'stream event', 'gateway', ['audit'], AuditEntrySchema),
-  event(AuditEvents.project, 'stream event', 'auth', ['audit'], AuditEntrySchema),
+  event(AuditEvents.entity, 'stream event', 'gateway', ['audit'], AuditBatchSchema),
+  event(AuditEvents.denial, 'stream event', 'gateway', ['audit'], AuditBatchSchema),
+  event(AuditEvents.project, 'stream event', 'auth', ['audit'], AuditBatchSchema),
 ];
 
 const BY_SUBJECT = new Map(SUBJECT_TABLE.map((c) => [c.subject, c]));
