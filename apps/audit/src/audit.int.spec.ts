@@ -108,6 +108,18 @@ describe('the audit service', () => {
     await start();
     await send(entries.slice(6_000, 8_000));
     await broker.restart();
+    // Back when JetStream answers for the stream again (it recovers the stream after the port opens).
+    for (let i = 0; i < 150; i++) {
+      const ok = await nats.connection
+        .jetstreamManager()
+        .then((jsm) => jsm.streams.info(auditStream(PREFIX)))
+        .then(
+          () => true,
+          () => false,
+        );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     await send(entries.slice(8_000));
     // A publisher's retry within JetStream's duplicate window (same msgID), and one after it (a new msgID): neither is stored twice.
     await send(entries.slice(0, 500));
