@@ -102,8 +102,9 @@ describe('the audit service', () => {
     await send(entries.slice(0, 3_000));
     // Mid-stream: some stored, some not yet.
     await waitStored(projectId, 1);
-    svc!.kill9();
-    await svc!.exited;
+    const consumer = svc as ServiceProcess;
+    consumer.kill9();
+    await consumer.exited;
     await send(entries.slice(3_000, 6_000));
     await start();
     await send(entries.slice(6_000, 8_000));
@@ -204,7 +205,8 @@ describe('the audit service', () => {
 
     it('refuses a tampered token, and a token of another list, with validation_failed', async () => {
       const first = await list({ project_id: projectId, entity_id: entityId, page_size: 5 });
-      const token = first.next_pagination_token!;
+      const token = first.next_pagination_token as string;
+      expect(token).toEqual(expect.any(String));
       const tampered = `${Buffer.from(JSON.stringify({ scope: `${projectId}:${entityId}:`, filters: {}, since: null, dir: 'after', cursor: { ts: '2099-01-01T00:00:00Z', id: randomUUID() } })).toString('base64url')}.${token.split('.')[1]}`;
       for (const t of [tampered, token.slice(0, -2), 'x']) {
         const err = await list({ project_id: projectId, entity_id: entityId, pagination_token: t }).catch((e: unknown) => e);
