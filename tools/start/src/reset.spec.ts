@@ -53,7 +53,7 @@ describe('--reset: the plan', () => {
         server: '127.0.0.1:5432',
       },
     ]);
-    expect(p.nats).toEqual({ url: 'nats://127.0.0.1:4222', server: '127.0.0.1:4222', stream: 'dev_IDENTITY_EVENTS' });
+    expect(p.nats).toEqual({ url: 'nats://127.0.0.1:4222', server: '127.0.0.1:4222', streams: ['dev_IDENTITY_EVENTS', 'dev_AUDIT'] });
     expect(p.dataDir).toBe('/home/dev/gatehouse/.data');
     const text = describePlan(p);
     expect(text).toContain('database mine_auth on 127.0.0.1:5433 (AUTH_DATABASE_URL)');
@@ -83,6 +83,7 @@ describe('--reset: checks, question, drops', () => {
       'drop postgres://postgres@127.0.0.1:5432/gatehouse_auth',
       'drop postgres://postgres@127.0.0.1:5432/gatehouse_identity',
       'stream dev_IDENTITY_EVENTS',
+      'stream dev_AUDIT',
       'rm /home/dev/gatehouse/.data',
     ]);
     expect(out.errors).toEqual([]);
@@ -124,7 +125,7 @@ describe('--reset: checks, question, drops', () => {
 
     const yes = fakeActions({ confirm: async () => true });
     await expect(resetInstallation(plan(), { ...go, yes: false }, yes.actions, recording().console)).resolves.toBe(true);
-    expect(yes.done).toHaveLength(5);
+    expect(yes.done).toHaveLength(6);
   });
 
   it('refuses a data dir holding what Gatehouse did not put there (GATEHOUSE_DATA_DIR=$HOME)', async () => {
