@@ -75,6 +75,16 @@ COPY --from=app-files /app ./
 USER node
 STOPSIGNAL SIGTERM
 
+# ---- audit: the audit trail (stored from JetStream; API over NATS; HTTP serves health only) --
+FROM runtime AS audit
+ENV APP=audit \
+    AUDIT_HTTP_HOST=0.0.0.0
+EXPOSE 8084
+COPY --from=build /app/dist/apps/audit ./dist/apps/audit
+HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
+  CMD ["node", "deploy/healthcheck.js", "http://127.0.0.1:8084/health/ready"]
+CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/audit/src/main.js"]
+
 # ---- auth: tokens, keys, projects (API over NATS; HTTP serves health only) -----
 FROM runtime AS auth
 ENV APP=auth \
@@ -122,4 +132,4 @@ CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/policy/src/ma
 # ---- no --target: the last stage is what a plain `docker build .` produces -------
 # Rather than silently build one of the services, it builds an image that says what to do.
 FROM runtime AS no-target
-CMD ["node", "-e", "console.error('Built without --target: rebuild with --target auth, --target identity, --target policy or --target gateway (see the Dockerfile).'); process.exit(64)"]
+CMD ["node", "-e", "console.error('Built without --target: rebuild with --target audit, --target auth, --target identity, --target policy or --target gateway (see the Dockerfile).'); process.exit(64)"]

@@ -24,6 +24,8 @@ import { gatewayEnvSchema } from '../../apps/gateway/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { identityEnvSchema } from '../../apps/identity/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
+import { auditEnvSchema } from '../../apps/audit/src/config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { policyEnvSchema } from '../../apps/policy/src/config';
 import { healthUrl, SERVICES, ServiceSpec } from '@gatehouse/supervisor';
 import {
@@ -48,6 +50,7 @@ import {
 
 /** The env schema of every app service. A new app (identity, policy) adds its row here. */
 const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
+  audit: auditEnvSchema,
   auth: authEnvSchema,
   gateway: gatewayEnvSchema,
   identity: identityEnvSchema,
@@ -58,7 +61,8 @@ const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
 const APP_DEPENDENCIES: Record<string, string[]> = {
   // policy asks identity and auth (over NATS) for what it caches.
   policy: ['auth', 'identity'],
-  gateway: ['auth', 'identity', 'policy'],
+  // The gateway publishes into the AUDIT stream, which audit creates.
+  gateway: ['audit', 'auth', 'identity', 'policy'],
 };
 
 const COMPOSE_FILE = repoPath('docker-compose.yml');
@@ -222,7 +226,8 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(dependenciesOf(services.policy)).sort()).toEqual(['auth', 'identity', 'nats']);
     // policy has no database.
     expect(Object.keys(environmentOf(services.policy)).filter((k) => k.includes('DATABASE'))).toEqual([]);
-    expect(Object.keys(dependenciesOf(services.gateway)).sort()).toEqual(['auth', 'identity', 'nats', 'policy']);
+    expect(Object.keys(dependenciesOf(services.gateway)).sort()).toEqual(['audit', 'auth', 'identity', 'nats', 'policy']);
+    expect(Object.keys(dependenciesOf(services.audit)).sort()).toEqual(['nats', 'postgres']);
   });
 
   it('builds each app from its own Dockerfile target', () => {

@@ -31,6 +31,8 @@ import { GatewayHealthController } from '../../apps/gateway/src/http/health.cont
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { identityEnvSchema } from '../../apps/identity/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
+import { auditEnvSchema } from '../../apps/audit/src/config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { policyEnvSchema } from '../../apps/policy/src/config';
 import { environmentOf, parseDockerfile, readCompose, repoPath } from '../compose/support';
 import { SERVICES, ServiceSpec } from '@gatehouse/supervisor';
@@ -53,6 +55,7 @@ import {
 } from './support';
 
 const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
+  audit: auditEnvSchema,
   auth: authEnvSchema,
   gateway: gatewayEnvSchema,
   identity: identityEnvSchema,
@@ -61,6 +64,7 @@ const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
 const APPS = Object.keys(APP_SCHEMAS);
 /** The health controller each app serves, and the class name its module registers. */
 const HEALTH_CONTROLLERS: Record<string, Type> = {
+  audit: HealthController,
   auth: HealthController,
   identity: HealthController,
   policy: HealthController,
@@ -350,11 +354,11 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(volume?.secret).toEqual({ secretName: `${PG_CLUSTER.metadata.name}-ca`, defaultMode: expect.any(Number), items: [{ key: 'ca.crt', path: 'ca.crt' }] });
     });
 
-    it('has a primary and at least one standby, and both databases', () => {
+    it('has a primary and at least one standby, and the database of every service that has one', () => {
       expect(PG_CLUSTER.apiVersion).toBe('postgresql.cnpg.io/v1');
       expect(PG_CLUSTER.spec.instances).toBeGreaterThanOrEqual(2);
       const names = PG_OBJECTS.filter((o) => o.kind === 'Database').map((o) => o.spec.name);
-      expect(names.sort()).toEqual(['gatehouse_auth', 'gatehouse_identity']);
+      expect(names.sort()).toEqual(['gatehouse_audit', 'gatehouse_auth', 'gatehouse_identity']);
       expect(PG_CLUSTER.spec.bootstrap.initdb.encoding).toBe('UTF8');
     });
   });
@@ -394,6 +398,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       };
       return {
         gateway: appPod('gateway'),
+        audit: appPod('audit'),
         auth: appPod('auth'),
         identity: appPod('identity'),
         policy: appPod('policy'),
@@ -449,13 +454,13 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       }
     });
 
-    it.each(APPS)('%s reaches NATS and DNS, PostgreSQL only if it is auth or identity, and nothing else', (app) => {
+    it.each(APPS)('%s reaches NATS and DNS, PostgreSQL only if it is audit, auth or identity, and nothing else', (app) => {
       const p = pods();
       const me = p[app as 'auth'];
       expect(can(me, p.nats, 4222)).toBe(true);
       expect(can(me, p.dns, 53, 'UDP')).toBe(true);
       expect(can(me, p.dns, 53, 'TCP')).toBe(true);
-      expect(can(me, p.postgres, 5432)).toBe(app === 'auth' || app === 'identity');
+      expect(can(me, p.postgres, 5432)).toBe(app === 'audit' || app === 'auth' || app === 'identity');
       for (const to of [p.internet, p.neighbour, p.elsewhere, p.ingressController]) {
         expect({ to: to.name, ok: can(me, to, 443) }).toEqual({ to: to.name, ok: false });
       }
@@ -467,8 +472,9 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       }
     });
 
-    it('only auth and identity reach PostgreSQL (besides its own instances and its operator)', () => {
+    it('only audit, auth and identity reach PostgreSQL (besides its own instances and its operator)', () => {
       const p = pods();
+      expect(can(p.audit, p.postgres, 5432)).toBe(true);
       expect(can(p.auth, p.postgres, 5432)).toBe(true);
       expect(can(p.identity, p.postgres, 5432)).toBe(true);
       for (const from of [p.gateway, p.policy, p.neighbour, p.elsewhere, p.nats, p.ingressController]) {
@@ -505,8 +511,8 @@ describe('the NATS chart values (deploy/k8s/nats/values.yaml)', () => {
     otherKeys: Object.keys(u.permissions ?? {}).filter((k) => !['publish', 'subscribe', 'allow_responses'].includes(k)),
   });
 
-  it('(the parser reads the conf file: five users, one per service and the operator)', () => {
-    expect(confUsers.map((u) => u.user).sort()).toEqual(['auth', 'cli', 'gateway', 'identity', 'policy']);
+  it('(the parser reads the conf file: six users, one per service and the operator)', () => {
+    expect(confUsers.map((u) => u.user).sort()).toEqual(['audit', 'auth', 'cli', 'gateway', 'identity', 'policy']);
     expect(NATS_CONF.jetstream).toBe('enabled');
   });
 

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { HealthController, READINESS_CHECKS, ReadinessCheck, RuntimeModule, ServiceRuntime } from '@gatehouse/platform';
+import { AuditTrailService } from './audit/audit-trail.service';
 import { AUTH_CONFIG, AuthConfig } from './config';
 import { ClientCredentialEntity } from './credentials/client-credential.entity';
 import { CredentialsController } from './credentials/credentials.controller';
@@ -45,6 +46,7 @@ export class AuthModule {
       ],
       controllers: [TokensController, KeysController, CredentialsController, ProjectsController, HealthController],
       providers: [
+        AuditTrailService,
         ProjectsService,
         CredentialsService,
         KeysService,

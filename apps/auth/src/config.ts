@@ -5,6 +5,8 @@ import { baseEnvSchema, loadConfig, port, postgresUrl } from '@gatehouse/platfor
 export const authEnvSchema = baseEnvSchema.extend({
   /** The auth database (created on first start when missing). */
   AUTH_DATABASE_URL: postgresUrl.default('postgres://postgres@127.0.0.1:5432/gatehouse_auth'),
+  /** The project trail (docs/AUDIT.md): publish token, credential and settings events. `false` turns it off (benches' A/B). */
+  AUTH_AUDIT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((v) => v === 'true'),
   AUTH_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Health endpoints only; the API is served over NATS. */
   AUTH_HTTP_HOST: z.string().default('127.0.0.1'),

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { READINESS_CHECKS, ReadinessCheck, RuntimeModule, ServiceRuntime } from '@gatehouse/platform';
 import { GATEWAY_CONFIG, GatewayConfig } from './config';
+import { AuditModule } from './audit/audit.module';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { ApiVersionGuard } from './http/api-version.guard';
 import { GatewayHealthController } from './http/health.controller';
@@ -44,7 +45,7 @@ export class GatewayModule {
     const { nats, logger } = rt;
     return {
       module: GatewayModule,
-      imports: [RuntimeModule.register(rt, GATEWAY_CONFIG), TokensModule, RateLimitModule, OAuthModule, SettingsModule, IdentityModule],
+      imports: [RuntimeModule.register(rt, GATEWAY_CONFIG), TokensModule, RateLimitModule, OAuthModule, SettingsModule, IdentityModule, AuditModule],
       controllers: [GatewayHealthController],
       providers: [
         // Guards run in this order: the API version first, then the bearer token, then the project's rate limit.

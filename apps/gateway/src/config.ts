@@ -48,6 +48,8 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
    * (HAProxy `send-proxy-v2`). Connections from them must carry one; nobody else's may.
    */
   GATEWAY_PROXY_PROTOCOL_FROM: addressList(),
+  /** The audit trail (docs/AUDIT.md): publish request/response entries of entity calls. `false` turns it off (benches' A/B). */
+  GATEWAY_AUDIT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((v) => v === 'true'),
   /** Verified tokens kept in memory (they are re-checked against the revocation list on every use). */
   GATEWAY_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
 });

@@ -7,6 +7,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { Headers } from '@gatehouse/contracts';
 import { TLS_POLICY } from '@gatehouse/platform';
 import type { ServiceRuntime } from '@gatehouse/platform';
+import { registerAuditHooks } from './audit/audit-hooks';
+import { AuditPublisherService } from './audit-trail/audit-publisher.service';
 import { GatewayConfig } from './config';
 import { registerBodyParsers } from './http/body-parsers';
 import { answerRoutingError, clientErrorHandler } from './http/early-errors';
@@ -78,6 +80,7 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
       access.record({ request_id: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
     });
   }
+  registerAuditHooks(fastify, app.get(AuditPublisherService));
   const server = app.getHttpServer() as unknown as TlsServer & HttpsServer;
   const balancers = config.GATEWAY_PROXY_PROTOCOL_FROM;
   if (balancers.entries.length) logger.info({ proxy_protocol_from: balancers.entries }, 'PROXY protocol: client addresses from these balancers');

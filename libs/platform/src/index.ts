@@ -22,3 +22,4 @@ export * from './lib/nats/contract-probes';
 export * from './lib/http/tls-policy';
 export * from './lib/metrics/metrics';
 export * from './lib/metrics/metrics-http';
+export * from './lib/audit/audit-batcher';

@@ -30,7 +30,8 @@ export class BenchSystem {
    * `env`: over those, for every service (a configuration variant).
    */
   async start(opts: { policy?: boolean; logs?: 'warn' | 'start'; env?: Record<string, string> } = {}): Promise<void> {
-    const services: ServiceName[] = opts.policy ? ['auth', 'identity', 'policy', 'gateway'] : ['auth', 'identity', 'gateway'];
+    // audit first, as `npm start` runs it: auth and the gateway publish into its stream.
+    const services: ServiceName[] = opts.policy ? ['audit', 'auth', 'identity', 'policy', 'gateway'] : ['audit', 'auth', 'identity', 'gateway'];
     const asStart = opts.logs === 'start';
     const logDir = asStart ? (this.logDir = mkdtempSync(join(tmpdir(), 'gatehouse-bench-logs-'))) : undefined;
     this.system = await LocalSystem.start({
@@ -46,6 +47,8 @@ export class BenchSystem {
     this.gatewayUrls.push(this.gatewayUrl);
     this.nats = await this.system.admin();
   }
+
+
 
   /** The processes of the running instances, in start order. */
   get procs(): ServiceProcess[] {

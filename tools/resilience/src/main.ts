@@ -2,8 +2,10 @@
  * `npm run test:resilience`: the whole system, two instances of every service,
  * under a steady, bounded load spread by a load balancer that learns of a dead
  * gateway as a real one does (failed connections, health checks), through
- * crashes (kill -9 of one instance of each service, then a restart), a graceful
- * NATS restart, a kill -9 of nats-server and a PostgreSQL restart. Clients
+ * crashes (kill -9 of one instance of each service, then a restart; audit's is the
+ * audit trail's consumer, mid-stream), a graceful NATS restart, a kill -9 of
+ * nats-server and a PostgreSQL restart; then the audit trail must hold every
+ * acknowledged write exactly once. Clients
  * retry nothing. Prints a table per fault and the pass criteria; exits 1 when
  * one fails.
  *
@@ -79,6 +81,7 @@ async function main(): Promise<number> {
     await inject('kill -9 auth-1', 'instance', crash('auth-1'));
     await inject('kill -9 identity-1', 'instance', crash('identity-1'));
     await inject('kill -9 policy-1', 'instance', crash('policy-1'));
+    await inject('kill -9 audit-1 (the audit consumer, mid-stream)', 'instance', crash('audit-1'));
     await inject(`kill -9 ${g2.name}, token revoked meanwhile`, 'instance', async () => {
       const client = { client_id: principals.clientId, client_secret: principals.clientSecret };
       const { access_token: token } = await gateways.expect(200, 'mint', g1.name, 'POST', '/v1/auth/token', { json: { grant_type: 'client_credentials', ...client } });
@@ -178,7 +181,38 @@ async function readBack(driver: LoadDriver, gw: Gateways, g: string, p: Principa
       }
     }),
   );
-  return { acked: driver.acked.length, found, missing };
+  return { acked: driver.acked.length, found, missing, audit: await auditTrail(driver, gw, g, p) };
+}
+
+/**
+ * The entity's audit trail, read to its end once it has settled: each acknowledged
+ * write's response entry (its body holds the created record's id) must be there,
+ * and no call (request id) may have two response entries.
+ */
+async function auditTrail(driver: LoadDriver, gw: Gateways, g: string, p: Principals): Promise<Readback['audit']> {
+  const wanted = new Set(driver.acked.map((w) => w.id));
+  const since = encodeURIComponent(new Date(Date.now() - 24 * 3600 * 1000).toISOString());
+  let best: Readback['audit'] = { found: 0, duplicated: 0 };
+  // Entries are stored asynchronously: read again until the count stops short of nothing, for up to 30 s.
+  for (let attempt = 0; attempt < 15; attempt++) {
+    const found = new Set<string>();
+    const responses = new Map<string, number>();
+    let token: string | null = null;
+    do {
+      const query: string = token ? `pagination_token=${encodeURIComponent(token)}` : `type=response&timestamp__gte=${since}`;
+      const { answer } = await gw.send(g, 'read', 'GET', `/v1/audit_logs?${query}`, { token: p.partnerToken, entityId: p.entityId });
+      if (answer?.status !== 200) break;
+      for (const e of answer.json.data as Array<{ request_id: string; status_code: number; body?: { id?: string } }>) {
+        responses.set(e.request_id, (responses.get(e.request_id) ?? 0) + 1);
+        if (e.status_code >= 200 && e.status_code < 300 && e.body?.id && wanted.has(e.body.id)) found.add(e.body.id);
+      }
+      token = answer.json.next_pagination_token;
+    } while (token);
+    best = { found: found.size, duplicated: [...responses.values()].filter((n) => n > 1).length };
+    if (best.found === wanted.size) break;
+    await sleep(2_000);
+  }
+  return best;
 }
 
 main().then(

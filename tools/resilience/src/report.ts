@@ -54,6 +54,11 @@ export interface Readback {
   acked: number;
   found: number;
   missing: string[];
+  /**
+   * The audit trail afterwards (docs/AUDIT.md): of the `acked` writes, how many have their
+   * response entry, and how many calls have more than one (a redelivery stored twice).
+   */
+  audit: { found: number; duplicated: number };
 }
 
 export interface RunFacts {
@@ -134,6 +139,11 @@ export function evaluate(facts: RunFacts): Criterion[] {
     { name: 'no other answer than success, the refusal or 503', pass: unexpected.length === 0, figure: `${unexpected.length}${example(unexpected)}` },
     { name: 'no connection error but at a killed gateway', pass: connection.length === 0, figure: `${connection.length} (${cut.length} in flight at a gateway's kill)${example(connection)}` },
     { name: 'every write that got a 2xx is there afterwards', pass: readback.missing.length === 0 && readback.found === readback.acked, figure: `${readback.found} of ${readback.acked} read back, ${readback.missing.length} missing` },
+    {
+      name: 'the audit trail holds every write that got a 2xx, once (kill -9 of a consumer, NATS restarts)',
+      pass: readback.audit.found === readback.acked && readback.audit.duplicated === 0,
+      figure: `${readback.audit.found} of ${readback.acked} in the trail, ${readback.audit.duplicated} stored twice`,
+    },
     { name: 'the denied principal and revoked tokens never allowed', pass: allowed.length === 0 && probes.length > 0, figure: `${allowed.length} allowed of ${probes.length} probes` },
     { name: 'revoked while a gateway was down: refused by it once back', pass: facts.revocationAnswer === 401, figure: `first answer ${facts.revocationAnswer ?? 'none'}` },
     {

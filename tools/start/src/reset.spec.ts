@@ -44,6 +44,7 @@ describe('--reset: the plan', () => {
   it("names the services' databases, identity's stream of the prefix and the data dir", () => {
     const p = plan({ AUTH_DATABASE_URL: 'postgres://u:pw@127.0.0.1:5433/mine_auth' });
     expect(p.databases).toEqual([
+      { urlVar: 'AUDIT_DATABASE_URL', url: 'postgres://postgres@127.0.0.1:5432/gatehouse_audit', name: 'gatehouse_audit', server: '127.0.0.1:5432' },
       { urlVar: 'AUTH_DATABASE_URL', url: 'postgres://u:pw@127.0.0.1:5433/mine_auth', name: 'mine_auth', server: '127.0.0.1:5433' },
       {
         urlVar: 'IDENTITY_DATABASE_URL',
@@ -52,7 +53,7 @@ describe('--reset: the plan', () => {
         server: '127.0.0.1:5432',
       },
     ]);
-    expect(p.nats).toEqual({ url: 'nats://127.0.0.1:4222', server: '127.0.0.1:4222', stream: 'dev_IDENTITY_EVENTS' });
+    expect(p.nats).toEqual({ url: 'nats://127.0.0.1:4222', server: '127.0.0.1:4222', streams: ['dev_IDENTITY_EVENTS', 'dev_AUDIT'] });
     expect(p.dataDir).toBe('/home/dev/gatehouse/.data');
     const text = describePlan(p);
     expect(text).toContain('database mine_auth on 127.0.0.1:5433 (AUTH_DATABASE_URL)');
@@ -73,14 +74,16 @@ describe('--reset: the plan', () => {
 });
 
 describe('--reset: checks, question, drops', () => {
-  it('with --yes: drops both databases, the stream and the data dir, in that order, and says so', async () => {
+  it('with --yes: drops every database, the stream and the data dir, in that order, and says so', async () => {
     const { actions, done } = fakeActions();
     const out = recording();
     await expect(resetInstallation(plan(), go, actions, out.console)).resolves.toBe(true);
     expect(done).toEqual([
+      'drop postgres://postgres@127.0.0.1:5432/gatehouse_audit',
       'drop postgres://postgres@127.0.0.1:5432/gatehouse_auth',
       'drop postgres://postgres@127.0.0.1:5432/gatehouse_identity',
       'stream dev_IDENTITY_EVENTS',
+      'stream dev_AUDIT',
       'rm /home/dev/gatehouse/.data',
     ]);
     expect(out.errors).toEqual([]);
@@ -122,7 +125,7 @@ describe('--reset: checks, question, drops', () => {
 
     const yes = fakeActions({ confirm: async () => true });
     await expect(resetInstallation(plan(), { ...go, yes: false }, yes.actions, recording().console)).resolves.toBe(true);
-    expect(yes.done).toHaveLength(4);
+    expect(yes.done).toHaveLength(6);
   });
 
   it('refuses a data dir holding what Gatehouse did not put there (GATEHOUSE_DATA_DIR=$HOME)', async () => {

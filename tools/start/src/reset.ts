@@ -1,4 +1,4 @@
-import { identityEventsStream } from '@gatehouse/contracts';
+import { auditStream, identityEventsStream } from '@gatehouse/contracts';
 import type { BaseConfig } from '@gatehouse/platform';
 import type { Console } from './console';
 import { CONFIRMATION } from './confirm';
@@ -8,13 +8,14 @@ import { databaseUrl, ServiceSpec } from '@gatehouse/supervisor';
 /**
  * `npm start -- --reset`: start over on a development machine. What goes: the
  * databases the services would use, identity's event stream on NATS (its outbox
- * ids start again from 1, and JetStream would drop them as duplicates), and the
+ * ids start again from 1, and JetStream would drop them as duplicates), the audit
+ * trail's stream (with its consumer: its entries belong to the dropped data), and the
  * data dir (key-encryption key, TLS certificate, logs). Nothing resets by itself:
  * only this command drops anything, after checks and a confirmation.
  */
 export interface ResetPlan {
   databases: Array<{ urlVar: string; url: string; name: string; server: string }>;
-  nats: { url: string; server: string; stream: string };
+  nats: { url: string; server: string; streams: string[] };
   /** Absolute. */
   dataDir: string;
 }
@@ -32,7 +33,7 @@ export function planReset(services: readonly ServiceSpec[], env: NodeJS.ProcessE
   const nats = new URL(config.NATS_URL);
   return {
     databases,
-    nats: { url: config.NATS_URL, server: serverOf(nats, 4222), stream: identityEventsStream(config.NATS_SUBJECT_PREFIX) },
+    nats: { url: config.NATS_URL, server: serverOf(nats, 4222), streams: [identityEventsStream(config.NATS_SUBJECT_PREFIX), auditStream(config.NATS_SUBJECT_PREFIX)] },
     dataDir,
   };
 }
@@ -73,7 +74,7 @@ export function describePlan(plan: ResetPlan): string {
   return [
     '--reset drops, to start over:',
     ...plan.databases.map((d) => `  database ${d.name} on ${d.server} (${d.urlVar})`),
-    `  stream ${plan.nats.stream} on NATS ${plan.nats.server} (identity's change events)`,
+    `  streams ${plan.nats.streams.join(', ')} on NATS ${plan.nats.server} (identity's change events, the audit trail)`,
     `  ${plan.dataDir} (the key-encryption key, the TLS certificate, the logs)`,
     'and with them every project, client credential, signing key, entity, user and role.',
   ].join('\n');
@@ -171,8 +172,10 @@ export async function resetInstallation(plan: ResetPlan, opts: ResetOptions, act
     await actions.dropDatabase(db.url);
     out.info(`dropped database ${db.name}`);
   }
-  const existed = await actions.deleteStream(plan.nats.stream);
-  out.info(existed ? `deleted stream ${plan.nats.stream}` : `no stream ${plan.nats.stream} to delete`);
+  for (const stream of plan.nats.streams) {
+    const existed = await actions.deleteStream(stream);
+    out.info(existed ? `deleted stream ${stream}` : `no stream ${stream} to delete`);
+  }
   actions.removeDataDir(plan.dataDir);
   out.info(`removed ${plan.dataDir}; starting afresh`);
   return true;

@@ -14,17 +14,24 @@ import {
   CredentialsRevokeRequest,
   CredentialView,
 } from '@gatehouse/contracts';
+import { AuditTrailService } from '../audit/audit-trail.service';
 import { CredentialsService } from './credentials.service';
 
 /** Operator subjects (the CLI): client credential pairs of a project. */
 @Controller()
 @UseFilters(RpcLoggingFilter)
 export class CredentialsController {
-  constructor(private readonly credentials: CredentialsService) {}
+  constructor(
+    private readonly credentials: CredentialsService,
+    private readonly trail: AuditTrailService,
+  ) {}
 
   @MessagePattern(AuthSubjects.credentialsCreate)
-  create(@Payload() req: CredentialsCreateRequest): Promise<CredentialsCreatedResponse> {
-    return this.credentials.create(req.project_id);
+  async create(@Payload() req: CredentialsCreateRequest): Promise<CredentialsCreatedResponse> {
+    const created = await this.credentials.create(req.project_id);
+    // The client id only: the secret is in the answer, never in the trail.
+    this.trail.record('credentials.created', { projectId: created.project_id, clientId: created.client_id, details: { client_id: created.client_id } });
+    return created;
   }
 
   @MessagePattern(AuthSubjects.credentialsList)
@@ -45,7 +52,9 @@ export class CredentialsController {
   }
 
   @MessagePattern(AuthSubjects.credentialsRevoke)
-  revoke(@Payload() req: CredentialsRevokeRequest): Promise<CredentialView> {
-    return this.credentials.revoke(req.client_id);
+  async revoke(@Payload() req: CredentialsRevokeRequest): Promise<CredentialView> {
+    const revoked = await this.credentials.revoke(req.client_id);
+    this.trail.record('credentials.revoked', { projectId: revoked.project_id, clientId: revoked.client_id, details: { client_id: revoked.client_id } });
+    return revoked;
   }
 }

@@ -12,12 +12,16 @@ import {
   SettingsUpdateRequest,
 } from '@gatehouse/contracts';
 import { RpcLoggingFilter } from '@gatehouse/platform';
+import { AuditTrailService } from '../audit/audit-trail.service';
 import { ProjectsService } from './projects.service';
 
 @Controller()
 @UseFilters(RpcLoggingFilter)
 export class ProjectsController {
-  constructor(private readonly projects: ProjectsService) {}
+  constructor(
+    private readonly projects: ProjectsService,
+    private readonly trail: AuditTrailService,
+  ) {}
 
   @MessagePattern(AuthSubjects.projectCreate)
   create(@Payload() req: ProjectCreateRequest): Promise<ProjectView> {
@@ -32,8 +36,10 @@ export class ProjectsController {
 
   /** Operator subject (the CLI): every live token of the project ends at once. */
   @MessagePattern(AuthSubjects.projectRevokeTokens)
-  revokeTokens(@Payload() req: ProjectRevokeTokensRequest): Promise<ProjectTokensRevokedEvent> {
-    return this.projects.revokeTokens(req.project_id);
+  async revokeTokens(@Payload() req: ProjectRevokeTokensRequest): Promise<ProjectTokensRevokedEvent> {
+    const event = await this.projects.revokeTokens(req.project_id);
+    this.trail.record('project.tokens_revoked', { projectId: req.project_id, details: { not_before: event.not_before } });
+    return event;
   }
 
   @MessagePattern(AuthSubjects.settingsGet)
@@ -43,7 +49,10 @@ export class ProjectsController {
 
   /** The gateway validated the patch against the API schema; the values auth acts on are bounded by the contract's schema. */
   @MessagePattern(AuthSubjects.settingsUpdate)
-  update(@Payload() req: SettingsUpdateRequest): Promise<ProjectSettings> {
-    return this.projects.updateSettings(req.project_id, req.patch);
+  async update(@Payload() req: SettingsUpdateRequest): Promise<ProjectSettings> {
+    const before = this.trail.enabled ? await this.projects.settings(req.project_id) : null;
+    const after = await this.projects.updateSettings(req.project_id, req.patch);
+    this.trail.record('settings.updated', { projectId: req.project_id, details: { before, after } });
+    return after;
   }
 }

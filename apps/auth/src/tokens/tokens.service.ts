@@ -16,6 +16,7 @@ import {
   TokenRevokeResponse,
 } from '@gatehouse/contracts';
 import { NatsService, RemoteError, RpcError } from '@gatehouse/platform';
+import { AuditTrailService } from '../audit/audit-trail.service';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 import { CredentialsService } from '../credentials/credentials.service';
 import { KeysService, SIGNING_ALGORITHM } from '../keys/keys.service';
@@ -33,20 +34,43 @@ export class TokensService {
     private readonly revocations: RevocationsService,
     private readonly nats: NatsService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly trail: AuditTrailService,
   ) {}
 
+  /** Mints, and records the token issued or refused in the project trail (never the secret). */
   async issue(req: TokenIssueRequest, requestId?: string): Promise<TokenIssueResponse> {
     try {
-      const issued = await this.mint(req, requestId);
+      const { response, claims } = await this.mint(req, requestId);
       recordTokenRequest(req.grant_type);
-      return issued;
+      this.trail.record('token.issued', {
+        projectId: claims.project_id,
+        clientId: claims.client_id,
+        entityUserId: claims.grant_type === 'entity_user' ? claims.sub : null,
+        details: { grant_type: claims.grant_type, jti: claims.jti, expires_in: response.expires_in, ...(claims.entity_id ? { entity_id: claims.entity_id } : {}) },
+        requestId,
+      });
+      return response;
     } catch (err) {
       recordTokenRequest(req.grant_type, err);
+      if (err instanceof RpcError && this.trail.enabled) await this.recordRefusal(req, err, requestId);
       throw err;
     }
   }
 
-  private async mint(req: TokenIssueRequest, requestId?: string): Promise<TokenIssueResponse> {
+  /** A refusal belongs to the project of the client id it named, if that client id exists. */
+  private async recordRefusal(req: TokenIssueRequest, err: RpcError, requestId?: string): Promise<void> {
+    const clientId = canonicalId(String(req.client_id));
+    const projectId = await this.credentials.projectOf(clientId).catch(() => null);
+    if (!projectId) return;
+    this.trail.record('token.refused', {
+      projectId,
+      clientId,
+      details: { reason: err.code, message: err.message, grant_type: String(req.grant_type).slice(0, 64), ...(isUuid(req.entity_user_id) ? { entity_user_id: req.entity_user_id } : {}) },
+      requestId,
+    });
+  }
+
+  private async mint(req: TokenIssueRequest, requestId?: string): Promise<{ response: TokenIssueResponse; claims: AccessTokenClaims }> {
     // 1. authenticate the client
     const clientId = canonicalId(req.client_id);
     const projectId = await this.credentials.authenticate(clientId, req.client_secret);
@@ -71,7 +95,7 @@ export class TokensService {
     const reloading = this.keys.pendingReload();
     if (reloading) await reloading;
     const access_token = this.keys.signer().sign(claims);
-    return { access_token, token_type: 'Bearer', expires_in: ttl };
+    return { response: { access_token, token_type: 'Bearer', expires_in: ttl }, claims };
   }
 
   /**
@@ -116,6 +140,13 @@ export class TokensService {
     if (!claims || claims.project_id !== projectId) return { revoked: null };
     if (claims.exp <= Math.floor(Date.now() / 1000)) return { revoked: null };
     await this.revocations.revoke({ jti: claims.jti, exp: claims.exp, projectId }, requestId);
+    this.trail.record('token.revoked', {
+      projectId,
+      clientId: canonicalId(req.client_id),
+      entityUserId: claims.grant_type === 'entity_user' ? claims.sub : null,
+      details: { jti: claims.jti, token_client_id: claims.client_id },
+      requestId,
+    });
     return { revoked: { jti: claims.jti, exp: claims.exp } };
   }
 

@@ -1,3 +1,4 @@
+import type { AuditPublisherService } from '../audit-trail/audit-publisher.service';
 import type { NatsService } from '@gatehouse/platform';
 import type { Principal } from '../tokens/principal';
 import { accessContext, AccessService, policyPrincipal, requirePartner } from './access-context.service';
@@ -26,7 +27,7 @@ describe('access context', () => {
   });
 
   it('decides partner tokens locally (root in the project), without asking anyone', async () => {
-    const service = new AccessService(null as unknown as NatsService);
+    const service = new AccessService(null as unknown as NatsService, null as unknown as AuditPublisherService);
     await expect(service.contextFor(partner, ENTITY, { objectType: 'role', action: 'delete' })).resolves.toEqual(accessContext(partner, ENTITY));
     // Root needs no ceiling: a partner's writes carry none.
     await expect(service.contextFor(partner, ENTITY, { objectType: 'role', action: 'update' }, undefined, { withCeiling: true })).resolves.toEqual(
@@ -35,7 +36,7 @@ describe('access context', () => {
   });
 
   it('refuses an entity user on a partner-only operation before asking anyone', async () => {
-    const service = new AccessService(null as unknown as NatsService);
+    const service = new AccessService(null as unknown as NatsService, null as unknown as AuditPublisherService);
     await expect(service.contextFor(entityUser, ENTITY, null)).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   AccessContext,
+  AuditEvents,
   CheckRequest,
   CheckResponse,
   EffectiveRoleRequest,
@@ -10,6 +11,8 @@ import {
 } from '@gatehouse/contracts';
 import { Action, ObjectType } from '@gatehouse/permissions';
 import { NatsService } from '@gatehouse/platform';
+import { AuditPublisherService } from '../audit-trail/audit-publisher.service';
+import { denialEntry } from '../audit-trail/denial';
 import { ApiError } from '../http/api-error';
 import type { Principal } from '../tokens/principal';
 
@@ -55,7 +58,10 @@ export function policyPrincipal(principal: Principal): PolicyPrincipal {
  */
 @Injectable()
 export class AccessService {
-  constructor(private readonly nats: NatsService) {}
+  constructor(
+    private readonly nats: NatsService,
+    private readonly audit: AuditPublisherService,
+  ) {}
 
   async contextFor(
     principal: Principal,
@@ -69,7 +75,13 @@ export class AccessService {
     const question: CheckRequest = { principal: policyPrincipal(principal), entity_id: entityId, object_type: intent.objectType, action: intent.action };
     if (opts.withCeiling) question.with_ceiling = true;
     const decision = await this.nats.request<CheckResponse>(PolicySubjects.check, question, { requestId });
-    if (!decision.allowed) throw ApiError.message(403, `Not allowed to ${intent.action} ${intent.objectType} (${decision.reason})`);
+    if (!decision.allowed) {
+      this.audit.publish(
+        denialEntry(principal, entityId, { object_type: intent.objectType, action: intent.action, reason: decision.reason ?? null }, requestId),
+        AuditEvents.denial,
+      );
+      throw ApiError.message(403, `Not allowed to ${intent.action} ${intent.objectType} (${decision.reason})`);
+    }
     const context = accessContext(principal, entityId, decision.scope === 'own' ? 'own' : 'all');
     if (decision.ceiling) context.ceiling = decision.ceiling;
     return context;

@@ -70,7 +70,7 @@ export async function startLoneService(name: Exclude<ServiceName, 'gateway'>, op
   const proc = spawnService({ name, script: scriptPath(spec, repoRoot()), env, onLine: (line) => lines.push(line) });
   const ready = healthUrl(spec, env);
   const cleanup = async () => {
-    if (name === 'identity') await dropIdentityStream(natsUrl, prefix).catch(() => undefined);
+    if (name === 'identity' || name === 'audit') await dropIdentityStream(natsUrl, prefix).catch(() => undefined);
     if (hasDb) await dropDatabase(db).catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   };

@@ -5,8 +5,8 @@ const byName = (name: string) => SERVICES.find((s) => s.name === name) as Servic
 
 
 describe('the SERVICES table', () => {
-  it('starts auth, then identity, then policy, then the gateway, each with a unique compiled entry point', () => {
-    expect(SERVICES.map((s) => s.name).slice(0, 4)).toEqual(['auth', 'identity', 'policy', 'gateway']);
+  it('starts audit (whose stream auth and the gateway publish into), then auth, identity, policy and the gateway, each with a unique compiled entry point', () => {
+    expect(SERVICES.map((s) => s.name).slice(0, 5)).toEqual(['audit', 'auth', 'identity', 'policy', 'gateway']);
     const scripts = SERVICES.map((s) => s.script);
     expect(new Set(scripts).size).toBe(scripts.length);
     for (const s of SERVICES) expect(s.script).toBe(`dist/apps/${s.name}/src/main.js`);

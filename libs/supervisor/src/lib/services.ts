@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { LocalSecrets } from './local-secrets';
 
-export type ServiceName = 'auth' | 'identity' | 'policy' | 'gateway';
+export type ServiceName = 'audit' | 'auth' | 'identity' | 'policy' | 'gateway';
 
 /**
  * The one table of the services, in start order (what a service asks for at
@@ -42,6 +42,22 @@ export interface ServiceSpec<Name extends string = string> {
 }
 
 export const SERVICES: readonly ServiceSpec<ServiceName>[] = [
+  // First: auth and the gateway publish into the AUDIT stream it creates.
+  {
+    name: 'audit',
+    script: 'dist/apps/audit/src/main.js',
+    health: {
+      scheme: 'http',
+      hostVar: 'AUDIT_HTTP_HOST',
+      defaultHost: '127.0.0.1',
+      portVar: 'AUDIT_HTTP_PORT',
+      defaultPort: 8084,
+      path: '/health/ready',
+    },
+    env: {},
+    database: { urlVar: 'AUDIT_DATABASE_URL', defaultUrl: 'postgres://postgres@127.0.0.1:5432/gatehouse_audit' },
+    replicas: 1,
+  },
   {
     name: 'auth',
     script: 'dist/apps/auth/src/main.js',

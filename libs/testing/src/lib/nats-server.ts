@@ -20,13 +20,13 @@ export function natsServerBinary(): string {
  * `env` is all the environment it gets (the config's $VARIABLES), besides PATH.
  */
 export class NatsServer {
-  readonly lines: string[] = [];
-
   private constructor(
     readonly url: string,
     readonly monitorUrl: string,
     private readonly dir: string,
-    private readonly proc: ChildProcess,
+    private proc: ChildProcess,
+    private readonly launch: () => ChildProcess,
+    readonly lines: string[],
   ) {}
 
   static async start(opts: { config: string; env: Record<string, string> }): Promise<NatsServer> {
@@ -34,16 +34,20 @@ export class NatsServer {
     const port = await freePort();
     const httpPort = await freePort();
     const args = ['-c', opts.config, '-a', '127.0.0.1', '-p', String(port), '-m', String(httpPort), '-sd', join(dir, 'store')];
-    const proc = spawn(natsServerBinary(), args, { env: { PATH: process.env.PATH ?? '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const server = new NatsServer(`nats://127.0.0.1:${port}`, `http://127.0.0.1:${httpPort}`, dir, proc);
-    for (const stream of [proc.stdout, proc.stderr]) {
-      let rest = '';
-      stream?.setEncoding('utf8').on('data', (chunk: string) => {
-        const parts = (rest + chunk).split('\n');
-        rest = parts.pop() ?? '';
-        server.lines.push(...parts);
-      });
-    }
+    const lines: string[] = [];
+    const launch = () => {
+      const proc = spawn(natsServerBinary(), args, { env: { PATH: process.env.PATH ?? '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      for (const stream of [proc.stdout, proc.stderr]) {
+        let rest = '';
+        stream?.setEncoding('utf8').on('data', (chunk: string) => {
+          const parts = (rest + chunk).split('\n');
+          rest = parts.pop() ?? '';
+          lines.push(...parts);
+        });
+      }
+      return proc;
+    };
+    const server = new NatsServer(`nats://127.0.0.1:${port}`, `http://127.0.0.1:${httpPort}`, dir, launch(), launch, lines);
     try {
       await server.waitReady();
     } catch (err) {
@@ -68,14 +72,28 @@ export class NatsServer {
     throw new Error(`nats-server not ready within ${timeoutMs} ms:\n${this.lines.join('\n')}`);
   }
 
+  /**
+   * Stops the server (SIGKILL: no clean shutdown) and starts it again on the same
+   * address and JetStream store, as a crashed broker that comes back.
+   */
+  async restart(): Promise<void> {
+    await this.halt('SIGKILL');
+    this.proc = this.launch();
+    await this.waitReady();
+  }
+
   async stop(): Promise<void> {
+    await this.halt('SIGTERM');
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private async halt(signal: NodeJS.Signals): Promise<void> {
     if (this.proc.exitCode === null && this.proc.signalCode === null) {
       const exited = new Promise((resolve) => this.proc.once('exit', resolve));
-      this.proc.kill('SIGTERM');
+      this.proc.kill(signal);
       const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
     }
-    rmSync(this.dir, { recursive: true, force: true });
   }
 }

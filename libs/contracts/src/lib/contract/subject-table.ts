@@ -73,10 +73,12 @@ import {
 } from '../policy/policy.dto';
 import { POLICY_QUEUE, PolicySubjects } from '../policy/policy.subjects';
 import { isWellFormedCheckRequest } from '../policy/check-request.guard';
+import { AuditBatchSchema, AuditLogsListRequestSchema, AuditLogsPageSchema } from '../audit/audit.dto';
+import { AUDIT_QUEUE, AuditEvents, AuditSubjects } from '../audit/audit.subjects';
 
 /** Who is on the bus: each one logs in to NATS as its own user (deploy/nats/nats-server.conf). */
-export type NatsParty = 'gateway' | 'auth' | 'identity' | 'policy' | 'cli';
-export const NATS_PARTIES: readonly NatsParty[] = ['gateway', 'auth', 'identity', 'policy', 'cli'];
+export type NatsParty = 'gateway' | 'auth' | 'identity' | 'policy' | 'audit' | 'cli';
+export const NATS_PARTIES: readonly NatsParty[] = ['gateway', 'auth', 'identity', 'policy', 'audit', 'cli'];
 
 /**
  * `request`: request/reply, served in a queue group (one instance answers);
@@ -220,6 +222,11 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   policy(PolicySubjects.check, ['gateway'], CheckRequestSchema, CheckResponseSchema, isWellFormedCheckRequest),
   policy(PolicySubjects.checkBatch, [], CheckBatchRequestSchema, CheckBatchResponseSchema),
   policy(PolicySubjects.effectiveRole, ['gateway'], EffectiveRoleRequestSchema, EffectiveRoleResponseSchema),
+
+  request(AuditSubjects.logsList, AUDIT_QUEUE, ['gateway'], 'audit', AuditLogsListRequestSchema, AuditLogsPageSchema),
+  event(AuditEvents.entity, 'stream event', 'gateway', ['audit'], AuditBatchSchema),
+  event(AuditEvents.denial, 'stream event', 'gateway', ['audit'], AuditBatchSchema),
+  event(AuditEvents.project, 'stream event', 'auth', ['audit'], AuditBatchSchema),
 ];
 
 const BY_SUBJECT = new Map(SUBJECT_TABLE.map((c) => [c.subject, c]));

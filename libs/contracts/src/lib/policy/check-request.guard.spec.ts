@@ -77,9 +77,11 @@ const oneOff = fc
       const target = inPrincipal && typeof value.principal === 'object' && value.principal !== null ? (value.principal as Json) : value;
       const keys = Object.keys(target);
       const key = keys[pick % keys.length];
+      // A copy: fast-check hands out the same constant objects again, and sharing one could make a cycle.
+      const fresh: unknown = structuredClone(replacement);
       if (op === 'drop') delete target[key];
-      else if (op === 'swap') target[key] = replacement;
-      else target[newKey] = replacement;
+      else if (op === 'swap') target[key] = fresh;
+      else target[newKey] = fresh;
     }
     return fromEntries(Object.entries(value)) as unknown;
   });

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { JetStreamClient } from 'nats';
+import { Client } from 'pg';
+import { AuditEntry, AuditEvents, AuditLogFilters, AuditLogsListRequest, AuditLogsPage, AuditSubjects, auditStream, AUDIT_CONSUMER, ErrorCodes } from '@gatehouse/contracts';
+import { createLogger, NatsService, RemoteError } from '@gatehouse/platform';
+import {
+  buildWorkspace,
+  createDatabase,
+  dropDatabase,
+  freePort,
+  healthUrl,
+  randomRunId,
+  repoRoot,
+  scriptPath,
+  serviceSpec,
+  ServiceProcess,
+  spawnService,
+  waitForHealthy,
+  withDatabase,
+} from '@gatehouse/supervisor';
+import { NatsServer } from '@gatehouse/testing';
+
+/**
+ * The audit service alone, compiled, on the real PostgreSQL (a fresh database) and a
+ * nats-server of the test's own (so the test may kill and restart it): what is
+ * published into the AUDIT stream is stored once, whatever happens to the consumer
+ * or the broker, and the trail is listed as Monite's GET /v1/audit_logs lists it.
+ */
+const TOTAL = 10_000;
+const runId = randomRunId();
+const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const DB = withDatabase(PG, `gh_test_${runId}_audit`);
+const PREFIX = `a${runId}.`;
+
+describe('the audit service', () => {
+  let broker: NatsServer;
+  let confDir: string;
+  let svc: ServiceProcess | null = null;
+  let nats: NatsService;
+  let js: JetStreamClient;
+  let pg: Client;
+  let env: Record<string, string>;
+
+  const start = async () => {
+    const spec = serviceSpec('audit');
+    svc = spawnService({ name: 'audit', script: scriptPath(spec, repoRoot()), env, onLine: () => undefined });
+    await waitForHealthy(healthUrl(spec, env), { timeoutMs: 30_000, process: svc });
+  };
+  const stored = async (projectId: string) => (await pg.query('SELECT count(*)::int AS n, count(DISTINCT id)::int AS d FROM audit_log WHERE project_id = $1', [projectId])).rows[0] as { n: number; d: number };
+  const waitStored = async (projectId: string, n: number, timeoutMs = 60_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const got = await stored(projectId);
+      if (got.n >= n || Date.now() > deadline) return got;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  const publish = (e: AuditEntry, msgID = e.id) =>
+    js.publish(nats.subject(AuditEvents.entity), JSON.stringify({ entries: [e] }), { msgID, timeout: 10_000 });
+  const list = (req: Partial<AuditLogsListRequest> & { project_id: string }, filters: Partial<AuditLogFilters> = {}) =>
+    nats.request<AuditLogsPage>(AuditSubjects.logsList, {
+      entity_id: null,
+      actor_entity_user_id: null,
+      page_size: 100,
+      pagination_token: null,
+      ...req,
+      filters: { type: null, entity_user_id: null, timestamp__gt: null, timestamp__gte: null, timestamp__lt: null, timestamp__lte: null, ...filters },
+    });
+
+  beforeAll(async () => {
+    buildWorkspace();
+    confDir = mkdtempSync(join(tmpdir(), 'gatehouse-audit-nats-'));
+    writeFileSync(join(confDir, 'nats.conf'), 'jetstream: enabled\n');
+    broker = await NatsServer.start({ config: join(confDir, 'nats.conf'), env: {} });
+    await createDatabase(DB);
+    env = { NATS_URL: broker.url, NATS_SUBJECT_PREFIX: PREFIX, LOG_LEVEL: 'warn', AUDIT_DATABASE_URL: DB, AUDIT_HTTP_PORT: String(await freePort()) };
+    await start();
+    nats = await NatsService.connect({ url: broker.url, name: 'audit-test', prefix: PREFIX, requestTimeoutMs: 10_000, logger: createLogger('test', 'silent') });
+    js = nats.connection.jetstream();
+    pg = new Client({ connectionString: DB });
+    await pg.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await svc?.stop('SIGTERM', 10_000).catch(() => undefined);
+    await nats?.close().catch(() => undefined);
+    await pg?.end().catch(() => undefined);
+    await dropDatabase(DB).catch(() => undefined);
+    await broker?.stop();
+    if (confDir) rmSync(confDir, { recursive: true, force: true });
+  });
+
+  it(`stores ${TOTAL} entries once each through a kill -9 of the consumer and a broker restart mid-stream, and republished ones not again`, async () => {
+    const projectId = randomUUID();
+    const entries = Array.from({ length: TOTAL }, (_, i) => entry({ project_id: projectId, entity_id: randomUUID(), timestamp: new Date(Date.now() - i).toISOString() }));
+    const send = async (slice: AuditEntry[], msgID?: (e: AuditEntry) => string) => {
+      for (let i = 0; i < slice.length; i += 500) await Promise.all(slice.slice(i, i + 500).map((e) => publish(e, msgID?.(e))));
+    };
+    await send(entries.slice(0, 3_000));
+    // Mid-stream: some stored, some not yet.
+    await waitStored(projectId, 1);
+    const consumer = svc as ServiceProcess;
+    consumer.kill9();
+    await consumer.exited;
+    await send(entries.slice(3_000, 6_000));
+    await start();
+    await send(entries.slice(6_000, 8_000));
+    await broker.restart();
+    // Back when JetStream answers for the stream again (it recovers the stream after the port opens).
+    for (let i = 0; i < 150; i++) {
+      const ok = await nats.connection
+        .jetstreamManager()
+        .then((jsm) => jsm.streams.info(auditStream(PREFIX)))
+        .then(
+          () => true,
+          () => false,
+        );
+      if (ok) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await send(entries.slice(8_000));
+    // A publisher's retry within JetStream's duplicate window (same msgID), and one after it (a new msgID): neither is stored twice.
+    await send(entries.slice(0, 500));
+    await send(entries.slice(500, 1_000), (e) => `retry-${e.id}`);
+    await waitStored(projectId, TOTAL, 60_000);
+    // Everything delivered and acknowledged: nothing left to redeliver, so the count below is final.
+    const deadline = Date.now() + 30_000;
+    let pending = -1;
+    while (Date.now() < deadline) {
+      const info = await (await nats.connection.jetstreamManager()).consumers.info(auditStream(PREFIX), AUDIT_CONSUMER);
+      pending = info.num_ack_pending + info.num_pending;
+      if (pending === 0) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(pending).toBe(0);
+    expect(await stored(projectId)).toEqual({ n: TOTAL, d: TOTAL });
+  }, 240_000);
+
+  describe('lists', () => {
+    const projectId = randomUUID();
+    const entityId = randomUUID();
+    const userA = randomUUID();
+    const userB = randomUUID();
+    const now = Date.now();
+    const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+    const trail: AuditEntry[] = [];
+
+    beforeAll(async () => {
+      for (let i = 0; i < 30; i++) {
+        const user = i % 3 === 0 ? userB : userA;
+        trail.push(entry({ project_id: projectId, entity_id: entityId, entity_user_id: user, type: i % 2 ? 'response' : 'request', timestamp: at(i + 1) }));
+      }
+      // Older than the default window of 7 days.
+      trail.push(entry({ project_id: projectId, entity_id: entityId, entity_user_id: userA, type: 'request', timestamp: at(8 * 24 * 60) }));
+      // The project trail.
+      trail.push(entry({ project_id: projectId, entity_id: null, type: 'event', kind: 'token.issued', method: null, path: null, timestamp: at(2) }));
+      // Another entity of the project, and another project.
+      trail.push(entry({ project_id: projectId, entity_id: randomUUID(), entity_user_id: userA, timestamp: at(3) }));
+      trail.push(entry({ project_id: randomUUID(), entity_id: entityId, entity_user_id: userA, timestamp: at(3) }));
+      await Promise.all(trail.map((e) => publish(e)));
+      await waitStored(projectId, 33);
+    });
+
+    it("shows a partner the entity's whole trail of the last 7 days, newest first, and nothing of another entity or project", async () => {
+      const page = await list({ project_id: projectId, entity_id: entityId });
+      const expected = trail.slice(0, 30).map((e) => e.id);
+      expect(page.data.map((e) => e.id)).toEqual(expected);
+      expect(page.next_pagination_token).toBeNull();
+      expect(page.prev_pagination_token).toBeNull();
+      expect(page.data[0]).toMatchObject({ entity_id: entityId, method: 'POST', path: '/v1/roles', status_code: null, target_service: 'gateway' });
+    });
+
+    it('shows an entity user only the entries it triggered', async () => {
+      const page = await list({ project_id: projectId, entity_id: entityId, actor_entity_user_id: userB });
+      expect(page.data.map((e) => e.id)).toEqual(trail.slice(0, 30).filter((e) => e.entity_user_id === userB).map((e) => e.id));
+    });
+
+    it('filters by type, entity user and time, combined with AND', async () => {
+      const page = await list({ project_id: projectId, entity_id: entityId }, { type: 'response', entity_user_id: userA, timestamp__gte: at(20), timestamp__lt: at(5) });
+      const want = trail.slice(0, 30).filter((e) => e.type === 'response' && e.entity_user_id === userA && e.timestamp >= at(20) && e.timestamp < at(5));
+      expect(want.length).toBeGreaterThan(0);
+      expect(page.data.map((e) => e.id)).toEqual(want.map((e) => e.id));
+      const old = await list({ project_id: projectId, entity_id: entityId }, { timestamp__lte: at(7 * 24 * 60) });
+      expect(old.data.map((e) => e.id)).toEqual([trail[30].id]);
+    });
+
+    it('pages forward and back with tokens that carry the filters', async () => {
+      const seen: string[] = [];
+      let page = await list({ project_id: projectId, entity_id: entityId, page_size: 7 }, { type: 'request' });
+      const pages = [page];
+      seen.push(...page.data.map((e) => e.id));
+      while (page.next_pagination_token) {
+        page = await list({ project_id: projectId, entity_id: entityId, page_size: 7, pagination_token: page.next_pagination_token });
+        pages.push(page);
+        seen.push(...page.data.map((e) => e.id));
+      }
+      expect(seen).toEqual(trail.slice(0, 30).filter((e) => e.type === 'request').map((e) => e.id));
+      expect(pages.map((p) => p.data.length)).toEqual([7, 7, 1]);
+      const back = await list({ project_id: projectId, entity_id: entityId, page_size: 7, pagination_token: pages[2].prev_pagination_token });
+      expect(back.data.map((e) => e.id)).toEqual(pages[1].data.map((e) => e.id));
+    });
+
+    it('refuses a tampered token, and a token of another list, with validation_failed', async () => {
+      const first = await list({ project_id: projectId, entity_id: entityId, page_size: 5 });
+      const token = first.next_pagination_token as string;
+      expect(token).toEqual(expect.any(String));
+      const tampered = `${Buffer.from(JSON.stringify({ scope: `${projectId}:${entityId}:`, filters: {}, since: null, dir: 'after', cursor: { ts: '2099-01-01T00:00:00Z', id: randomUUID() } })).toString('base64url')}.${token.split('.')[1]}`;
+      for (const t of [tampered, token.slice(0, -2), 'x']) {
+        const err = await list({ project_id: projectId, entity_id: entityId, pagination_token: t }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(RemoteError);
+        expect((err as RemoteError).code).toBe(ErrorCodes.validationFailed);
+      }
+      const other = await list({ project_id: projectId, entity_id: entityId, actor_entity_user_id: userA, pagination_token: token }).catch((e: unknown) => e);
+      expect((other as RemoteError).code).toBe(ErrorCodes.validationFailed);
+    });
+
+    it("shows the project trail (no entity) with the project's events only", async () => {
+      const page = await list({ project_id: projectId, entity_id: null });
+      expect(page.data.map((e) => [e.id, e.type, e.kind])).toEqual([[trail[31].id, 'event', 'token.issued']]);
+    });
+  });
+});
+
+function entry(over: Partial<AuditEntry> & { project_id: string }): AuditEntry {
+  return {
+    id: randomUUID(),
+    entity_id: null,
+    entity_user_id: null,
+    client_id: randomUUID(),
+    type: 'request',
+    kind: null,
+    timestamp: new Date().toISOString(),
+    method: 'POST',
+    path: '/v1/roles',
+    params: {},
+    headers: { 'user-agent': 'test' },
+    body: { name: 'viewer' },
+    content_type: 'application/json',
+    status_code: null,
+    parent_log_id: null,
+    request_id: randomUUID(),
+    client_ip: '127.0.0.1',
+    user_agent: 'test',
+    target_service: 'gateway',
+    details: null,
+    ...over,
+  };
+}

@@ -1,0 +1,147 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { AckPolicy, Consumer, DeliverPolicy, JetStreamManager, JsMsg, RetentionPolicy, StorageType } from 'nats';
+import type { Logger } from 'pino';
+import { DataSource } from 'typeorm';
+import { AUDIT_CONSUMER, AUDIT_EVENTS_WILDCARD, AuditBatchSchema, AuditEntry, auditStream } from '@gatehouse/contracts';
+import { LOGGER, NatsService } from '@gatehouse/platform';
+import { AUDIT_CONFIG, AuditConfig } from '../config';
+import * as AuditLog from '../store/audit-log.repository';
+
+const DAY_NS = 24 * 3600 * 1e9;
+
+/**
+ * Stores the AUDIT stream: one durable pull consumer shared by every instance
+ * (JetStream hands each message to one of them). A batch is inserted in one
+ * statement (ON CONFLICT (id) DO NOTHING) and each message is acknowledged only
+ * after the commit: a crash before the commit redelivers the batch (nothing
+ * lost), a crash after it redelivers entries the database already holds, which
+ * the insert skips (nothing twice). A message that is no audit entry is
+ * terminated (never redelivered) and logged.
+ */
+@Injectable()
+export class AuditConsumerService implements OnApplicationShutdown {
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private consumer!: Consumer;
+  stored = 0;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly nats: NatsService,
+    @Inject(AUDIT_CONFIG) private readonly config: AuditConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async start(): Promise<void> {
+    const stream = auditStream(this.nats.prefix);
+    const jsm = await this.nats.connection.jetstreamManager();
+    await ensureAuditStream(jsm, stream, this.nats.subject(AUDIT_EVENTS_WILDCARD));
+    await jsm.consumers
+      .add(stream, {
+        durable_name: AUDIT_CONSUMER,
+        ack_policy: AckPolicy.Explicit,
+        deliver_policy: DeliverPolicy.All,
+        ack_wait: 30 * 1e9,
+        max_ack_pending: 20_000,
+      })
+      .catch(async (err) => {
+        await jsm.consumers.info(stream, AUDIT_CONSUMER).catch(() => Promise.reject(err));
+      });
+    this.consumer = await this.nats.connection.jetstream().consumers.get(stream, AUDIT_CONSUMER);
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    await this.loop?.catch(() => undefined);
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 100;
+    while (this.running) {
+      try {
+        await this.batch();
+        backoff = 100;
+      } catch (err) {
+        this.logger.warn({ err: (err as Error).message }, 'audit consumer: will retry');
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff = Math.min(backoff * 2, 2_000);
+      }
+    }
+  }
+
+  /** Pulls up to AUDIT_BATCH_SIZE messages (each a batch of entries; waiting at most a second), stores them in one transaction, then acknowledges them. */
+  private async batch(): Promise<void> {
+    const msgs: JsMsg[] = [];
+    const iter = await this.consumer.fetch({ max_messages: this.config.AUDIT_BATCH_SIZE, expires: 1_000 });
+    for await (const m of iter) msgs.push(m);
+    if (!msgs.length) return;
+    const entries: AuditEntry[] = [];
+    const keep: JsMsg[] = [];
+    for (const m of msgs) {
+      const batch = parse(m);
+      if (batch) {
+        entries.push(...batch);
+        keep.push(m);
+      } else {
+        this.logger.warn({ subject: m.subject, seq: m.seq }, 'audit consumer: not an audit entry, dropped');
+        m.term();
+      }
+    }
+    try {
+      const added = await this.ds.transaction((tx) => insertAll(tx, dedupe(entries)));
+      this.stored += added;
+    } catch (err) {
+      // Not stored: let JetStream redeliver them now rather than after ack_wait.
+      for (const m of keep) m.nak(1_000);
+      throw err;
+    }
+    for (const m of keep) m.ack();
+  }
+}
+
+function parse(m: JsMsg): AuditEntry[] | null {
+  try {
+    const r = AuditBatchSchema.safeParse(JSON.parse(new TextDecoder().decode(m.data)));
+    return r.success ? r.data.entries : null;
+  } catch {
+    return null;
+  }
+}
+
+/** One row per id within a pull (ON CONFLICT cannot touch a row twice in one statement). */
+function dedupe(entries: AuditEntry[]): AuditEntry[] {
+  const seen = new Map<string, AuditEntry>();
+  for (const e of entries) if (!seen.has(e.id)) seen.set(e.id, e);
+  return [...seen.values()];
+}
+
+/** PostgreSQL takes at most 65,535 parameters in a statement: 21 columns a row. */
+const ROWS_PER_INSERT = 3_000;
+
+async function insertAll(tx: Parameters<typeof AuditLog.insertBatch>[0], entries: AuditEntry[]): Promise<number> {
+  let added = 0;
+  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) added += await AuditLog.insertBatch(tx, entries.slice(i, i + ROWS_PER_INSERT));
+  return added;
+}
+
+/** The AUDIT stream: file storage, a week of messages, a two-minute duplicate window (publishers set msgID = entry id). */
+export async function ensureAuditStream(jsm: JetStreamManager, stream: string, subject: string): Promise<void> {
+  try {
+    await jsm.streams.info(stream);
+  } catch {
+    await jsm.streams
+      .add({
+        name: stream,
+        subjects: [subject],
+        storage: StorageType.File,
+        retention: RetentionPolicy.Limits,
+        max_age: 7 * DAY_NS,
+        duplicate_window: 2 * 60 * 1e9,
+      })
+      .catch(async (err) => {
+        await jsm.streams.info(stream).catch(() => Promise.reject(err));
+      });
+  }
+}

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AuditEntry, canonicalId, Headers, isUuid } from '@gatehouse/contracts';
+import type { Principal } from '../tokens/principal';
+import { AuditPublisherService } from '../audit-trail/audit-publisher.service';
+import { redact, redactedPayload } from '../audit-trail/redact';
+
+/** An entity's resources: what Monite's audit trail records. */
+const ENTITY_RESOURCES = /^\/v1\/(entities|entity_users|roles)(\/|$)/;
+const ENTITY_PATH = /^\/v1\/entities\/([^/?]+)/;
+const HEADERS_KEPT = ['content-type', 'user-agent', Headers.entityId, Headers.apiVersion, Headers.requestId, 'accept'];
+
+type Audited = FastifyRequest & { principal?: Principal; auditPayload?: unknown };
+
+/**
+ * Records every call to an entity's resources as a request entry and a response
+ * entry (Monite's shape), published after the response is sent. Entries carry
+ * the caller (client id, entity user), address, user agent, request id and status;
+ * bodies and headers pass through `redact` (no secret, token or password).
+ */
+export function registerAuditHooks(fastify: FastifyInstance, publisher: AuditPublisherService): void {
+  if (!publisher.enabled) return;
+  fastify.addHook('onSend', async (req: Audited, _reply, payload) => {
+    if (req.principal && ENTITY_RESOURCES.test(req.url)) req.auditPayload = payload;
+    return payload;
+  });
+  fastify.addHook('onResponse', async (req: Audited, reply: FastifyReply) => {
+    const principal = req.principal;
+    if (!principal || !ENTITY_RESOURCES.test(req.url)) return;
+    const [request, response] = entityEntries(req, reply, principal);
+    publisher.publish(request);
+    publisher.publish(response);
+  });
+}
+
+export function entityEntries(req: Audited, reply: FastifyReply, principal: Principal): [AuditEntry, AuditEntry] {
+  const responseBody = redactedPayload(req.auditPayload);
+  const entityId = entityOf(req, principal, responseBody);
+  const [path, query] = splitUrl(req.url);
+  const now = new Date();
+  const started = new Date(now.getTime() - Math.round(reply.elapsedTime));
+  const common = {
+    project_id: principal.projectId,
+    entity_id: entityId,
+    entity_user_id: principal.kind === 'entity_user' ? canonicalId(principal.subject) : null,
+    client_id: principal.kind === 'partner' ? principal.subject : (principal.claims.client_id ?? null),
+    kind: null,
+    method: req.method,
+    path,
+    params: query,
+    parent_log_id: null,
+    request_id: String(req.id),
+    client_ip: req.ip ?? null,
+    user_agent: header(req, 'user-agent'),
+    target_service: 'gateway',
+    details: null,
+  } as const;
+  const requestEntry: AuditEntry = {
+    ...common,
+    id: randomUUID(),
+    type: 'request',
+    timestamp: started.toISOString(),
+    headers: keptHeaders(req),
+    body: req.body === undefined ? null : redact(req.body),
+    content_type: header(req, 'content-type'),
+    status_code: null,
+  };
+  const contentType = reply.getHeader('content-type');
+  const responseEntry: AuditEntry = {
+    ...common,
+    id: randomUUID(),
+    type: 'response',
+    timestamp: now.toISOString(),
+    headers: null,
+    body: responseBody,
+    content_type: typeof contentType === 'string' ? contentType : null,
+    status_code: reply.statusCode,
+    parent_log_id: requestEntry.id,
+  };
+  return [requestEntry, responseEntry];
+}
+
+/** The entity a call is about: the header, the token's entity, the path, or the entity a POST /v1/entities made. */
+function entityOf(req: FastifyRequest, principal: Principal, responseBody: unknown): string | null {
+  const candidates = [
+    header(req, Headers.entityId),
+    principal.entityId,
+    ENTITY_PATH.exec(req.url)?.[1] ?? null,
+    req.url.startsWith('/v1/entities') && typeof responseBody === 'object' && responseBody !== null ? (responseBody as { id?: unknown }).id : null,
+  ];
+  for (const c of candidates) if (typeof c === 'string' && isUuid(c)) return canonicalId(c);
+  return null;
+}
+
+function header(req: FastifyRequest, name: string): string | null {
+  const v = req.headers[name];
+  const s = Array.isArray(v) ? v.join(', ') : v;
+  return typeof s === 'string' ? s.slice(0, 1000) : null;
+}
+
+function keptHeaders(req: FastifyRequest): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of HEADERS_KEPT) {
+    const v = header(req, name);
+    if (v !== null) out[name] = v;
+  }
+  return out;
+}
+
+function splitUrl(url: string): [string, Record<string, string>] {
+  const q = url.indexOf('?');
+  if (q < 0) return [url, {}];
+  const params: Record<string, string> = {};
+  for (const [k, v] of new URLSearchParams(url.slice(q + 1))) if (!/token|secret|password/i.test(k)) params[k] = v;
+  return [url.slice(0, q), params];
+}

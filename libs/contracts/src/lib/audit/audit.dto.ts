@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { uuid } from '../common/schema-kit';
+
+/** Project-trail event kinds (type `event`). */
+export const AUDIT_EVENT_KINDS = [
+  'token.issued',
+  'token.refused',
+  'token.revoked',
+  'project.tokens_revoked',
+  'credentials.created',
+  'credentials.revoked',
+  'keys.rotated',
+  'settings.updated',
+  'access.denied',
+] as const;
+export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
+
+const isoTimestamp = z.iso.datetime({ offset: true });
+
+/**
+ * One audit entry as it travels on the stream and as it is stored. `type`
+ * `request`/`response`: an entity-trail entry (Monite's LogResponse fields);
+ * `event`: a project-trail event (`kind`, `details`). Bodies, headers and
+ * details are redacted by the publisher (no secret, token or password).
+ */
+export const AuditEntrySchema = z.strictObject({
+  id: uuid,
+  project_id: uuid,
+  entity_id: uuid.nullable(),
+  entity_user_id: uuid.nullable(),
+  client_id: z.string().max(200).nullable(),
+  type: z.enum(['request', 'response', 'event']),
+  kind: z.enum(AUDIT_EVENT_KINDS).nullable(),
+  timestamp: isoTimestamp,
+  method: z.string().max(16).nullable(),
+  path: z.string().max(2048).nullable(),
+  params: z.record(z.string(), z.unknown()).nullable(),
+  headers: z.record(z.string(), z.unknown()).nullable(),
+  body: z.unknown(),
+  content_type: z.string().max(200).nullable(),
+  status_code: z.number().int().nullable(),
+  parent_log_id: uuid.nullable(),
+  request_id: z.string().max(200).nullable(),
+  client_ip: z.string().max(100).nullable(),
+  user_agent: z.string().max(1000).nullable(),
+  target_service: z.string().max(100),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+/** What travels on the stream: entries in batches (one message per batch keeps the trail cheap). */
+export const AuditBatchSchema = z.strictObject({ entries: z.array(AuditEntrySchema).min(1).max(5_000) });
+export type AuditBatch = z.infer<typeof AuditBatchSchema>;
+
+export const AUDIT_PAGE_SIZE_MAX = 100;
+
+/** Filters of a first page (a continuation carries them in its token). */
+export const AuditLogFiltersSchema = z.strictObject({
+  type: z.enum(['request', 'response']).nullable(),
+  entity_user_id: uuid.nullable(),
+  timestamp__gt: isoTimestamp.nullable(),
+  timestamp__gte: isoTimestamp.nullable(),
+  timestamp__lt: isoTimestamp.nullable(),
+  timestamp__lte: isoTimestamp.nullable(),
+});
+export type AuditLogFilters = z.infer<typeof AuditLogFiltersSchema>;
+
+/**
+ * `audit.v1.logs.list`: the gateway has checked the caller. `entity_id` null:
+ * the project trail (partner tokens only); `actor_entity_user_id` set: an
+ * entity-user token, which sees only the entries it triggered.
+ */
+export const AuditLogsListRequestSchema = z.strictObject({
+  project_id: uuid,
+  entity_id: uuid.nullable(),
+  actor_entity_user_id: uuid.nullable(),
+  filters: AuditLogFiltersSchema,
+  page_size: z.number().int().min(1).max(AUDIT_PAGE_SIZE_MAX),
+  pagination_token: z.string().max(4096).nullable(),
+});
+export type AuditLogsListRequest = z.infer<typeof AuditLogsListRequestSchema>;
+
+/** Monite's LogResponse, with the project trail's `kind` and `details`. */
+export const AuditLogViewSchema = z.object({
+  id: uuid,
+  body: z.unknown(),
+  content_type: z.string().nullable(),
+  entity_id: uuid.nullable(),
+  entity_user_id: uuid.nullable(),
+  headers: z.record(z.string(), z.unknown()).nullable(),
+  method: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()).nullable(),
+  parent_log_id: uuid.nullable(),
+  path: z.string().nullable(),
+  status_code: z.number().int().nullable(),
+  target_service: z.string(),
+  timestamp: z.string(),
+  type: z.enum(['request', 'response', 'event']),
+  kind: z.string().nullable(),
+  client_id: z.string().nullable(),
+  client_ip: z.string().nullable(),
+  user_agent: z.string().nullable(),
+  request_id: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AuditLogView = z.infer<typeof AuditLogViewSchema>;
+
+/** Monite's LogsResponse. */
+export const AuditLogsPageSchema = z.object({
+  data: z.array(AuditLogViewSchema),
+  next_pagination_token: z.string().nullable(),
+  prev_pagination_token: z.string().nullable(),
+});
+export type AuditLogsPage = z.infer<typeof AuditLogsPageSchema>;
