@@ -242,7 +242,7 @@ images() {
   # The scan can hit: a running auth container's configuration holds the KEK.
   hits=$($DOCKER inspect "$(containers auth | head -n1)" | grep -a -c -F -f "$RUN_DIR/secrets" || true)
   [ "$hits" -gt 0 ] || bad 'the secret scan finds nothing even where a secret is (auth container config)'
-  for svc in auth identity policy gateway; do
+  for svc in audit auth identity policy gateway; do
     img=gatehouse-ci/$svc
     size=$($DOCKER image inspect -f '{{.Size}}' "$img")
     row 'image %-22s %5d MB' "$img" $((size / 1000000))
