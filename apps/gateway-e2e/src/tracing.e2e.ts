@@ -75,7 +75,17 @@ describe('traces (OpenTelemetry, OTLP)', () => {
     const res = await sys.http.get(`/v1/entity_users/${user.id}`, { token, headers: { traceparent: `00-${traceId}-${callerSpan}-01` } });
     expect(res.status).toBe(200);
 
-    const spans = await trace(traceId, (s) => ['gateway', 'policy', 'identity'].every((svc) => s.some((x) => x.service === svc)) && s.some((x) => x.name.startsWith('pg')));
+    // Complete: each service and a query seen, and every span's parent received (the exporters send in their own time).
+    const complete = (s: ReceivedSpan[]): boolean => {
+      const ids = new Set(s.map((x) => x.spanId));
+      return (
+        ['gateway', 'policy', 'identity'].every((svc) => s.some((x) => x.service === svc)) &&
+        s.some((x) => x.name.startsWith('pg')) &&
+        s.some((x) => x.parentSpanId === callerSpan) &&
+        s.every((x) => x.parentSpanId === callerSpan || ids.has(x.parentSpanId ?? ''))
+      );
+    };
+    const spans = await trace(traceId, complete);
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const root = spans.find((s) => s.service === 'gateway' && s.kind === SERVER);
     // The gateway's span names the route template, never the id, and hangs under the caller's span.
