@@ -23,3 +23,5 @@ export * from './lib/http/tls-policy';
 export * from './lib/metrics/metrics';
 export * from './lib/metrics/metrics-http';
 export * from './lib/audit/audit-batcher';
+export * from './lib/pagination/signed-tokens';
+export * from './lib/audit/project-event';

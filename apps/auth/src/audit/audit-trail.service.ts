@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { AuditEntry, AuditEventKind, AuditEvents } from '@gatehouse/contracts';
-import { AuditBatcher, LOGGER, NatsService } from '@gatehouse/platform';
+import { AuditEventKind, AuditEvents } from '@gatehouse/contracts';
+import { AuditBatcher, LOGGER, NatsService, projectEventEntry } from '@gatehouse/platform';
 import { AUTH_CONFIG, AuthConfig } from '../config';
 
 export interface ProjectEvent {
@@ -38,29 +37,15 @@ export class AuditTrailService implements OnApplicationShutdown {
 
   record(kind: AuditEventKind, e: ProjectEvent): void {
     if (!this.enabled) return;
-    const entry: AuditEntry = {
-      id: randomUUID(),
-      project_id: e.projectId,
-      entity_id: null,
-      entity_user_id: e.entityUserId ?? null,
-      client_id: e.clientId ?? null,
-      type: 'event',
+    const entry = projectEventEntry({
       kind,
-      timestamp: new Date().toISOString(),
-      method: null,
-      path: null,
-      params: null,
-      headers: null,
-      body: null,
-      content_type: null,
-      status_code: null,
-      parent_log_id: null,
-      request_id: e.requestId ?? null,
-      client_ip: null,
-      user_agent: null,
-      target_service: 'auth',
+      projectId: e.projectId,
+      entityUserId: e.entityUserId,
+      clientId: e.clientId,
+      requestId: e.requestId,
+      service: 'auth',
       details: e.details,
-    };
+    });
     this.batcher.add(entry);
   }
 }

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditEntry, AuditEventKind } from '@gatehouse/contracts';
+
+/** What a project-trail event says; every HTTP field of an entry is null for it. */
+export interface ProjectEventFields {
+  kind: AuditEventKind;
+  projectId: string;
+  entityUserId?: string | null;
+  clientId?: string | null;
+  statusCode?: number | null;
+  requestId?: string | null;
+  /** The service that recorded it. */
+  service: string;
+  /** Redacted by the caller: never a secret, token or password. */
+  details: Record<string, unknown> | null;
+}
+
+/** A project-trail entry (`type: event`), stamped now with a fresh id. */
+export function projectEventEntry(e: ProjectEventFields): AuditEntry {
+  return {
+    id: randomUUID(),
+    project_id: e.projectId,
+    entity_id: null,
+    entity_user_id: e.entityUserId ?? null,
+    client_id: e.clientId ?? null,
+    type: 'event',
+    kind: e.kind,
+    timestamp: new Date().toISOString(),
+    method: null,
+    path: null,
+    params: null,
+    headers: null,
+    body: null,
+    content_type: null,
+    status_code: e.statusCode ?? null,
+    parent_log_id: null,
+    request_id: e.requestId ?? null,
+    client_ip: null,
+    user_agent: null,
+    target_service: e.service,
+    details: e.details,
+  };
+}
