@@ -23,7 +23,7 @@ import { TestSystem } from './support/system';
  * error line in the services' logs (each names its request id) belongs to a
  * known-bug 5xx: with none known, there is no error line at all.
  *
- * Known bugs (KNOWN_BUGS below, empty now) are excluded by a precise match of
+ * Known bugs (KNOWN_BUGS below) are excluded by a precise match of
  * input and answer, and counted in the summary printed at the end.
  *
  * A failure names the request (tokens masked), the response and the service
@@ -909,7 +909,25 @@ function requestProblem(built: Built, res: RawResponse): string | undefined {
  * fix; every hit is counted and printed. None is known now: the suite runs strict.
  * The answer is WIRE_FAILURE when the connection closed without one.
  */
-const KNOWN_BUGS: Array<{ name: string; matches: (built: Built, res: RawResponse) => boolean }> = [];
+const KNOWN_BUGS: Array<{ name: string; matches: (built: Built, res: RawResponse) => boolean }> = [
+  {
+    // Found by this suite at stop 17: no route has OPTIONS, so the router never decodes the
+    // path and the 404 handler answers before any onRequest hook (GET/POST answer 400 for the
+    // same path). The answer is in the error shape and nothing is served; fix: refuse bad
+    // encodings and repeated headers ahead of routing.
+    name: 'OPTIONS on a path that is not valid percent-encoded UTF-8 answers 404 before the header checks',
+    matches: (built, res) => built.request.method === 'OPTIONS' && res.status === 404 && !decodes(built.request.path.split('?', 1)[0]),
+  },
+];
+
+function decodes(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Stands for "no response: the connection was closed" in KNOWN_BUGS. */
 const WIRE_FAILURE: RawResponse = { status: 0, headers: {}, text: '', json: undefined, isJson: false };
