@@ -1,7 +1,7 @@
 import { ErrorCodes, GRANT_TYPES } from '@gatehouse/contracts';
-import { counter, metricsEnabled } from '@gatehouse/platform';
+import { hotCounter, metricsEnabled } from '@gatehouse/platform';
 
-const tokensIssued = counter('gatehouse_tokens_issued_total', 'Token requests by grant type and outcome (issued, or the refusal code).', ['grant', 'outcome']);
+const tokensIssued = hotCounter('gatehouse_tokens_issued_total', 'Token requests by grant type and outcome (issued, or the refusal code).', ['grant', 'outcome']);
 
 const GRANTS = new Set<string>(GRANT_TYPES);
 const CODES = new Set<string>(Object.values(ErrorCodes));
@@ -16,5 +16,5 @@ export function tokenOutcomeLabels(grantType: unknown, err?: unknown): { grant: 
 }
 
 export function recordTokenRequest(grantType: unknown, err?: unknown): void {
-  if (metricsEnabled()) tokensIssued.inc(tokenOutcomeLabels(grantType, err));
+  if (metricsEnabled()) tokensIssued.labels(tokenOutcomeLabels(grantType, err)).inc();
 }

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { HotCounter, HotCounterChild, HotHistogram, HotHistogramChild } from './hot-metrics';
 
 /**
  * The process's Prometheus metrics (prom-client), served as text on `GET /metrics`
@@ -45,18 +46,30 @@ export function histogram<L extends string>(name: string, help: string, labelNam
   return new Histogram({ name, help, labelNames, buckets, registers: [metricsRegistry] });
 }
 
+/** A counter for a per-request path: resolve a child once (`.labels(…)`), then `inc()` is an addition (hot-metrics.ts). */
+export function hotCounter<L extends string>(name: string, help: string, labelNames: readonly L[]): HotCounter<L> {
+  return new HotCounter(name, help, labelNames, metricsRegistry);
+}
+
+/** A histogram for a per-request path (hot-metrics.ts). */
+export function hotHistogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets = DURATION_BUCKETS): HotHistogram<L> {
+  return new HotHistogram(name, help, labelNames, buckets, metricsRegistry);
+}
+
 // ---- HTTP (every service's Fastify server; the gateway's API routes) ----
 
-const httpRequests = counter('gatehouse_http_requests_total', 'HTTP requests answered, by route template, method and status code.', ['route', 'method', 'status']);
-const httpDuration = histogram('gatehouse_http_request_duration_seconds', 'Time to answer an HTTP request, by route template and method.', ['route', 'method']);
+const httpRequests = hotCounter('gatehouse_http_requests_total', 'HTTP requests answered, by route template, method and status code.', ['route', 'method', 'status']);
+const httpDuration = hotHistogram('gatehouse_http_request_duration_seconds', 'Time to answer an HTTP request, by route template and method.', ['route', 'method']);
 
 /** Methods outside this set count as OTHER (the method is the client's text). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
-/** `route`: the matched route's template (`/v1/entities/:entity_id`), or `unmatched`; never the raw path. */
-/** Label-bound children by their label values: the hot path skips prom-client's per-call label hashing. */
-const httpChildren = new Map<string, { count: { inc(): void }; duration: { observe(v: number): void } }>();
+type Pair = { count: HotCounterChild; duration: HotHistogramChild };
 
+/** Label-bound children by their label values: one map lookup per request. */
+const httpChildren = new Map<string, Pair>();
+
+/** `route`: the matched route's template (`/v1/entities/:entity_id`), or `unmatched`; never the raw path. */
 export function recordHttp(route: string | undefined, method: string, status: number, seconds: number): void {
   if (!enabled) return;
   const key = `${route}\u0000${method}\u0000${status}`;
@@ -76,17 +89,16 @@ export function recordHttp(route: string | undefined, method: string, status: nu
 
 export type NatsOutcome = 'ok' | 'error' | 'invalid' | 'unavailable';
 
-const natsServed = counter('gatehouse_nats_served_total', 'NATS requests and events handled, by subject (without the prefix) and outcome.', ['subject', 'outcome']);
-const natsServedDuration = histogram('gatehouse_nats_served_duration_seconds', 'Time to handle a NATS request, by subject.', ['subject']);
-const natsRequested = counter('gatehouse_nats_requests_total', 'NATS requests made, by subject (without the prefix) and outcome.', ['subject', 'outcome']);
-const natsRequestDuration = histogram('gatehouse_nats_request_duration_seconds', 'Time for a NATS request to be answered, by subject.', ['subject']);
+const natsServed = hotCounter('gatehouse_nats_served_total', 'NATS requests and events handled, by subject (without the prefix) and outcome.', ['subject', 'outcome']);
+const natsServedDuration = hotHistogram('gatehouse_nats_served_duration_seconds', 'Time to handle a NATS request, by subject.', ['subject']);
+const natsRequested = hotCounter('gatehouse_nats_requests_total', 'NATS requests made, by subject (without the prefix) and outcome.', ['subject', 'outcome']);
+const natsRequestDuration = hotHistogram('gatehouse_nats_request_duration_seconds', 'Time for a NATS request to be answered, by subject.', ['subject']);
 const natsReconnects = counter('gatehouse_nats_reconnects_total', 'Reconnections to the NATS server.');
 
-type Pair = { count: { inc(): void }; duration: { observe(v: number): void } };
 const servedChildren = new Map<string, Pair>();
 const requestedChildren = new Map<string, Pair>();
 
-function pairOf(cache: Map<string, Pair>, count: Counter<'subject' | 'outcome'>, duration: Histogram<'subject'>, subject: string, outcome: NatsOutcome): Pair {
+function pairOf(cache: Map<string, Pair>, count: HotCounter<'subject' | 'outcome'>, duration: HotHistogram<'subject'>, subject: string, outcome: NatsOutcome): Pair {
   const key = `${subject}\u0000${outcome}`;
   let c = cache.get(key);
   if (!c) {
