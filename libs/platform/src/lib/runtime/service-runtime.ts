@@ -64,6 +64,13 @@ export interface ServiceDefinition<C extends BaseConfig> {
   loadConfig(): C;
   /** Its PostgreSQL database: created when missing, then migrated under an advisory lock before anything is served. */
   database?: { url(config: C): string; migrationLock: number };
+  /**
+   * With tracing on: whether its handlers run inside their span's async context, so the
+   * pg instrumentation parents their queries (default: when it has a database). That
+   * context turns on Node 20's promise hook for the whole process; a service whose hot
+   * path makes no query can keep it off (its queries are then not traced).
+   */
+  traceQueries?: boolean;
   /** The root module, given the runtime (async: it may open more connections, e.g. identity's relay). */
   module(rt: ServiceRuntime<C>): DynamicModule | Promise<DynamicModule>;
   /** Default: a plain FastifyAdapter. */
@@ -107,8 +114,8 @@ async function startService<C extends BaseConfig>(def: ServiceDefinition<C>, sta
   logFatalErrors(logs);
   if (config.METRICS_ENABLED) enableMetrics(def.name);
   if (def.database) await ensureDatabase(def.database.url(config));
-  // Traced queries need the handlers' async context (tracing.ts); services without a database pass it by request id.
-  tracingState.asyncContext = Boolean(def.database);
+  // Traced queries need the handlers' async context (tracing.ts); the others pass it by request id.
+  tracingState.asyncContext = def.traceQueries ?? Boolean(def.database);
   const nats = await NatsService.connect(natsOptions(config, logger, def.name));
   const rt: ServiceRuntime<C> = { config, nats, logger, access: logs.access };
 

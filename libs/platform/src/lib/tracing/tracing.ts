@@ -15,6 +15,7 @@ import {
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-node';
 import type { MsgHdrs } from 'nats';
+import { ProcessContextManager } from './context-manager';
 import { parseTracingEnv, TracingSettings } from './tracing-config';
 
 /**
@@ -100,8 +101,8 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): boolean {
       }),
     ],
   });
-  // The AsyncLocalStorage context manager and the W3C trace-context propagator.
-  provider.register();
+  // The W3C trace-context propagator, and a context manager that keeps Node's promise hook off unless asked (context-manager.ts).
+  provider.register({ contextManager: new ProcessContextManager(() => tracingState.asyncContext) });
   // Queries only under a span (a request): not the outbox relay's polling or the migrations.
   registerInstrumentations({ tracerProvider: provider, instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
   tracingState.enabled = true;
