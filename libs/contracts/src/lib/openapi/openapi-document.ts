@@ -519,6 +519,7 @@ const OPERATIONS: Record<string, Partial<Record<OpenApiMethod, Operation>>> = {
     get: {
       tag: 'Entity users',
       summary: 'The calling entity user\'s effective role and its source',
+      extension: true,
       entityHeader: true,
       description: 'The reference answers the user\'s own role; Gatehouse answers the role that decides (own, entity default, project default) and says which.',
       ok: { status: 200, schema: ref('MyRoleResponse') },
