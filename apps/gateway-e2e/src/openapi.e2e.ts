@@ -217,13 +217,14 @@ describe('GET /v1/openapi.json', () => {
       const [method, path] = op.split(' ');
       const schema = resolved(doc.paths[path][method].responses[String(status)])?.content?.['application/json']?.schema;
       expect({ op, status, documented: schema !== undefined }).toEqual({ op, status, documented: true });
-      const name = refName(schema) ?? refName(schema?.oneOf?.[0]);
-      const validate = ajv.getSchema(`https://gatehouse.test/openapi.json#/components/schemas/${name}`);
-      if (!validate) throw new Error(`no schema ${name}`);
-      const ok = schema.oneOf
-        ? schema.oneOf.some((s: any) => ajv.getSchema(`https://gatehouse.test/openapi.json#/components/schemas/${refName(s)}`)!(body))
-        : validate(body);
-      expect({ op, status, errors: ok ? null : validate.errors }).toEqual({ op, status, errors: null });
+      // One schema, or (the OAuth endpoints' errors) one of the two dialects'.
+      const validators = (schema.oneOf ?? [schema]).map((s: any) => {
+        const validate = ajv.getSchema(`https://gatehouse.test/openapi.json#/components/schemas/${refName(s)}`);
+        if (!validate) throw new Error(`no schema ${refName(s)}`);
+        return validate;
+      });
+      const ok = validators.some((validate: (b: unknown) => boolean) => validate(body));
+      expect({ op, status, errors: ok ? null : validators.map((v: any) => v.errors) }).toEqual({ op, status, errors: null });
     }
 
     it('tokens, settings, entities, roles, users, audit logs and the error shapes', async () => {

@@ -675,7 +675,7 @@ export function buildOpenApiDocument(opts: OpenApiOptions = {}): OpenApiDocument
       version: API_VERSIONS[0],
       description:
         'Gatehouse\'s HTTP API: the auth, entity, entity-user, role, settings and audit-log part of the Monite Partner API ' +
-        `(reference schemas: Monite GmbH, MIT licence), and Gatehouse\'s extensions (\`${GATEHOUSE_EXTENSION}: true\`). ` +
+        `(reference schemas: Monite GmbH, MIT licence), and Gatehouse's extensions (\`${GATEHOUSE_EXTENSION}: true\`). ` +
         'Every GET also answers HEAD. Other methods on a known path answer 405 with an Allow header. ' +
         'Errors: `{"error": {"message"}}`, or 422 `{"detail": [{loc, msg, type}]}`; a form request to the OAuth endpoints gets RFC 6749 errors.',
       license: { name: 'MIT', identifier: 'MIT' },
