@@ -213,10 +213,15 @@ describe('GET /v1/openapi.json', () => {
       ajv.addSchema({ $id: 'https://gatehouse.test/openapi.json', components: doc.components });
     });
 
-    /** The answer's body against the document's schema for that operation and status. */
-    function expectDocumented(op: string, status: number, body: unknown): void {
+    /** The answer's body against the document's schema for that operation and status; a success's declared headers are all there. */
+    function expectDocumented(op: string, status: number, body: unknown, headers: Record<string, unknown> = {}): void {
       const [method, path] = op.split(' ');
-      const schema = resolved(doc.paths[path][method].responses[String(status)])?.content?.['application/json']?.schema;
+      const response = resolved(doc.paths[path][method].responses[String(status)]);
+      if (status < 300) {
+        const declared = Object.keys(response?.headers ?? {}).map((h) => h.toLowerCase());
+        expect({ op, missing: declared.filter((h) => headers[h] === undefined) }).toEqual({ op, missing: [] });
+      }
+      const schema = response?.content?.['application/json']?.schema;
       expect({ op, status, documented: schema !== undefined }).toEqual({ op, status, documented: true });
       // One schema, or (the OAuth endpoints' errors) one of the two dialects'.
       const validators = (schema.oneOf ?? [schema]).map((s: any) => {
@@ -230,34 +235,34 @@ describe('GET /v1/openapi.json', () => {
 
     it('tokens, settings, entities, roles, users, audit logs and the error shapes', async () => {
       const minted = await sys.http.post('/v1/auth/token', { json: { grant_type: 'client_credentials', client_id: p.client_id, client_secret: p.client_secret } });
-      expectDocumented('post /v1/auth/token', minted.status, minted.json);
+      expectDocumented('post /v1/auth/token', minted.status, minted.json, minted.headers);
       const introspected = await sys.http.post('/v1/auth/introspect', { json: { token: minted.json.access_token, client_id: p.client_id, client_secret: p.client_secret } });
-      expectDocumented('post /v1/auth/introspect', introspected.status, introspected.json);
+      expectDocumented('post /v1/auth/introspect', introspected.status, introspected.json, introspected.headers);
       const refused = await sys.http.post('/v1/auth/token', { form: { grant_type: 'client_credentials', client_id: p.client_id, client_secret: 'wrong' } });
       expect(refused.status).toBe(401);
       expectDocumented('post /v1/auth/token', 401, refused.json);
       const revoked = await sys.http.post('/v1/auth/revoke', { json: { token: minted.json.access_token, client_id: p.client_id, client_secret: p.client_secret } });
-      expectDocumented('post /v1/auth/revoke', revoked.status, revoked.json);
+      expectDocumented('post /v1/auth/revoke', revoked.status, revoked.json, revoked.headers);
 
       const settings = await api.get('/v1/settings');
-      expectDocumented('get /v1/settings', settings.status, settings.json);
+      expectDocumented('get /v1/settings', settings.status, settings.json, settings.headers);
       const entity = await api.createEntity(ORG());
-      expectDocumented('post /v1/entities', entity.status, entity.json);
+      expectDocumented('post /v1/entities', entity.status, entity.json, entity.headers);
       const entities = await api.get('/v1/entities');
-      expectDocumented('get /v1/entities', entities.status, entities.json);
+      expectDocumented('get /v1/entities', entities.status, entities.json, entities.headers);
       const entitySettings = await api.get(`/v1/entities/${entity.json.id}/settings`);
-      expectDocumented('get /v1/entities/{entity_id}/settings', entitySettings.status, entitySettings.json);
+      expectDocumented('get /v1/entities/{entity_id}/settings', entitySettings.status, entitySettings.json, entitySettings.headers);
       const role = await api.post('/v1/roles', ROLE(), entity.json.id);
-      expectDocumented('post /v1/roles', role.status, role.json);
+      expectDocumented('post /v1/roles', role.status, role.json, role.headers);
       const user = await api.post('/v1/entity_users', { login: 'openapi-user', first_name: 'Casey', role_id: role.json.id }, entity.json.id);
-      expectDocumented('post /v1/entity_users', user.status, user.json);
+      expectDocumented('post /v1/entity_users', user.status, user.json, user.headers);
       const logs = await api.get('/v1/audit_logs');
-      expectDocumented('get /v1/audit_logs', logs.status, logs.json);
+      expectDocumented('get /v1/audit_logs', logs.status, logs.json, logs.headers);
 
       const jwks = await sys.http.get('/v1/auth/jwks', { version: null });
-      expectDocumented('get /v1/auth/jwks', jwks.status, jwks.json);
+      expectDocumented('get /v1/auth/jwks', jwks.status, jwks.json, jwks.headers);
       const metadata = await sys.http.get('/.well-known/oauth-authorization-server', { version: null });
-      expectDocumented('get /.well-known/oauth-authorization-server', metadata.status, metadata.json);
+      expectDocumented('get /.well-known/oauth-authorization-server', metadata.status, metadata.json, metadata.headers);
 
       // Errors: 401 without a token, 422 for a bad body, 404 for a missing record.
       const noToken = await sys.http.get('/v1/roles', { headers: { 'x-monite-entity-id': entity.json.id } });

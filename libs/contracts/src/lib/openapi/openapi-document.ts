@@ -585,6 +585,12 @@ const OPERATIONS: Record<string, Partial<Record<OpenApiMethod, Operation>>> = {
   },
 };
 
+/** Where Gatehouse answers the reference's EntityUserResponse differently on purpose (docs/IDENTITY.md, "Our extensions"). */
+const ROLE_ID_NOTE =
+  'Gatehouse\'s difference: `role_id` is null for a user without a role of its own (it falls back to its entity\'s or the project\'s default role; GET /v1/entity_users/my_role says which).';
+
+const refName = (schema: object | undefined): string | undefined => /^#\/components\/schemas\/(.+)$/.exec((schema as { $ref?: string } | undefined)?.$ref ?? '')?.[1];
+
 function operation(path: string, method: OpenApiMethod, op: Operation): Json {
   const params: Json[] = [];
   for (const name of op.pathParams ?? []) {
@@ -597,9 +603,19 @@ function operation(path: string, method: OpenApiMethod, op: Operation): Json {
 
   const responses: Json = {};
   const ok = op.ok;
+  // Every answer carries the request id; one behind a token, the resolved version and the project's rate-limit state too.
+  const headers: Json = {
+    [Headers.requestId]: { schema: { type: 'string' }, description: 'The request\'s id (the one given, or one made).' },
+    ...(op.version === undefined || op.version === 'required'
+      ? { [Headers.apiVersion]: { schema: { type: 'string' }, description: 'The API version the request was answered in.' } }
+      : {}),
+    ...(op.public ? {} : RATE_HEADERS),
+    ...ok.headers,
+  };
+  const userNote = refName(ok.schema) === 'EntityUserResponse' || refName(ok.schema) === 'EntityUserPaginationResponse' ? ` ${ROLE_ID_NOTE}` : '';
   responses[String(ok.status)] = {
-    description: ok.description ?? 'OK',
-    ...(ok.headers ? { headers: ok.headers } : {}),
+    description: (ok.description ?? 'OK') + userNote,
+    headers,
     ...(ok.schema ? { content: json(ok.schema) } : {}),
   };
   const errors = new Set<string>(op.public ? [] : ['BadRequest', 'Unauthorized', 'Forbidden', 'ValidationFailed', 'TooManyRequests', 'Unavailable']);
