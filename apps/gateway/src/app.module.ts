@@ -11,6 +11,7 @@ import { AuthenticatedClientsService } from './oauth/authenticated-clients.servi
 import { ClientAuthLimiterService } from './oauth/client-auth-limiter.service';
 import { DiscoveryController } from './oauth/discovery.controller';
 import { OAuthController } from './oauth/oauth.controller';
+import { OpenApiModule } from './openapi/openapi.module';
 import { SharedFailureCountsService } from './oauth/shared-failure-counts.service';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -45,7 +46,7 @@ export class GatewayModule {
     const { nats, logger } = rt;
     return {
       module: GatewayModule,
-      imports: [RuntimeModule.register(rt, GATEWAY_CONFIG), TokensModule, RateLimitModule, OAuthModule, SettingsModule, IdentityModule, AuditModule],
+      imports: [RuntimeModule.register(rt, GATEWAY_CONFIG), TokensModule, RateLimitModule, OAuthModule, SettingsModule, IdentityModule, AuditModule, OpenApiModule],
       controllers: [GatewayHealthController],
       providers: [
         // Guards run in this order: the API version first, then the bearer token, then the project's rate limit.

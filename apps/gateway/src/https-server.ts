@@ -87,6 +87,8 @@ export async function prepareGateway(app: NestFastifyApplication, { config, logg
   refusePlainHttp(server, proxies.entries.length ? servePlainHttpFrom(proxies, server) : undefined, balancers.entries.length ? balancers : undefined);
 
   await app.init();
+  // The route table, once at start (LOG_LEVEL=debug): what is served, and what the e2e suite holds /v1/openapi.json to.
+  logger.debug({ routes: notAllowed.routes() }, 'routes');
   notAllowed.close();
 
   await app.get(JwksService).refresh().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { AUDIT_PAGE_SIZE_MAX, AuditLogFilters, canonicalId } from '@gatehouse/contracts';
+import { AUDIT_PAGE_SIZE_MAX, AUDIT_TIME_FILTERS, AuditLogFilters, auditQueryProperties, canonicalId } from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
 import { bodyValidator } from '../http/json-schema';
@@ -10,19 +10,12 @@ export interface AuditQuery {
   pagination_token: string | null;
 }
 
-const TIMES = ['timestamp__gt', 'timestamp__gte', 'timestamp__lt', 'timestamp__lte'] as const;
 const PAGE_SIZE = /^\s*[+-]?\d+\s*$/;
 
 const validate = bodyValidator(
   {
     type: 'object',
-    properties: {
-      type: { type: 'string', enum: ['request', 'response'] },
-      entity_user_id: { type: 'string', format: 'uuid' },
-      ...Object.fromEntries(TIMES.map((t) => [t, { type: 'string', format: 'iso-date-time' }])),
-      page_size: { type: 'integer', minimum: 1, maximum: AUDIT_PAGE_SIZE_MAX },
-      pagination_token: { type: 'string', maxLength: 4096 },
-    },
+    properties: auditQueryProperties(),
   },
   ['query'],
 );
@@ -46,10 +39,10 @@ export function parseAuditQuery(query: unknown): Parsed<AuditQuery> {
     }
   }
   issues.push(
-    ...validate(values).map((i) => ((TIMES as readonly string[]).includes(String(i.loc[1])) && i.type === 'value_error' ? { ...i, msg: 'Input should be a valid datetime', type: 'datetime_parsing' } : i)),
+    ...validate(values).map((i) => ((AUDIT_TIME_FILTERS as readonly string[]).includes(String(i.loc[1])) && i.type === 'value_error' ? { ...i, msg: 'Input should be a valid datetime', type: 'datetime_parsing' } : i)),
   );
   if (issues.length) return parsed({} as AuditQuery, issues);
-  const time = (name: (typeof TIMES)[number]) => (typeof values[name] === 'string' ? new Date(canonicalDateTime(values[name] as string)).toISOString() : null);
+  const time = (name: (typeof AUDIT_TIME_FILTERS)[number]) => (typeof values[name] === 'string' ? new Date(canonicalDateTime(values[name] as string)).toISOString() : null);
   const token = values['pagination_token'] as string | undefined;
   return parsed({
     filters: {

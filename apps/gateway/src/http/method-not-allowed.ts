@@ -9,7 +9,7 @@ const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
  * methods on each known path with 405 and an Allow header (a GET on the token
  * endpoint is a 405, never a 404 or a 200).
  */
-export function methodNotAllowed(fastify: FastifyInstance): { close: () => void } {
+export function methodNotAllowed(fastify: FastifyInstance): { close: () => void; routes: () => string[] } {
   const byUrl = new Map<string, Set<string>>();
   fastify.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -18,6 +18,8 @@ export function methodNotAllowed(fastify: FastifyInstance): { close: () => void 
     byUrl.set(route.url, set);
   });
   return {
+    /** The routes the app registered (before close() adds the 405s), as sorted `METHOD /url` lines. */
+    routes: () => [...byUrl].flatMap(([url, methods]) => [...methods].map((m) => `${m} ${url}`)).sort(),
     close: () => {
       for (const [url, allowed] of [...byUrl]) {
         const missing = METHODS.filter((m) => !allowed.has(m));

@@ -1,90 +1,26 @@
-import { canonicalId, ENTITY_SORT_FIELDS, ENTITY_USER_SORT_FIELDS, EntityListFilters, EntityUserListFilters, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, ListRequest, PAGINATION_TOKEN_MAX_LENGTH, ROLE_SORT_FIELDS, RoleListFilters } from '@gatehouse/contracts';
+import {
+  canonicalId,
+  ENTITY_LIST,
+  ENTITY_USER_LIST,
+  FilterKind,
+  filterSchema,
+  LIST_LIMIT_DEFAULT,
+  LIST_LIMIT_MAX,
+  ListRequest,
+  ListQuerySpec,
+  PAGINATION_TOKEN_MAX_LENGTH,
+  ROLE_LIST,
+} from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
 import { bodyValidator } from '../http/json-schema';
 import { isDict, Parsed, parsed } from './validation';
 
-/** How a filter's query value is typed. `__in`/`__not_in` filters are lists (repeated parameters). */
-type FilterKind = 'string' | 'uuid' | 'date-time' | 'string[]' | 'uuid[]' | { enum: readonly string[] };
-
-export interface ListSpec<F> {
-  sort: readonly string[];
-  /** Every filter of F, and nothing else. */
-  filters: { readonly [K in keyof Required<F>]: FilterKind };
-}
-
 /** A list request without its AccessContext: what the query string says. */
 export type ListQuery<F> = Omit<ListRequest<F>, 'access'>;
 
-const CREATED_AT = {
-  created_at__gt: 'date-time',
-  created_at__lt: 'date-time',
-  created_at__gte: 'date-time',
-  created_at__lte: 'date-time',
-} as const;
-
-/** GET /v1/entities (reference: the parameters of that path). */
-export const ENTITY_LIST: ListSpec<EntityListFilters> = {
-  sort: ENTITY_SORT_FIELDS,
-  filters: {
-    type: { enum: ['individual', 'organization'] },
-    ...CREATED_AT,
-    id__in: 'uuid[]',
-    id__not_in: 'uuid[]',
-    email: 'string',
-    email__in: 'string[]',
-    email__not_in: 'string[]',
-    status: { enum: ['active', 'inactive', 'deleted'] },
-  },
-};
-
-/** GET /v1/entity_users. `status` is a free string in the reference; we take only the statuses a user has. */
-export const ENTITY_USER_LIST: ListSpec<EntityUserListFilters> = {
-  sort: ENTITY_USER_SORT_FIELDS,
-  filters: {
-    id__in: 'uuid[]',
-    id__not_in: 'uuid[]',
-    role_id: 'uuid',
-    role_id__in: 'uuid[]',
-    login: 'string',
-    status: { enum: ['active', 'deleted'] },
-    first_name: 'string',
-    name__istartswith: 'string',
-    ...CREATED_AT,
-  },
-};
-
-/** GET /v1/roles. `status` is our extension (as for users). */
-export const ROLE_LIST: ListSpec<RoleListFilters> = {
-  sort: ROLE_SORT_FIELDS,
-  filters: {
-    id__in: 'uuid[]',
-    name: 'string',
-    created_at: 'date-time',
-    ...CREATED_AT,
-    status: { enum: ['active', 'deleted'] },
-  },
-};
-
 const LIMIT_PATTERN = /^\s*[+-]?\d+\s*$/;
 const DATE_TIME_MESSAGE = 'Input should be a valid datetime';
-
-function schemaOf(kind: FilterKind): object {
-  if (typeof kind === 'object') return { type: 'string', enum: kind.enum };
-  switch (kind) {
-    case 'string':
-      return { type: 'string' };
-    case 'uuid':
-      return { type: 'string', format: 'uuid' };
-    case 'date-time':
-      // RFC 3339 / ISO 8601 date and time; the offset may be left out (then UTC), as pydantic allows.
-      return { type: 'string', format: 'iso-date-time' };
-    case 'string[]':
-      return { type: 'array', items: { type: 'string' } };
-    case 'uuid[]':
-      return { type: 'array', items: { type: 'string', format: 'uuid' } };
-  }
-}
 
 const isList = (kind: FilterKind): boolean => kind === 'string[]' || kind === 'uuid[]';
 
@@ -96,7 +32,7 @@ const isList = (kind: FilterKind): boolean => kind === 'string[]' || kind === 'u
  * Filters given are passed on normalised: UUIDs lower-case, date-times with an
  * explicit offset (`Z` when none was given) and `T` between date and time.
  */
-export function listQueryParser<F>(spec: ListSpec<F>): (query: unknown) => Parsed<ListQuery<F>> {
+export function listQueryParser<F>(spec: ListQuerySpec<F>): (query: unknown) => Parsed<ListQuery<F>> {
   const kinds = Object.entries(spec.filters) as Array<[string, FilterKind]>;
   const validate = bodyValidator(
     {
@@ -106,7 +42,7 @@ export function listQueryParser<F>(spec: ListSpec<F>): (query: unknown) => Parse
         order: { type: 'string', enum: ['asc', 'desc'] },
         sort: { type: 'string', enum: spec.sort },
         pagination_token: { type: 'string', maxLength: PAGINATION_TOKEN_MAX_LENGTH },
-        ...Object.fromEntries(kinds.map(([name, kind]) => [name, schemaOf(kind)])),
+        ...Object.fromEntries(kinds.map(([name, kind]) => [name, filterSchema(kind)])),
       },
     },
     ['query'],

@@ -54,6 +54,24 @@ export type AuditBatch = z.infer<typeof AuditBatchSchema>;
 
 export const AUDIT_PAGE_SIZE_MAX = 100;
 
+/** GET /v1/audit_logs' timestamp filters. */
+export const AUDIT_TIME_FILTERS = ['timestamp__gt', 'timestamp__gte', 'timestamp__lt', 'timestamp__lte'] as const;
+
+/**
+ * GET /v1/audit_logs' query parameters (Monite's), as JSON Schemas: the gateway
+ * validates with them, the OpenAPI document lists them. `iso-date-time` is
+ * ajv-formats' (the offset may be left out); the document says `date-time`.
+ */
+export function auditQueryProperties(dateTimeFormat = 'iso-date-time'): Record<string, Record<string, unknown>> {
+  return {
+    type: { type: 'string', enum: ['request', 'response'] },
+    entity_user_id: { type: 'string', format: 'uuid' },
+    ...Object.fromEntries(AUDIT_TIME_FILTERS.map((t) => [t, { type: 'string', format: dateTimeFormat }])),
+    page_size: { type: 'integer', minimum: 1, maximum: AUDIT_PAGE_SIZE_MAX },
+    pagination_token: { type: 'string', maxLength: 4096 },
+  };
+}
+
 /** Filters of a first page (a continuation carries them in its token). */
 export const AuditLogFiltersSchema = z.strictObject({
   type: z.enum(['request', 'response']).nullable(),
