@@ -1,4 +1,4 @@
-import { Controller, UseFilters } from '@nestjs/common';
+import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   ErrorCodes,
@@ -26,14 +26,13 @@ import {
 } from '@gatehouse/contracts';
 import { RpcError, RpcLoggingFilter, validateSettingsPatch } from '@gatehouse/platform';
 import { AuditTrailService } from '../audit/audit-trail.service';
+import { AUTH_CONFIG, AuthConfig } from '../config';
 import { CredentialsService } from '../credentials/credentials.service';
 import { KeysService } from '../keys/keys.service';
 import { ProjectsService } from '../projects/projects.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { actorOf, PortalAccessService, ProjectAccess } from './portal-access.service';
 
-/** A portal rotation is refused while the active key is younger than this: the keys are every project's. */
-export const PORTAL_ROTATION_MIN_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Portal subjects about a partner's projects: the projects, their settings,
@@ -44,6 +43,8 @@ export const PORTAL_ROTATION_MIN_INTERVAL_MS = 10 * 60_000;
 @Controller()
 @UseFilters(RpcLoggingFilter)
 export class PortalProjectsController {
+  private readonly rotationMinMs: number;
+
   constructor(
     private readonly access: PortalAccessService,
     private readonly projects: ProjectsService,
@@ -51,7 +52,10 @@ export class PortalProjectsController {
     private readonly keys: KeysService,
     private readonly sessions: SessionsService,
     private readonly trail: AuditTrailService,
-  ) {}
+    @Inject(AUTH_CONFIG) config: Pick<AuthConfig, 'AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES'>,
+  ) {
+    this.rotationMinMs = config.AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES * 60_000;
+  }
 
   @MessagePattern(PortalSubjects.projectsList)
   async list(@Payload() req: PortalProjectsListRequest): Promise<PortalProjectsListResponse> {
@@ -165,13 +169,13 @@ export class PortalProjectsController {
     return { keys: this.keys.list() };
   }
 
-  /** The deployment's keys sign every project's tokens: a portal rotation waits PORTAL_ROTATION_MIN_INTERVAL_MS after the last one. */
+  /** The deployment's keys sign every project's tokens: a portal rotation waits AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES after the last one. */
   @MessagePattern(PortalSubjects.keysRotate)
   async keysRotate(@Payload() req: PortalProjectRequest): Promise<KeysRotateResponse> {
     const a = await this.access.project(req.session_token, req.project_id, 'write');
     const since = this.keys.activeSince();
-    if (since && Date.now() - since.getTime() < PORTAL_ROTATION_MIN_INTERVAL_MS) {
-      throw new RpcError(ErrorCodes.conflict, 'The signing key was rotated less than 10 minutes ago: try again later');
+    if (since && this.sessions.now() - since.getTime() < this.rotationMinMs) {
+      throw new RpcError(ErrorCodes.conflict, `The signing key was made less than ${this.rotationMinMs / 60_000} minutes ago: try again later`);
     }
     const rotated = await this.keys.rotate();
     this.trail.record('keys.rotated', { projectId: a.project.id, details: { actor: actorOf(a), kid: rotated.kid } });

@@ -66,6 +66,7 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
     AUTH_SESSION_ABSOLUTE_HOURS: ABSOLUTE_H,
     AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     AUTH_DATABASE_URL: dbUrl,
+    AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES: 10,
   } as AuthConfig;
 
   beforeAll(async () => {
@@ -87,7 +88,7 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
     const recorder = { enabled: true, record: (kind: AuditEventKind, e: ProjectEvent) => void trail.push({ kind, e }) } as unknown as AuditTrailService;
     auth = new PortalSessionsController(accounts, sessions, totp, access);
     members = new PortalMembersController(accounts, sessions, access, ds);
-    portal = new PortalProjectsController(access, projects, credentials, keys, sessions, recorder);
+    portal = new PortalProjectsController(access, projects, credentials, keys, sessions, recorder, config);
   });
 
   afterAll(async () => {
@@ -397,6 +398,23 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
       const revoked = await portal.credentialsRevoke({ session_token: p.owner, project_id: p.projectId, client_id: pair.client_id });
       expect(revoked.revoked_at).not.toBeNull();
       expect(await outcome(credentials.authenticate(pair.client_id, pair.client_secret))).toBe('invalid_client');
+    });
+  });
+
+  describe('signing keys', () => {
+    it('are listed to any member; a developer rotates them, not within 10 minutes of the last key', async () => {
+      const p = await partner();
+      const dev = await memberOf(p.partnerId, 'developer');
+      const d = { session_token: dev.token, project_id: p.projectId };
+      const before = (await portal.keysList(d)).keys;
+      expect(before.filter((k) => k.state === 'active')).toHaveLength(1);
+      expect(await outcome(portal.keysRotate(d))).toBe('conflict');
+      skew = 11 * 60_000;
+      const rotated = await portal.keysRotate(d);
+      const after = (await portal.keysList(d)).keys;
+      expect(after[0]).toMatchObject({ kid: rotated.kid, state: 'active' });
+      expect(after.find((k) => k.kid === before[0].kid)?.state).toBe('retired');
+      expect(trail.find((t) => t.kind === 'keys.rotated' && t.e.projectId === p.projectId)?.e.details).toMatchObject({ actor: { member_id: dev.id }, kid: rotated.kid });
     });
   });
 
