@@ -13,7 +13,7 @@ import {
 } from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
-import { bodyValidator } from '../http/json-schema';
+import { bodyValidator } from '@gatehouse/platform';
 import { isDict, Parsed, parsed } from './validation';
 
 /** A list request without its AccessContext: what the query string says. */
