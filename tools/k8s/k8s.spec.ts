@@ -511,8 +511,8 @@ describe('the NATS chart values (deploy/k8s/nats/values.yaml)', () => {
     otherKeys: Object.keys(u.permissions ?? {}).filter((k) => !['publish', 'subscribe', 'allow_responses'].includes(k)),
   });
 
-  it('(the parser reads the conf file: six users, one per service and the operator)', () => {
-    expect(confUsers.map((u) => u.user).sort()).toEqual(['audit', 'auth', 'cli', 'gateway', 'identity', 'policy']);
+  it('(the parser reads the conf file: seven users, one per service and the operator)', () => {
+    expect(confUsers.map((u) => u.user).sort()).toEqual(['audit', 'auth', 'cli', 'gateway', 'identity', 'policy', 'portal']);
     expect(NATS_CONF.jetstream).toBe('enabled');
   });
 

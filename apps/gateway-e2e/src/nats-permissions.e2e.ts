@@ -16,7 +16,7 @@ import { TestSystem } from './support/system';
  * identity's events nor answer as the policy service. Every refusal is checked next
  * to a control that shows the same act succeeding with the rightful user's credentials.
  */
-const USERS = ['audit', 'auth', 'identity', 'policy', 'gateway', 'cli'] as const;
+const USERS = ['audit', 'auth', 'identity', 'policy', 'gateway', 'portal', 'cli'] as const;
 type User = (typeof USERS)[number];
 // Letters and digits, starting with a letter: nats-server parses an environment value as a config value.
 const PASSWORDS = Object.fromEntries(USERS.map((u) => [u, `p${randomBytes(18).toString('hex')}`])) as Record<User, string>;

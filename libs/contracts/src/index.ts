@@ -2,6 +2,7 @@ export * from './lib/auth/auth.subjects';
 export * from './lib/auth/token.dto';
 export * from './lib/auth/settings.dto';
 export * from './lib/auth/admin.dto';
+export * from './lib/auth/portal.dto';
 export * from './lib/errors/error-codes';
 export * from './lib/http/api-versions';
 export * from './lib/http/headers';

@@ -12,6 +12,11 @@ export const AUDIT_EVENT_KINDS = [
   'keys.rotated',
   'settings.updated',
   'access.denied',
+  // The Partner Portal's actions (auth; the member is in `details.actor`).
+  'project.created',
+  'project.renamed',
+  'project.archived',
+  'credentials.rolled',
 ] as const;
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 

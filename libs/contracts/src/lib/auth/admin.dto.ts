@@ -10,16 +10,20 @@ const id = text(200);
  */
 export const revokedAtMs = z.number().int().nonnegative().optional();
 
-export const ProjectCreateRequestSchema = z.strictObject({ name: text(200).trim().min(1, 'A project name of 1 to 200 characters is required') });
+export const ProjectCreateRequestSchema = z.strictObject({
+  name: text(200).trim().min(1, 'A project name of 1 to 200 characters is required'),
+  /** The partner the project belongs to (its members see it in the portal); none: unassigned until `project.assign`. */
+  partner_id: id.optional(),
+});
 export type ProjectCreateRequest = z.infer<typeof ProjectCreateRequestSchema>;
 
-export const ProjectViewSchema = z.object({ project_id: z.string(), name: z.string(), created_at: timestamp });
+export const ProjectViewSchema = z.object({ project_id: z.string(), name: z.string(), created_at: timestamp, partner_id: z.string().nullable().optional() });
 export type ProjectView = z.infer<typeof ProjectViewSchema>;
 
 export const ProjectListResponseSchema = z.object({ projects: z.array(ProjectViewSchema) });
 export type ProjectListResponse = z.infer<typeof ProjectListResponseSchema>;
 
-export const CredentialsCreateRequestSchema = z.strictObject({ project_id: id });
+export const CredentialsCreateRequestSchema = z.strictObject({ project_id: id, name: text(200).trim().min(1).optional() });
 export type CredentialsCreateRequest = z.infer<typeof CredentialsCreateRequestSchema>;
 
 /** The only message that ever carries a client secret in clear: shown once. */
@@ -39,6 +43,13 @@ export const CredentialViewSchema = z.object({
   project_id: z.string(),
   created_at: timestamp,
   revoked_at: timestamp.nullable(),
+  name: z.string().nullable().optional(),
+  /** A member's email, or `cli`. */
+  created_by: z.string().nullable().optional(),
+  /** Set by a roll: the pair is refused after it. */
+  expires_at: timestamp.nullable().optional(),
+  /** Updated at most once a minute. */
+  last_used_at: timestamp.nullable().optional(),
 });
 export type CredentialView = z.infer<typeof CredentialViewSchema>;
 

@@ -23,6 +23,46 @@ export const AuthSubjects = {
   /** Ends every live token of a project at once. */
   projectRevokeTokens: 'auth.v1.admin.project.revoke_tokens',
   keysRotate: 'auth.v1.admin.keys.rotate',
+  /** A project (made before partners, or by the CLI) given to a partner. */
+  projectAssign: 'auth.v1.admin.project.assign',
+  /** Partners (organisations) and their members, for the operator (the portal's first owner). */
+  partnersCreate: 'auth.v1.admin.partners.create',
+  partnersList: 'auth.v1.admin.partners.list',
+  membersCreate: 'auth.v1.admin.members.create',
+} as const;
+
+/**
+ * The Partner Portal's subjects (apps/portal → auth, queue `auth`): every one but
+ * login and the invite ones carries the member's session token, and auth checks
+ * session → member → partner → role on each (portal.dto.ts).
+ */
+export const PortalSubjects = {
+  login: 'auth.v1.portal.login',
+  totpVerify: 'auth.v1.portal.totp.verify',
+  sessionGet: 'auth.v1.portal.session.get',
+  logout: 'auth.v1.portal.logout',
+  logoutAll: 'auth.v1.portal.logout_all',
+  totpEnroll: 'auth.v1.portal.totp.enroll',
+  totpConfirm: 'auth.v1.portal.totp.confirm',
+  totpDisable: 'auth.v1.portal.totp.disable',
+  membersList: 'auth.v1.portal.members.list',
+  membersInvite: 'auth.v1.portal.members.invite',
+  membersRemove: 'auth.v1.portal.members.remove',
+  inviteGet: 'auth.v1.portal.invite.get',
+  inviteAccept: 'auth.v1.portal.invite.accept',
+  projectsList: 'auth.v1.portal.projects.list',
+  projectsCreate: 'auth.v1.portal.projects.create',
+  projectsRename: 'auth.v1.portal.projects.rename',
+  projectsArchive: 'auth.v1.portal.projects.archive',
+  settingsGet: 'auth.v1.portal.settings.get',
+  settingsUpdate: 'auth.v1.portal.settings.update',
+  credentialsList: 'auth.v1.portal.credentials.list',
+  credentialsCreate: 'auth.v1.portal.credentials.create',
+  credentialsRoll: 'auth.v1.portal.credentials.roll',
+  credentialsRevoke: 'auth.v1.portal.credentials.revoke',
+  keysList: 'auth.v1.portal.keys.list',
+  keysRotate: 'auth.v1.portal.keys.rotate',
+  accessCheck: 'auth.v1.portal.access.check',
 } as const;
 
 export const AuthEvents = {

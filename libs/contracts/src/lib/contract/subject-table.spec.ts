@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuthEvents, AuthSubjects } from '../auth/auth.subjects';
+import { AuthEvents, AuthSubjects, PortalSubjects } from '../auth/auth.subjects';
 import { IDENTITY_INVALIDATED, IdentityEvents, IdentitySubjects } from '../identity/identity.subjects';
 import { PolicySubjects } from '../policy/policy.subjects';
 import { AuditEvents, AuditSubjects } from '../audit/audit.subjects';
@@ -39,7 +39,7 @@ const plumbing = (entry: string) => entry.startsWith('_INBOX') || entry.startsWi
 
 describe('the subject table', () => {
   it('lists every subject constant once', () => {
-    const constants = [...Object.values(AuthSubjects), ...Object.values(AuthEvents), ...Object.values(IdentitySubjects), IDENTITY_INVALIDATED, ...Object.values(IdentityEvents), ...Object.values(PolicySubjects), ...Object.values(AuditSubjects), ...Object.values(AuditEvents)];
+    const constants = [...Object.values(AuthSubjects), ...Object.values(PortalSubjects), ...Object.values(AuthEvents), ...Object.values(IdentitySubjects), IDENTITY_INVALIDATED, ...Object.values(IdentityEvents), ...Object.values(PolicySubjects), ...Object.values(AuditSubjects), ...Object.values(AuditEvents)];
     const listed = SUBJECT_TABLE.map((c) => c.subject);
     expect(new Set(listed).size).toBe(listed.length);
     expect([...listed].sort()).toEqual([...constants].sort());
@@ -97,7 +97,7 @@ function expand(pattern: string): string[] {
   return m[1].split(',').flatMap((alt) => expand(pattern.slice(0, m.index) + alt + pattern.slice(m.index + m[0].length)));
 }
 
-const PARTY = /\b(gateway|auth|identity|policy|audit|cli)\b/gi;
+const PARTY = /\b(gateway|auth|identity|policy|audit|cli|portal)\b/gi;
 const partiesIn = (text: string) => [...new Set([...text.replace(/`[^`]*`/g, '').matchAll(PARTY)].map((m) => m[1].toLowerCase()))].sort();
 
 describe('the subject table and docs/ARCHITECTURE.md ("NATS subjects") agree', () => {

@@ -18,7 +18,49 @@ import {
   ProjectTokensRevokedEventSchema,
   ProjectViewSchema,
 } from '../auth/admin.dto';
-import { AUTH_QUEUE, AuthEvents, AuthSubjects } from '../auth/auth.subjects';
+import { AUTH_QUEUE, AuthEvents, AuthSubjects, PortalSubjects } from '../auth/auth.subjects';
+import {
+  MemberCreatedSchema,
+  MemberCreateRequestSchema,
+  PartnerCreateRequestSchema,
+  PartnerListResponseSchema,
+  PartnerViewSchema,
+  PortalAccessSchema,
+  PortalCredentialCreatedSchema,
+  PortalCredentialRolledSchema,
+  PortalCredentialsCreateRequestSchema,
+  PortalCredentialsListResponseSchema,
+  PortalCredentialsRevokeRequestSchema,
+  PortalCredentialsRollRequestSchema,
+  PortalCredentialViewSchema,
+  PortalInviteAcceptRequestSchema,
+  PortalInviteCreatedSchema,
+  PortalInviteGetRequestSchema,
+  PortalInviteInfoSchema,
+  PortalKeysListResponseSchema,
+  PortalLoginRequestSchema,
+  PortalLogoutResponseSchema,
+  PortalMemberRemovedSchema,
+  PortalMembersInviteRequestSchema,
+  PortalMembersListResponseSchema,
+  PortalMembersRemoveRequestSchema,
+  PortalProjectCreateRequestSchema,
+  PortalProjectRenameRequestSchema,
+  PortalProjectRequestSchema,
+  PortalProjectsListRequestSchema,
+  PortalProjectsListResponseSchema,
+  PortalProjectViewSchema,
+  PortalSessionIssuedSchema,
+  PortalSessionRequestSchema,
+  PortalSessionViewSchema,
+  PortalSettingsUpdateRequestSchema,
+  PortalTotpCodeRequestSchema,
+  PortalTotpConfirmResponseSchema,
+  PortalTotpDisableResponseSchema,
+  PortalTotpEnrollResponseSchema,
+  PortalTotpVerifyRequestSchema,
+  ProjectAssignRequestSchema,
+} from '../auth/portal.dto';
 import { ProjectSettingsSchema, SettingsGetRequestSchema, SettingsUpdatedEventSchema, SettingsUpdateRequestSchema } from '../auth/settings.dto';
 import {
   JwksResponseSchema,
@@ -77,8 +119,8 @@ import { AuditBatchSchema, AuditLogsListRequestSchema, AuditLogsPageSchema } fro
 import { AUDIT_QUEUE, AuditEvents, AuditSubjects } from '../audit/audit.subjects';
 
 /** Who is on the bus: each one logs in to NATS as its own user (deploy/nats/nats-server.conf). */
-export type NatsParty = 'gateway' | 'auth' | 'identity' | 'policy' | 'audit' | 'cli';
-export const NATS_PARTIES: readonly NatsParty[] = ['gateway', 'auth', 'identity', 'policy', 'audit', 'cli'];
+export type NatsParty = 'gateway' | 'auth' | 'identity' | 'policy' | 'audit' | 'cli' | 'portal';
+export const NATS_PARTIES: readonly NatsParty[] = ['gateway', 'auth', 'identity', 'policy', 'audit', 'cli', 'portal'];
 
 /**
  * `request`: request/reply, served in a queue group (one instance answers);
@@ -132,6 +174,8 @@ function event(subject: string, kind: EventContract['kind'], publisher: NatsPart
 }
 
 const auth = (subject: string, publishers: NatsParty[], req: z.ZodType, reply: z.ZodType) => request(subject, AUTH_QUEUE, publishers, 'auth', req, reply);
+const portal = (subject: string, req: z.ZodType, reply: z.ZodType) => auth(subject, ['portal'], req, reply);
+const P = PortalSubjects;
 const identity = (subject: string, publishers: NatsParty[], req: z.ZodType, reply: z.ZodType) =>
   request(subject, IDENTITY_QUEUE, publishers, 'identity', req, reply);
 const policy = (subject: string, publishers: NatsParty[], req: z.ZodType, reply: z.ZodType, accepts?: (data: unknown) => boolean) =>
@@ -189,6 +233,36 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   auth(AuthSubjects.credentialsList, ['cli'], CredentialsListRequestSchema, CredentialsListResponseSchema),
   auth(AuthSubjects.credentialsRevoke, ['cli'], CredentialsRevokeRequestSchema, CredentialViewSchema),
   auth(AuthSubjects.keysRotate, ['cli'], NoRequestSchema, KeysRotateResponseSchema),
+  auth(AuthSubjects.projectAssign, ['cli'], ProjectAssignRequestSchema, ProjectViewSchema),
+  auth(AuthSubjects.partnersCreate, ['cli'], PartnerCreateRequestSchema, PartnerViewSchema),
+  auth(AuthSubjects.partnersList, ['cli'], NoRequestSchema, PartnerListResponseSchema),
+  auth(AuthSubjects.membersCreate, ['cli'], MemberCreateRequestSchema, MemberCreatedSchema),
+  portal(P.login, PortalLoginRequestSchema, PortalSessionIssuedSchema),
+  portal(P.totpVerify, PortalTotpVerifyRequestSchema, PortalSessionIssuedSchema),
+  portal(P.sessionGet, PortalSessionRequestSchema, PortalSessionViewSchema),
+  portal(P.logout, PortalSessionRequestSchema, PortalLogoutResponseSchema),
+  portal(P.logoutAll, PortalSessionRequestSchema, PortalLogoutResponseSchema),
+  portal(P.totpEnroll, PortalSessionRequestSchema, PortalTotpEnrollResponseSchema),
+  portal(P.totpConfirm, PortalTotpCodeRequestSchema, PortalTotpConfirmResponseSchema),
+  portal(P.totpDisable, PortalTotpCodeRequestSchema, PortalTotpDisableResponseSchema),
+  portal(P.membersList, PortalSessionRequestSchema, PortalMembersListResponseSchema),
+  portal(P.membersInvite, PortalMembersInviteRequestSchema, PortalInviteCreatedSchema),
+  portal(P.membersRemove, PortalMembersRemoveRequestSchema, PortalMemberRemovedSchema),
+  portal(P.inviteGet, PortalInviteGetRequestSchema, PortalInviteInfoSchema),
+  portal(P.inviteAccept, PortalInviteAcceptRequestSchema, PortalSessionIssuedSchema),
+  portal(P.projectsList, PortalProjectsListRequestSchema, PortalProjectsListResponseSchema),
+  portal(P.projectsCreate, PortalProjectCreateRequestSchema, PortalProjectViewSchema),
+  portal(P.projectsRename, PortalProjectRenameRequestSchema, PortalProjectViewSchema),
+  portal(P.projectsArchive, PortalProjectRequestSchema, PortalProjectViewSchema),
+  portal(P.settingsGet, PortalProjectRequestSchema, ProjectSettingsSchema),
+  portal(P.settingsUpdate, PortalSettingsUpdateRequestSchema, ProjectSettingsSchema),
+  portal(P.credentialsList, PortalProjectRequestSchema, PortalCredentialsListResponseSchema),
+  portal(P.credentialsCreate, PortalCredentialsCreateRequestSchema, PortalCredentialCreatedSchema),
+  portal(P.credentialsRoll, PortalCredentialsRollRequestSchema, PortalCredentialRolledSchema),
+  portal(P.credentialsRevoke, PortalCredentialsRevokeRequestSchema, PortalCredentialViewSchema),
+  portal(P.keysList, PortalProjectRequestSchema, PortalKeysListResponseSchema),
+  portal(P.keysRotate, PortalProjectRequestSchema, KeysRotateResponseSchema),
+  portal(P.accessCheck, PortalProjectRequestSchema, PortalAccessSchema),
   event(AuthEvents.tokenRevoked, 'broadcast', 'auth', ['gateway'], RevokedTokenSchema),
   event(AuthEvents.projectTokensRevoked, 'broadcast', 'auth', ['gateway'], ProjectTokensRevokedEventSchema),
   event(AuthEvents.keysRotated, 'broadcast', 'auth', ['gateway', 'auth'], KeysRotatedEventSchema),
@@ -196,21 +270,21 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   event(AuthEvents.settingsUpdated, 'broadcast', 'auth', ['auth', 'policy', 'gateway'], SettingsUpdatedEventSchema),
 
   identity(IdentitySubjects.entityCreate, ['gateway'], R.entityCreate, EntityViewSchema),
-  identity(IdentitySubjects.entityList, ['gateway'], R.entityList, pageSchema(EntityViewSchema)),
-  identity(IdentitySubjects.entityGet, ['gateway'], ByIdRequestSchema, EntityViewSchema),
+  identity(IdentitySubjects.entityList, ['gateway', 'portal'], R.entityList, pageSchema(EntityViewSchema)),
+  identity(IdentitySubjects.entityGet, ['gateway', 'portal'], ByIdRequestSchema, EntityViewSchema),
   identity(IdentitySubjects.entityUpdate, ['gateway'], R.entityUpdate, EntityViewSchema),
   identity(IdentitySubjects.entityActivate, ['gateway'], ByIdRequestSchema, EntityViewSchema),
   identity(IdentitySubjects.entityDeactivate, ['gateway'], ByIdRequestSchema, EntityViewSchema),
-  identity(IdentitySubjects.entitySettingsGet, ['gateway'], ByIdRequestSchema, EntitySettingsViewSchema),
+  identity(IdentitySubjects.entitySettingsGet, ['gateway', 'portal'], ByIdRequestSchema, EntitySettingsViewSchema),
   identity(IdentitySubjects.entitySettingsUpdate, ['gateway'], R.entitySettingsUpdate, EntitySettingsViewSchema),
   identity(IdentitySubjects.entityUserCreate, ['gateway'], R.entityUserCreate, EntityUserViewSchema),
-  identity(IdentitySubjects.entityUserList, ['gateway'], R.entityUserList, pageSchema(EntityUserViewSchema)),
-  identity(IdentitySubjects.entityUserGet, ['gateway'], ByIdRequestSchema, EntityUserViewSchema),
+  identity(IdentitySubjects.entityUserList, ['gateway', 'portal'], R.entityUserList, pageSchema(EntityUserViewSchema)),
+  identity(IdentitySubjects.entityUserGet, ['gateway', 'portal'], ByIdRequestSchema, EntityUserViewSchema),
   identity(IdentitySubjects.entityUserUpdate, ['gateway'], R.entityUserUpdate, EntityUserViewSchema),
   identity(IdentitySubjects.entityUserDelete, ['gateway'], ByIdRequestSchema, DeletedResponseSchema),
   identity(IdentitySubjects.roleCreate, ['gateway'], R.roleCreate, RoleViewSchema),
-  identity(IdentitySubjects.roleList, ['gateway'], R.roleList, pageSchema(RoleViewSchema)),
-  identity(IdentitySubjects.roleGet, ['gateway'], ByIdRequestSchema, RoleViewSchema),
+  identity(IdentitySubjects.roleList, ['gateway', 'portal'], R.roleList, pageSchema(RoleViewSchema)),
+  identity(IdentitySubjects.roleGet, ['gateway', 'portal'], ByIdRequestSchema, RoleViewSchema),
   identity(IdentitySubjects.roleUpdate, ['gateway'], R.roleUpdate, RoleViewSchema),
   identity(IdentitySubjects.roleDelete, ['gateway'], ByIdRequestSchema, DeletedResponseSchema),
   identity(IdentitySubjects.policyStateGet, ['policy'], PolicyStateRequestSchema, PolicyStateResponseSchema),
@@ -223,7 +297,7 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   policy(PolicySubjects.checkBatch, [], CheckBatchRequestSchema, CheckBatchResponseSchema),
   policy(PolicySubjects.effectiveRole, ['gateway'], EffectiveRoleRequestSchema, EffectiveRoleResponseSchema),
 
-  request(AuditSubjects.logsList, AUDIT_QUEUE, ['gateway'], 'audit', AuditLogsListRequestSchema, AuditLogsPageSchema),
+  request(AuditSubjects.logsList, AUDIT_QUEUE, ['gateway', 'portal'], 'audit', AuditLogsListRequestSchema, AuditLogsPageSchema),
   event(AuditEvents.entity, 'stream event', 'gateway', ['audit'], AuditBatchSchema),
   event(AuditEvents.denial, 'stream event', 'gateway', ['audit'], AuditBatchSchema),
   event(AuditEvents.project, 'stream event', 'auth', ['audit'], AuditBatchSchema),
