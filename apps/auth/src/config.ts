@@ -18,6 +18,15 @@ export const authEnvSchema = baseEnvSchema.extend({
   AUTH_KEY_ENCRYPTION_KEY: z
     .string({ error: 'is required (32 random bytes, base64; e.g. `openssl rand -base64 32`)' })
     .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  /** Portal sessions (docs/PORTAL.md): ended after this many minutes without a request… */
+  AUTH_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1_440).default(30),
+  /** …and this many hours after sign-in, whatever happens. */
+  AUTH_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(720).default(12),
+  /**
+   * A portal member may rotate the signing key (every project's: one JWKS) only this
+   * many minutes after the active key was made; 0: any time. The CLI is not limited.
+   */
+  AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES: z.coerce.number().int().min(0).max(10_080).default(10),
   /** `iss` of every token: the public base URL of the gateway. */
   AUTH_ISSUER: z.string().url().default('https://localhost:8443'),
 });

@@ -25,3 +25,5 @@ export * from './lib/metrics/metrics-http';
 export * from './lib/audit/audit-batcher';
 export * from './lib/pagination/signed-tokens';
 export * from './lib/audit/project-event';
+export * from './lib/http/json-schema';
+export * from './lib/settings/settings-patch.validator';

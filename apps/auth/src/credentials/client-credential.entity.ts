@@ -19,4 +19,19 @@ export class ClientCredentialEntity {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt!: Date | null;
+
+  @Column('text', { nullable: true })
+  name!: string | null;
+
+  /** A member's email, or `cli`. */
+  @Column('text', { name: 'created_by', nullable: true })
+  createdBy!: string | null;
+
+  /** Set by a roll: the pair is refused from then on. */
+  @Column('timestamptz', { name: 'expires_at', nullable: true })
+  expiresAt!: Date | null;
+
+  /** Written off the mint's path, at most once a minute per pair and instance. */
+  @Column('timestamptz', { name: 'last_used_at', nullable: true })
+  lastUsedAt!: Date | null;
 }

@@ -28,7 +28,7 @@ export class CredentialsController {
 
   @MessagePattern(AuthSubjects.credentialsCreate)
   async create(@Payload() req: CredentialsCreateRequest): Promise<CredentialsCreatedResponse> {
-    const created = await this.credentials.create(req.project_id);
+    const created = await this.credentials.create(req.project_id, { name: req.name ?? null, createdBy: 'cli' });
     // The client id only: the secret is in the answer, never in the trail.
     this.trail.record('credentials.created', { projectId: created.project_id, clientId: created.client_id, details: { client_id: created.client_id } });
     return created;

@@ -116,6 +116,16 @@ export class KeysService {
     return { keys: keys.reverse() };
   }
 
+  /** The keys held, newest first: the active one signs, retired ones still verify for a while. */
+  list(): Array<{ kid: string; created_at: string; state: 'active' | 'retired' }> {
+    return [...this.keys.values()].reverse().map((k) => ({ kid: k.kid, created_at: k.createdAt.toISOString(), state: k.retiredAt ? 'retired' : 'active' }));
+  }
+
+  /** When the active key was made (a portal rotation waits a while after the last one). */
+  activeSince(): Date | null {
+    return this.current?.createdAt ?? null;
+  }
+
   /** Adds a new signing key; older keys keep verifying until their tokens expire. */
   async rotate(): Promise<KeysRotateResponse> {
     const fresh = this.generate();

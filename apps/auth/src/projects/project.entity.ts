@@ -16,6 +16,14 @@ export class ProjectEntity {
   @Column('timestamptz', { name: 'tokens_not_before', nullable: true })
   tokensNotBefore!: Date | null;
 
+  /** The partner whose members see it in the portal; null: unassigned (made by the CLI before partners). */
+  @Column('uuid', { name: 'partner_id', nullable: true })
+  partnerId!: string | null;
+
+  /** An archived project mints nothing (its pairs are `invalid_client`) and is hidden from the portal's default list. */
+  @Column('timestamptz', { name: 'archived_at', nullable: true })
+  archivedAt!: Date | null;
+
   @VersionColumn()
   version!: number;
 

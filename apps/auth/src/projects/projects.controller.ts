@@ -2,6 +2,7 @@ import { Controller, UseFilters } from '@nestjs/common';
 import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   AuthSubjects,
+  ProjectAssignRequest,
   ProjectCreateRequest,
   ProjectListResponse,
   ProjectRevokeTokensRequest,
@@ -26,7 +27,13 @@ export class ProjectsController {
   @MessagePattern(AuthSubjects.projectCreate)
   create(@Payload() req: ProjectCreateRequest): Promise<ProjectView> {
     // Trimmed, 1 to 200 characters: the contract's schema.
-    return this.projects.create(req.name);
+    return this.projects.create(req.name, req.partner_id ?? null);
+  }
+
+  /** Operator subject: a project (made before partners, or by the CLI) given to a partner. */
+  @MessagePattern(AuthSubjects.projectAssign)
+  assign(@Payload() req: ProjectAssignRequest): Promise<ProjectView> {
+    return this.projects.assign(req.project_id, req.partner_id);
   }
 
   @MessagePattern(AuthSubjects.projectList)

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { MoreThan, Repository } from 'typeorm';
+import { IsNull, MoreThan, Repository } from 'typeorm';
 import {
   ACCESS_TOKEN_TTL_DEFAULT,
   AuthEvents,
@@ -10,6 +10,7 @@ import {
   SettingsUpdateRequest,
   ProjectSettings,
   ProjectTokensRevokedEvent,
+  PortalProjectView,
   ProjectView,
   SettingsUpdatedEvent,
   TOKEN_HORIZON_S,
@@ -34,7 +35,7 @@ const DEFAULT_SETTINGS: ProjectSettings = { access_token_ttl: ACCESS_TOKEN_TTL_D
  */
 @Injectable()
 export class ProjectsService implements OnModuleInit {
-  private readonly cache = new Map<string, { settings: Readonly<ProjectSettings>; until: number }>();
+  private readonly cache = new Map<string, { settings: Readonly<ProjectSettings>; archived: boolean; until: number }>();
   private generation = 0;
 
   constructor(
@@ -47,9 +48,9 @@ export class ProjectsService implements OnModuleInit {
     this.nats.onReconnect(() => this.invalidate());
   }
 
-  async create(name: string): Promise<ProjectView> {
+  async create(name: string, partnerId: string | null = null): Promise<ProjectView> {
     const id = randomUUID();
-    await this.repo.insert({ id, name, settings: {} });
+    await noSuchPartner(partnerId, () => this.repo.insert({ id, name, settings: {}, partnerId: partnerId?.toLowerCase() ?? null, archivedAt: null }));
     return view(await this.repo.findOneByOrFail({ id }));
   }
 
@@ -63,14 +64,71 @@ export class ProjectsService implements OnModuleInit {
     return row;
   }
 
+  /** A project of this partner; another partner's answers exactly as a missing one. */
+  async requireOfPartner(projectId: string, partnerId: string): Promise<ProjectEntity> {
+    const row = isUuid(projectId) ? await this.repo.findOneBy({ id: projectId.toLowerCase(), partnerId }) : null;
+    if (!row) throw new RpcError(ErrorCodes.notFound, 'No such project');
+    return row;
+  }
+
+  async listOfPartner(partnerId: string, includeArchived = false): Promise<PortalProjectView[]> {
+    const rows = await this.repo.find({ where: includeArchived ? { partnerId } : { partnerId, archivedAt: IsNull() }, order: { createdAt: 'ASC' } });
+    return rows.map(portalView);
+  }
+
+  async rename(projectId: string, name: string): Promise<PortalProjectView> {
+    await this.repo.update({ id: projectId }, { name });
+    return portalView(await this.repo.findOneByOrFail({ id: projectId }));
+  }
+
+  /**
+   * An archived project mints nothing: every instance's cached state is dropped
+   * (the settings broadcast, as for a settings change), so its pairs are refused
+   * at once everywhere. Archiving twice keeps the first date.
+   */
+  async archive(projectId: string): Promise<PortalProjectView> {
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ archivedAt: () => 'coalesce(archived_at, now())' })
+      .where('id = :id', { id: projectId })
+      .execute();
+    this.invalidate(projectId);
+    this.nats.publish(AuthEvents.settingsUpdated, { project_id: projectId } satisfies SettingsUpdatedEvent);
+    await this.nats.flush();
+    return portalView(await this.repo.findOneByOrFail({ id: projectId }));
+  }
+
+  /** The operator gives a project to a partner (its members see it from then on). */
+  async assign(projectId: string, partnerId: string): Promise<ProjectView> {
+    const row = await this.require(projectId);
+    await noSuchPartner(partnerId, () => this.repo.update({ id: row.id }, { partnerId: partnerId.toLowerCase() }));
+    return view(await this.repo.findOneByOrFail({ id: row.id }));
+  }
+
+  /**
+   * Whether the project is archived, from the same cache as its settings (a mint
+   * reads both): synchronous when cached, so the token path gains no await.
+   */
+  archived(projectId: string): boolean | Promise<boolean> {
+    const cached = this.cache.get(projectId);
+    if (cached && cached.until > Date.now()) return cached.archived;
+    return this.load(projectId).then((s) => s.archived);
+  }
+
   async settings(projectId: string): Promise<Readonly<ProjectSettings>> {
     const cached = this.cache.get(projectId);
     if (cached && cached.until > Date.now()) return cached.settings;
+    return (await this.load(projectId)).settings;
+  }
+
+  private async load(projectId: string): Promise<{ settings: Readonly<ProjectSettings>; archived: boolean }> {
     // A broadcast that arrives while the row is being read wins: the read is not cached.
     const generation = this.generation;
-    const settings = deepFreeze(withDefaults((await this.require(projectId)).settings));
-    if (generation === this.generation) this.cache.set(projectId, { settings, until: Date.now() + SETTINGS_CACHE_MS });
-    return settings;
+    const row = await this.require(projectId);
+    const state = { settings: deepFreeze(withDefaults(row.settings)), archived: row.archivedAt !== null };
+    if (generation === this.generation) this.cache.set(projectId, { ...state, until: Date.now() + SETTINGS_CACHE_MS });
+    return state;
   }
 
   /** Top-level keys of the patch replace the stored ones; optimistic versioning keeps concurrent patches. */
@@ -160,6 +218,21 @@ function withDefaults(stored: Record<string, unknown>): ProjectSettings {
 }
 
 
+/** A partner id that names no partner (malformed, or the foreign key refuses it) is `not_found`. */
+async function noSuchPartner(partnerId: string | null, write: () => Promise<unknown>): Promise<void> {
+  if (partnerId !== null && !isUuid(partnerId)) throw new RpcError(ErrorCodes.notFound, 'No such partner');
+  try {
+    await write();
+  } catch (err) {
+    if ((err as { code?: string }).code === '23503') throw new RpcError(ErrorCodes.notFound, 'No such partner');
+    throw err;
+  }
+}
+
 function view(row: ProjectEntity): ProjectView {
-  return { project_id: row.id, name: row.name, created_at: row.createdAt.toISOString() };
+  return { project_id: row.id, name: row.name, created_at: row.createdAt.toISOString(), partner_id: row.partnerId };
+}
+
+function portalView(row: ProjectEntity): PortalProjectView {
+  return { ...view(row), archived_at: row.archivedAt ? row.archivedAt.toISOString() : null };
 }

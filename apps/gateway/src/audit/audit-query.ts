@@ -1,7 +1,7 @@
 import { AUDIT_PAGE_SIZE_MAX, AuditLogFilters, canonicalId } from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
-import { bodyValidator } from '../http/json-schema';
+import { bodyValidator } from '@gatehouse/platform';
 import { isDict, Parsed, parsed } from '../identity/validation';
 
 export interface AuditQuery {

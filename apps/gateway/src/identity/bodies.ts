@@ -1,7 +1,7 @@
 import { canonicalId, checkLogin, moniteRef, moniteSchemas } from '@gatehouse/contracts';
 import { ValidationIssue, validateRolePermissions } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
-import { BodyValidator, bodyValidator, fromReference } from '../http/json-schema';
+import { BodyValidator, bodyValidator, fromReference } from '@gatehouse/platform';
 import { isDict, Parsed, parsed } from './validation';
 
 /** A JSON object body, checked against its schema. */

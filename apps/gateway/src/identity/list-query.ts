@@ -1,7 +1,7 @@
 import { canonicalId, ENTITY_SORT_FIELDS, ENTITY_USER_SORT_FIELDS, EntityListFilters, EntityUserListFilters, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX, ListRequest, PAGINATION_TOKEN_MAX_LENGTH, ROLE_SORT_FIELDS, RoleListFilters } from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { issue } from '../http/api-error';
-import { bodyValidator } from '../http/json-schema';
+import { bodyValidator } from '@gatehouse/platform';
 import { isDict, Parsed, parsed } from './validation';
 
 /** How a filter's query value is typed. `__in`/`__not_in` filters are lists (repeated parameters). */

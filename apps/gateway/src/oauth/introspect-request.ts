@@ -1,5 +1,5 @@
 import { ApiError } from '../http/api-error';
-import { bodyValidator } from '../http/json-schema';
+import { bodyValidator } from '@gatehouse/platform';
 import { ClientCredentials, Dialect, parseBasic, resolveClient } from './client-authentication';
 import { singleValued } from './form-body';
 

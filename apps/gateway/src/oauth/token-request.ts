@@ -1,6 +1,6 @@
 import { canonicalId, GRANT_TYPES, GrantType, moniteRef, TokenIssueRequest } from '@gatehouse/contracts';
 import { ApiError } from '../http/api-error';
-import { bodyValidator } from '../http/json-schema';
+import { bodyValidator } from '@gatehouse/platform';
 import { ClientCredentials, Dialect, parseBasic, resolveClient } from './client-authentication';
 import { singleValued } from './form-body';
 

@@ -5,7 +5,7 @@ import { NatsService } from '@gatehouse/platform';
 import { ApiError } from '../http/api-error';
 import { ProjectLimitsService } from '../rate-limit/project-limits.service';
 import { CurrentPrincipal, Principal } from '../tokens/principal';
-import { validateSettingsPatch } from './settings-patch.validator';
+import { validateSettingsPatch } from '@gatehouse/platform';
 
 /** GET/PATCH /v1/settings: the calling project's settings; partner tokens only. */
 @Controller('v1/settings')

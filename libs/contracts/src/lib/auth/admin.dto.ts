@@ -67,6 +67,10 @@ export type CredentialsRevokeRequest = z.infer<typeof CredentialsRevokeRequestSc
 export const CredentialsRevokedEventSchema = z.object({ client_id: z.string(), until: epochSeconds, revoked_at_ms: revokedAtMs });
 export type CredentialsRevokedEvent = z.infer<typeof CredentialsRevokedEventSchema>;
 
+/** auth.v1.events.credentials.updated: the pair's cached copies are stale (its expiry was set by a roll). */
+export const CredentialsUpdatedEventSchema = z.object({ client_id: z.string() });
+export type CredentialsUpdatedEvent = z.infer<typeof CredentialsUpdatedEventSchema>;
+
 /** auth.v1.admin.project.revoke_tokens */
 export const ProjectRevokeTokensRequestSchema = z.strictObject({ project_id: id });
 export type ProjectRevokeTokensRequest = z.infer<typeof ProjectRevokeTokensRequestSchema>;

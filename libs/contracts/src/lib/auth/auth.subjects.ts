@@ -71,6 +71,8 @@ export const AuthEvents = {
   projectTokensRevoked: 'auth.v1.events.project.tokens_revoked',
   keysRotated: 'auth.v1.events.keys.rotated',
   settingsUpdated: 'auth.v1.events.settings.updated',
+  /** A pair changed but still works for now (a roll set its expiry): every auth instance drops its cached copy. */
+  credentialsUpdated: 'auth.v1.events.credentials.updated',
 } as const;
 
 export const AUTH_QUEUE = 'auth';

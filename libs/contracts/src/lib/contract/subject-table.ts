@@ -7,6 +7,7 @@ import {
   CredentialsListRequestSchema,
   CredentialsListResponseSchema,
   CredentialsRevokedEventSchema,
+  CredentialsUpdatedEventSchema,
   CredentialsRevokeRequestSchema,
   CredentialViewSchema,
   KeysRotatedEventSchema,
@@ -267,6 +268,7 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   event(AuthEvents.projectTokensRevoked, 'broadcast', 'auth', ['gateway'], ProjectTokensRevokedEventSchema),
   event(AuthEvents.keysRotated, 'broadcast', 'auth', ['gateway', 'auth'], KeysRotatedEventSchema),
   event(AuthEvents.credentialsRevoked, 'broadcast', 'auth', ['gateway', 'auth'], CredentialsRevokedEventSchema),
+  event(AuthEvents.credentialsUpdated, 'broadcast', 'auth', ['auth'], CredentialsUpdatedEventSchema),
   event(AuthEvents.settingsUpdated, 'broadcast', 'auth', ['auth', 'policy', 'gateway'], SettingsUpdatedEventSchema),
 
   identity(IdentitySubjects.entityCreate, ['gateway'], R.entityCreate, EntityViewSchema),
