@@ -3,7 +3,7 @@
 import { recordSecret } from '@gatehouse/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { csrfOf, Member, PortalSystem, sessionCookie, signIn } from './support/portal-system';
-import { totpCode } from './support/totp';
+import { nextTotpStep, totpCode } from './support/totp';
 
 /**
  * The portal's main flows in a real browser against the real system: sign in (and
@@ -156,6 +156,11 @@ describe('the Partner Portal in a browser', () => {
     expect(new URL(p2.url()).pathname).toBe('/login');
     await signIn(p2, owner);
     const pending = await sessionCookie(other);
+    // A wrong code is refused, and the step stays.
+    const [wrong] = await Promise.all([p2.waitForResponse((r) => r.request().method() === 'POST'), p2.fill('#code', String((Number(totpCode(secret)) + 1) % 1_000_000).padStart(6, '0')).then(() => p2.click('button:has-text("Verify")'))]);
+    expect(wrong.status()).toBe(401);
+    // The code that turned TOTP on was used: the next one signs in.
+    await nextTotpStep();
     await p2.fill('#code', totpCode(secret));
     await Promise.all([p2.waitForURL(/\/projects$/), p2.click('button:has-text("Verify")')]);
     const full = await sessionCookie(other);

@@ -41,13 +41,15 @@ export class PortalSystem {
   ) {}
 
   static async start(portalEnv: Record<string, string> = {}): Promise<PortalSystem> {
+    // auth limits key rotations from the portal (every project's tokens use the keys): the flows rotate at will.
+    const authEnv = { AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES: '0' };
     const gatewayPort = await freePort();
     const apiUrl = `https://localhost:${gatewayPort}`;
     const system = await LocalSystem.start({
       tag: 'portal',
       subjectTag: 'pt',
       env: { LOG_LEVEL: 'info' },
-      serviceEnv: { gateway: { GATEWAY_PORT: String(gatewayPort) }, portal: { PORTAL_API_URL: apiUrl, ...portalEnv } },
+      serviceEnv: { auth: authEnv, gateway: { GATEWAY_PORT: String(gatewayPort) }, portal: { PORTAL_API_URL: apiUrl, ...portalEnv } },
       logFile: ({ runId, instance }) => auditLogFile(`${runId}-${instance}`),
     });
     recordSecret(system.secrets.kek);

@@ -29,3 +29,9 @@ export function totpCode(secretBase32: string, at = Date.now()): string {
   const n = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
   return String(n).padStart(6, '0');
 }
+
+/** Waits for the next 30-second step: a code is accepted once, so the next sign-in needs the next one. */
+export async function nextTotpStep(): Promise<void> {
+  const ms = 30_000 - (Date.now() % 30_000) + 250;
+  await new Promise((r) => setTimeout(r, ms));
+}
