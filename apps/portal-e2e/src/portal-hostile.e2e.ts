@@ -103,6 +103,7 @@ describe('the Partner Portal under attack', () => {
       expect([path, res?.status()]).toEqual([path, 404]);
       await expect(m.locator('main').textContent()).resolves.not.toContain('A secret project');
     }
+    await m.goto('/projects');
     const csrf = await csrfOf(m);
     for (const [path, form] of [
       ['/rename', { name: 'taken' }],
