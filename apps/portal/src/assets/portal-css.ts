@@ -37,6 +37,7 @@ button.link { background: none; border: none; color: var(--accent); text-decorat
 .notice.warn { border-color: #8a5a00; }
 .notice.ok { border-color: var(--ok); }
 .secret { display: flex; flex-wrap: wrap; gap: .5rem; align-items: center; }
+code { overflow-wrap: anywhere; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9rem; }
 pre { background: var(--soft); border: 1px solid var(--line); padding: .75rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
 .secret code { background: var(--soft); border: 1px solid var(--line); padding: .3rem .5rem; overflow-wrap: anywhere; }
