@@ -12,7 +12,7 @@ import { FORM_BODY_LIMIT, registerFormParser } from './http/forms';
 import { html } from './http/html';
 import { postGuard } from './http/post-guard';
 import { setSecurityHeaders } from './http/security-headers';
-import { layout } from './views/layout';
+import { layout } from './http/layout';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

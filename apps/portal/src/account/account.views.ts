@@ -1,5 +1,5 @@
 import { html } from '../http/html';
-import { copyable, csrfField, layout, notice, PageSession } from '../views/layout';
+import { copyable, csrfField, layout, notice, PageSession } from '../http/layout';
 
 export interface Enrolment {
   secret: string;

@@ -1,5 +1,5 @@
 import { html, Html } from '../http/html';
-import { layout, notice, PageSession } from '../views/layout';
+import { layout, notice, PageSession } from '../http/layout';
 import type { OpenApiDocument } from './openapi-source';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];

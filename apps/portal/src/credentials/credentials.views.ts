@@ -1,7 +1,7 @@
 import type { PortalCredentialCreated, PortalCredentialView, PortalKeyView, PortalProjectView } from '@gatehouse/contracts';
 import { html, Html } from '../http/html';
 import { canWrite, projectHeader } from '../projects/project-nav';
-import { copyable, csrfField, layout, notice, PageSession, when } from '../views/layout';
+import { copyable, csrfField, layout, notice, PageSession, when } from '../http/layout';
 
 /** The roll's choices for the old pair's end: from now to the contract's 30 days. */
 export const ROLL_EXPIRY_CHOICES: ReadonlyArray<readonly [string, string, number]> = [

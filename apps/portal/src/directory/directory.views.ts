@@ -1,7 +1,7 @@
 import type { AuditLogsPage, EntityUserView, EntityView, Page, PortalProjectView, RoleView } from '@gatehouse/contracts';
 import { html, Html } from '../http/html';
 import { projectHeader } from '../projects/project-nav';
-import { layout, PageSession, when } from '../views/layout';
+import { layout, PageSession, when } from '../http/layout';
 
 function entityName(e: EntityView): string {
   const v = e as unknown as { organization?: { legal_name?: string }; individual?: { first_name?: string; last_name?: string } };

@@ -6,7 +6,7 @@ import { LOGGER, RemoteError } from '@gatehouse/platform';
 import { clearCookie, SESSION_COOKIE } from './cookies';
 import { html } from './html';
 import { PageError, Redirect } from './page-error';
-import { layout } from '../views/layout';
+import { layout } from './layout';
 
 const STATUS_OF: Record<string, number> = {
   invalid_request: 400,

@@ -1,5 +1,5 @@
 import { html } from '../http/html';
-import { csrfField, layout, notice } from '../views/layout';
+import { csrfField, layout, notice } from '../http/layout';
 
 export function loginPage(csrf: string, opts: { email?: string; error?: string } = {}): string {
   return layout({

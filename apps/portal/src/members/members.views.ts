@@ -1,7 +1,7 @@
 import type { PortalInviteCreated, PortalInviteInfo, PortalMembersListResponse } from '@gatehouse/contracts';
 import { MEMBER_ROLES, PASSWORD_MIN } from '@gatehouse/contracts';
 import { html } from '../http/html';
-import { copyable, csrfField, layout, notice, PageSession, when } from '../views/layout';
+import { copyable, csrfField, layout, notice, PageSession, when } from '../http/layout';
 
 export function membersPage(s: PageSession, list: PortalMembersListResponse, inviteUrl?: { url: string; invite: PortalInviteCreated }, note?: string): string {
   const owner = s.view.member.role === 'owner';

@@ -1,6 +1,6 @@
 import type { PortalCredentialView, PortalProjectView, ProjectSettings } from '@gatehouse/contracts';
 import { html } from '../http/html';
-import { copyable, csrfField, layout, notice, PageSession, when } from '../views/layout';
+import { copyable, csrfField, layout, notice, PageSession, when } from '../http/layout';
 import { canWrite, projectHeader } from './project-nav';
 
 export function projectsPage(s: PageSession, projects: PortalProjectView[], includeArchived: boolean): string {

@@ -5,7 +5,7 @@ import { clearCookie, readCookie, SESSION_COOKIE } from '../http/cookies';
 import { CsrfTokens } from '../http/csrf';
 import { Redirect } from '../http/page-error';
 import { PortalApi } from '../portal/portal-api';
-import type { PageSession } from '../views/layout';
+import type { PageSession } from '../http/layout';
 
 export interface MemberSession extends PageSession {
   /** The raw session token (the cookie): sent with every request to auth, never logged or rendered. */

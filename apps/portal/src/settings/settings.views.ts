@@ -2,7 +2,7 @@ import type { PortalProjectView, ProjectSettings } from '@gatehouse/contracts';
 import { ACCESS_TOKEN_TTL_MAX, ACCESS_TOKEN_TTL_MIN } from '@gatehouse/contracts';
 import { CATALOGUE } from '@gatehouse/permissions';
 import { html } from '../http/html';
-import { csrfField, layout, notice, PageSession } from '../views/layout';
+import { csrfField, layout, notice, PageSession } from '../http/layout';
 import { canWrite, projectHeader } from '../projects/project-nav';
 import { currentPermissions, PERMISSION_CHOICES, permissionField } from './default-role-form';
 

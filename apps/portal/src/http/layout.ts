@@ -1,6 +1,6 @@
 import type { PortalSessionView } from '@gatehouse/contracts';
-import { ASSETS } from '../http/assets';
-import { Html, html } from '../http/html';
+import { ASSETS } from './assets';
+import { Html, html } from './html';
 
 export interface PageSession {
   view: PortalSessionView;
