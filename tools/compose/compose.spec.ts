@@ -73,8 +73,8 @@ const APP_DEPENDENCIES: Record<string, string[]> = {
 const COMPOSE_FILE = repoPath('docker-compose.yml');
 const NATS_CONFIG = 'deploy/nats/nats-server.conf';
 const KEK = randomBytes(32).toString('base64');
-/** The NATS users: one per app, and the operator's (the CLI). */
-const NATS_USERS = [...Object.keys(APP_SCHEMAS), 'cli'];
+/** The NATS users: one per app (the Partner Portal's too), and the operator's (the CLI). */
+const NATS_USERS = [...new Set([...Object.keys(APP_SCHEMAS), 'portal', 'cli'])];
 const natsPasswordVar = (user: string) => `NATS_${user.toUpperCase()}_PASSWORD`;
 /** The NATS passwords, as a user puts them in .env (letters and digits, starting with a letter). */
 const NATS_PASSWORDS: Record<string, string> = Object.fromEntries(NATS_USERS.map((u) => [natsPasswordVar(u), `p${randomBytes(12).toString('hex')}`]));

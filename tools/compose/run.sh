@@ -122,7 +122,7 @@ KEK=$(openssl rand -base64 32)
 PG_PASSWORD=p$(openssl rand -hex 16)
 {
   echo "AUTH_KEY_ENCRYPTION_KEY=$KEK"
-  for u in AUDIT AUTH IDENTITY POLICY GATEWAY CLI; do echo "NATS_${u}_PASSWORD=p$(openssl rand -hex 24)"; done
+  for u in AUDIT AUTH IDENTITY POLICY GATEWAY PORTAL CLI; do echo "NATS_${u}_PASSWORD=p$(openssl rand -hex 24)"; done
   echo "POSTGRES_PASSWORD=$PG_PASSWORD"
   echo "GATEWAY_TLS_DIR=$RUN_DIR/tls"
 } > "$RUN_DIR/env"

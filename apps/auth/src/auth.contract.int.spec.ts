@@ -1,7 +1,17 @@
+import { Secret, TOTP } from 'otpauth';
 import {
   AuthSubjects,
   CredentialsCreatedResponse,
   ErrorCodes,
+  MemberCreated,
+  PartnerView,
+  PortalCredentialCreated,
+  PortalInviteCreated,
+  PortalProjectView,
+  PortalSessionIssued,
+  PortalSubjects,
+  PortalTotpConfirmResponse,
+  PortalTotpEnrollResponse,
   ProjectView,
   SUBJECT_TABLE,
 } from '@gatehouse/contracts';
@@ -23,15 +33,56 @@ describe('auth alone, through its NATS subjects', () => {
   let project: ProjectView;
   let cred: CredentialsCreatedResponse;
   let spare: CredentialsCreatedResponse;
+  let partner: PartnerView;
+  // The portal's subjects: members and sessions each good request may use (logout ends one, remove removes one…).
+  const PASSWORD = 'contract password 1';
+  const s: Record<string, string> = {};
+  let removable: MemberCreated;
+  let portalProject: PortalProjectView;
+  let toArchive: PortalProjectView;
+  let toRoll: PortalCredentialCreated;
+  let toRevoke: PortalCredentialCreated;
+  let inviteForGet: PortalInviteCreated;
+  let inviteForAccept: PortalInviteCreated;
+  let confirmSecret: string;
+  let recovery: string[];
 
   beforeAll(async () => {
     buildWorkspace();
-    svc = await startLoneService('auth');
+    // A portal rotation right after the admin one: no waiting here.
+    svc = await startLoneService('auth', { env: { AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES: '0' } });
     nats = await NatsService.connect({ url: svc.natsUrl, name: 'auth-contract-test', prefix: svc.prefix, requestTimeoutMs: 10_000, logger: createLogger('test', 'silent') });
     project = await requestChecked<ProjectView>(nats, AuthSubjects.projectCreate, { name: 'contract' });
     cred = await requestChecked<CredentialsCreatedResponse>(nats, AuthSubjects.credentialsCreate, { project_id: project.project_id });
     spare = await requestChecked<CredentialsCreatedResponse>(nats, AuthSubjects.credentialsCreate, { project_id: project.project_id });
+
+    partner = await requestChecked<PartnerView>(nats, AuthSubjects.partnersCreate, { name: 'contract partner' });
+    const member = async (name: string, role = 'owner') =>
+      requestChecked<MemberCreated>(nats, AuthSubjects.membersCreate, { partner_id: partner.partner_id, email: `${name}@example.com`, role, password: PASSWORD });
+    const login = async (name: string) => (await requestChecked<PortalSessionIssued>(nats, PortalSubjects.login, { email: `${name}@example.com`, password: PASSWORD })).session_token;
+    for (const name of ['owner', 'logout', 'logout-all', 'enroll', 'confirm', 'twofa']) {
+      await member(name);
+      s[name] = await login(name);
+    }
+    removable = await member('removable', 'developer');
+    portalProject = await requestChecked<PortalProjectView>(nats, PortalSubjects.projectsCreate, { session_token: s.owner, name: 'portal' });
+    toArchive = await requestChecked<PortalProjectView>(nats, PortalSubjects.projectsCreate, { session_token: s.owner, name: 'to archive' });
+    const pair = () => requestChecked<PortalCredentialCreated>(nats, PortalSubjects.credentialsCreate, { session_token: s.owner, project_id: portalProject.project_id, name: 'pair' });
+    toRoll = await pair();
+    toRevoke = await pair();
+    const invite = () => requestChecked<PortalInviteCreated>(nats, PortalSubjects.membersInvite, { session_token: s.owner, role: 'viewer' });
+    inviteForGet = await invite();
+    inviteForAccept = await invite();
+    confirmSecret = (await requestChecked<PortalTotpEnrollResponse>(nats, PortalSubjects.totpEnroll, { session_token: s.confirm })).secret_base32;
+    // twofa: TOTP on; a half session for totp.verify, a full one (through a recovery code) for totp.disable.
+    const twofa = (await requestChecked<PortalTotpEnrollResponse>(nats, PortalSubjects.totpEnroll, { session_token: s.twofa })).secret_base32;
+    recovery = (await requestChecked<PortalTotpConfirmResponse>(nats, PortalSubjects.totpConfirm, { session_token: s.twofa, code: codeOf(twofa) })).recovery_codes;
+    s.half = await login('twofa');
+    const half2 = await login('twofa');
+    s.twofaFull = (await requestChecked<PortalSessionIssued>(nats, PortalSubjects.totpVerify, { session_token: half2, code: recovery[0] })).session_token;
   }, 180_000);
+
+  const codeOf = (base32: string) => new TOTP({ secret: Secret.fromBase32(base32) }).generate();
 
   afterAll(async () => {
     await nats?.close();
@@ -55,6 +106,36 @@ describe('auth alone, through its NATS subjects', () => {
     [AuthSubjects.credentialsList]: { project_id: project.project_id },
     [AuthSubjects.credentialsRevoke]: { client_id: spare.client_id },
     [AuthSubjects.keysRotate]: {},
+    [AuthSubjects.projectAssign]: { project_id: project.project_id, partner_id: partner.partner_id },
+    [AuthSubjects.partnersCreate]: { name: 'another partner' },
+    [AuthSubjects.partnersList]: {},
+    [AuthSubjects.membersCreate]: { partner_id: partner.partner_id, email: `new-${Date.now()}@example.com`, role: 'viewer' },
+    [PortalSubjects.login]: { email: 'owner@example.com', password: PASSWORD },
+    [PortalSubjects.totpVerify]: { session_token: s.half, code: recovery[1] },
+    [PortalSubjects.sessionGet]: { session_token: s.owner },
+    [PortalSubjects.logout]: { session_token: s.logout },
+    [PortalSubjects.logoutAll]: { session_token: s['logout-all'] },
+    [PortalSubjects.totpEnroll]: { session_token: s.enroll },
+    [PortalSubjects.totpConfirm]: { session_token: s.confirm, code: codeOf(confirmSecret) },
+    [PortalSubjects.totpDisable]: { session_token: s.twofaFull, code: recovery[2] },
+    [PortalSubjects.membersList]: { session_token: s.owner },
+    [PortalSubjects.membersInvite]: { session_token: s.owner, role: 'developer' },
+    [PortalSubjects.membersRemove]: { session_token: s.owner, member_id: removable.member_id },
+    [PortalSubjects.inviteGet]: { invite_token: inviteForGet.invite_token },
+    [PortalSubjects.inviteAccept]: { invite_token: inviteForAccept.invite_token, email: 'invited@example.com', password: PASSWORD },
+    [PortalSubjects.projectsList]: { session_token: s.owner },
+    [PortalSubjects.projectsCreate]: { session_token: s.owner, name: 'another' },
+    [PortalSubjects.projectsRename]: { session_token: s.owner, project_id: portalProject.project_id, name: 'renamed' },
+    [PortalSubjects.projectsArchive]: { session_token: s.owner, project_id: toArchive.project_id },
+    [PortalSubjects.settingsGet]: { session_token: s.owner, project_id: portalProject.project_id },
+    [PortalSubjects.settingsUpdate]: { session_token: s.owner, project_id: portalProject.project_id, settings: { access_token_ttl: 900 } },
+    [PortalSubjects.credentialsList]: { session_token: s.owner, project_id: portalProject.project_id },
+    [PortalSubjects.credentialsCreate]: { session_token: s.owner, project_id: portalProject.project_id, name: 'another' },
+    [PortalSubjects.credentialsRoll]: { session_token: s.owner, project_id: portalProject.project_id, client_id: toRoll.client_id, old_expires_at: new Date(Date.now() + 3_600_000).toISOString() },
+    [PortalSubjects.credentialsRevoke]: { session_token: s.owner, project_id: portalProject.project_id, client_id: toRevoke.client_id },
+    [PortalSubjects.keysList]: { session_token: s.owner, project_id: portalProject.project_id },
+    [PortalSubjects.keysRotate]: { session_token: s.owner, project_id: portalProject.project_id },
+    [PortalSubjects.accessCheck]: { session_token: s.owner, project_id: portalProject.project_id },
   });
 
   it('has a valid request for every subject it serves, and serves every subject the table gives it', () => {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, ErrorCode, Events, Msg, NatsConnection, NatsError, Subscription } from 'nats';
-import { AuthEvents, AuthSubjects, IDENTITY_INVALIDATED, IdentityEvents, PolicySubjects } from '@gatehouse/contracts';
+import { AuthEvents, AuthSubjects, IDENTITY_INVALIDATED, IdentityEvents, IdentitySubjects, PolicySubjects, PortalSubjects } from '@gatehouse/contracts';
 import { inboxPrefixFor } from '@gatehouse/platform';
 import { repoRoot } from '@gatehouse/supervisor';
 import { join } from 'node:path';
@@ -371,5 +371,19 @@ describe('NATS permissions (deploy/nats/nats-server.conf)', () => {
     }
     expect({ kept: await status(kept), revoked: revokedStatus }).toEqual({ kept: 200, revoked: 401 });
     expect(gateways.withMarker(claimsOf(kept).jti)).toEqual([]);
+  });
+
+  it("the portal's credentials reach auth's portal subjects only: not the operator's, not identity's writes, and cannot answer as auth", async () => {
+    const portal = await as('portal');
+    // Control: auth answers the portal (an unknown member is refused by auth, not by the broker).
+    await expect(portal.request(PortalSubjects.login, { email: 'nobody@example.com', password: 'not a password' })).rejects.toThrow(/unauthenticated/);
+    expect(portal.violations).toEqual([]);
+
+    expectViolation(await portal.request(AuthSubjects.projectCreate, { name: 'forged' }).catch((err: unknown) => err), 'publish', AuthSubjects.projectCreate);
+    await portal.publish(IdentitySubjects.entityCreate, { project_id: p.project_id });
+    expect(await portal.violation('publish', IdentitySubjects.entityCreate)).toBeDefined();
+    portal.nc.subscribe(PortalSubjects.login, { queue: 'auth' });
+    await portal.nc.flush();
+    expect(await portal.violation('subscription', PortalSubjects.login)).toBeDefined();
   });
 });

@@ -61,6 +61,9 @@ describe('npm start (the launcher)', () => {
     firstProject = welcome.projectId;
     expect(welcome.baseUrl).toBe(`https://localhost:${setup.gatewayPort}`);
     expect(first.output).toMatch(/shown once/i);
+    // Beside them, the first partner's owner and a random password (128 bits), printed once.
+    expect({ email: welcome.ownerEmail, password: welcome.ownerPassword }).toEqual({ email: 'owner@example.com', password: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+    expect(first.output.split(welcome.ownerPassword)).toHaveLength(2);
     expect(mint(welcome.curl)).toMatchObject({ token_type: 'Bearer', expires_in: 1800, access_token: expect.stringMatching(/^ey/) });
   }, LAUNCH_TIMEOUT_MS);
 

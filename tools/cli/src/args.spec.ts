@@ -50,8 +50,8 @@ describe('parseCommandLine', () => {
 
   it.each([
     [['frob'], 'unknown command "frob"'],
-    [['project'], '"project" needs an action: create, list'],
-    [['project', 'delete'], 'unknown command "project delete" (project actions: create, list)'],
+    [['project'], '"project" needs an action: create, list, assign'],
+    [['project', 'delete'], 'unknown command "project delete" (project actions: create, list, assign)'],
     [['project', 'create'], 'missing --name <name>'],
     [['project', 'list', '--bogus'], 'unknown option --bogus'],
     [['project', 'list', 'extra'], 'unexpected argument "extra"'],

@@ -73,6 +73,24 @@ describe('runCli', () => {
     expect(h.closed()).toBe(1);
   });
 
+  it('partners create, members create: the member’s random password shown once', async () => {
+    const partner = { partner_id: '1b7c2a52-4f0e-4b7f-9c1e-8d2f3a4b5c6d', name: 'Acme Ltd', created_at: '2026-01-01T00:00:00.000Z' };
+    const member = { member_id: '2b7c2a52-4f0e-4b7f-9c1e-8d2f3a4b5c6d', partner_id: partner.partner_id, email: 'boss@acme.test', role: 'owner', created_at: partner.created_at, password: 'cmFuZG9tLXBhc3N3b3Jk' };
+    const h = harness({ [AuthSubjects.partnersCreate]: () => partner, [AuthSubjects.membersCreate]: () => member });
+    await expect(h.run('partners', 'create', '--name', 'Acme Ltd')).resolves.toBe(0);
+    expect(h.stdout()).toContain(`members create --partner ${partner.partner_id}`);
+    await expect(h.run('members', 'create', '--partner', partner.partner_id, '--email', 'boss@acme.test')).resolves.toBe(0);
+    expect(h.stdout()).toContain(`password: ${member.password}`);
+    expect(h.stdout()).toMatch(/shown once/);
+    expect(h.calls).toEqual([
+      [AuthSubjects.partnersCreate, { name: 'Acme Ltd' }],
+      [AuthSubjects.membersCreate, { partner_id: partner.partner_id, email: 'boss@acme.test', role: 'owner' }],
+    ]);
+    await expect(h.run('members', 'create', '--partner', partner.partner_id, '--email', 'x@acme.test', '--role', 'admin')).resolves.toBe(1);
+    expect(h.stderr()).toContain('--role must be one of owner, developer, viewer');
+    await expect(h.run('members', 'create', '--partner', 'not-a-uuid', '--email', 'x@acme.test')).resolves.toBe(2);
+  });
+
   it('credentials create: the secret in text with the shown-once note', async () => {
     const h = harness({ [AuthSubjects.credentialsCreate]: () => CREDS });
     await expect(h.run('credentials', 'create', '--project', PROJECT.project_id)).resolves.toBe(0);

@@ -41,12 +41,24 @@ describe('output', () => {
       'p-1         2026-01-01T00:00:00.000Z  Acme',
     ]);
     expect(formatCredentials('p-1', [])).toContain('credentials create --project p-1');
-    const listed = formatCredentials('p-1', [
-      { client_id: 'c-1', project_id: 'p-1', created_at: 't1', revoked_at: null },
-      { client_id: 'c-2', project_id: 'p-1', created_at: 't2', revoked_at: 't3' },
+    const now = Date.parse('2026-06-01T00:00:00.000Z');
+    const listed = formatCredentials(
+      'p-1',
+      [
+        { client_id: 'c-1', project_id: 'p-1', created_at: 't1', revoked_at: null },
+        { client_id: 'c-2', project_id: 'p-1', created_at: 't2', revoked_at: 't3', name: 'old', created_by: 'cli' },
+        { client_id: 'c-3', project_id: 'p-1', created_at: 't4', revoked_at: null, name: 'web', created_by: 'dev@example.com', last_used_at: 't5', expires_at: '2026-05-01T00:00:00.000Z' },
+        { client_id: 'c-4', project_id: 'p-1', created_at: 't6', revoked_at: null, name: 'web', created_by: 'dev@example.com', expires_at: '2026-07-01T00:00:00.000Z' },
+      ],
+      now,
+    );
+    expect(listed.split('\n')).toEqual([
+      'CLIENT ID  NAME  CREATED  BY               LAST USED  STATUS',
+      'c-1        -     t1       -                never      active',
+      'c-2        old   t2       cli              never      revoked t3',
+      'c-3        web   t4       dev@example.com  t5         expired 2026-05-01T00:00:00.000Z',
+      'c-4        web   t6       dev@example.com  never      active, expires 2026-07-01T00:00:00.000Z',
     ]);
-    expect(listed).toContain('c-1        t1       active');
-    expect(listed).toContain('c-2        t2       revoked t3');
   });
 
   it('writes errors on stderr, and as the one JSON object on stdout with --json', () => {

@@ -1,4 +1,6 @@
 import type {
+  MemberCreated,
+  PartnerView,
   CredentialsCreatedResponse,
   CredentialView,
   KeysRotateResponse,
@@ -55,7 +57,7 @@ export function formatProjects(projects: ProjectView[]): string {
   );
 }
 
-export function formatCredentials(projectId: string, credentials: CredentialView[]): string {
+export function formatCredentials(projectId: string, credentials: CredentialView[], now = Date.now()): string {
   if (credentials.length === 0) {
     return (
       `No credentials in project ${projectId}. ` +
@@ -63,9 +65,30 @@ export function formatCredentials(projectId: string, credentials: CredentialView
     );
   }
   return table(
-    ['CLIENT ID', 'CREATED', 'STATUS'],
-    credentials.map((c) => [c.client_id, c.created_at, c.revoked_at ? `revoked ${c.revoked_at}` : 'active']),
+    ['CLIENT ID', 'NAME', 'CREATED', 'BY', 'LAST USED', 'STATUS'],
+    credentials.map((c) => [c.client_id, c.name ?? '-', c.created_at, c.created_by ?? '-', c.last_used_at ?? 'never', credentialStatus(c, now)]),
   );
+}
+
+/** Revoked, expired (a roll's overlap is over), expiring (a roll set its end), or active. */
+export function credentialStatus(c: CredentialView, now: number): string {
+  if (c.revoked_at) return `revoked ${c.revoked_at}`;
+  if (c.expires_at) return Date.parse(c.expires_at) <= now ? `expired ${c.expires_at}` : `active, expires ${c.expires_at}`;
+  return 'active';
+}
+
+export function formatPartners(partners: PartnerView[]): string {
+  if (partners.length === 0) return 'No partners yet. Create one: npm run cli -- partners create --name <name>';
+  return table(
+    ['PARTNER ID', 'CREATED', 'NAME'],
+    partners.map((p) => [p.partner_id, p.created_at, p.name]),
+  );
+}
+
+export function formatMemberCreated(m: MemberCreated): string {
+  const lines = [`Member ${m.email} (${m.role}) of partner ${m.partner_id}: ${m.member_id}`];
+  if (m.password) lines.push(`  password: ${m.password}`, `The password is ${SHOWN_ONCE} (the member can sign in to the portal with it).`);
+  return lines.join('\n');
 }
 
 export function formatRevoked(c: CredentialView): string {

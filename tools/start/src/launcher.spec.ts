@@ -50,6 +50,8 @@ const WELCOME: Welcome = {
   kind: 'created',
   project: { project_id: 'p-1', name: 'My first project', created_at: 't' },
   credentials: { project_id: 'p-1', client_id: 'c-1', client_secret: 'the-secret', created_at: 't' },
+  partner: { partner_id: 'pa-1', name: 'My organisation', created_at: 't' },
+  owner: { member_id: 'm-1', partner_id: 'pa-1', email: 'owner@example.com', role: 'owner', created_at: 't', password: 'the-password' },
 };
 
 describe('Launcher', () => {

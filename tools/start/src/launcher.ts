@@ -157,6 +157,7 @@ export class Launcher {
           baseUrl,
           certFile: shortPath(root, secrets.tlsCertFile),
           logDir: shortPath(root, logDir),
+          // portalUrl: the Partner Portal's public URL goes here once apps/portal is in the services table (issue 13).
         }) +
         '\n',
     );

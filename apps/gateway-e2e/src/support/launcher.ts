@@ -73,7 +73,7 @@ export class LauncherRun {
   }
 
   /** The first project's credentials as the welcome block prints them; its secret joins the log audit. */
-  async welcome(): Promise<{ baseUrl: string; projectId: string; clientId: string; clientSecret: string; curl: string }> {
+  async welcome(): Promise<{ baseUrl: string; projectId: string; clientId: string; clientSecret: string; curl: string; ownerEmail: string; ownerPassword: string }> {
     const curl = (await this.waitFor(/^curl -sk -X POST \S+\/v1\/auth\/token .*$/m))[0];
     const field = (label: string) => {
       const m = this.output.match(new RegExp(`^  ${label}:\\s+(\\S+)`, 'm'));
@@ -86,8 +86,12 @@ export class LauncherRun {
       clientId: field('Client id'),
       clientSecret: field('Client secret'),
       curl,
+      // The first partner's owner, for the Partner Portal (the password is shown once, like the secret).
+      ownerEmail: field('Owner email'),
+      ownerPassword: field('Owner password'),
     };
     recordSecret(welcome.clientSecret);
+    recordSecret(welcome.ownerPassword);
     return welcome;
   }
 

@@ -13,10 +13,12 @@ export const credentialsCreateCommand: Command = {
       required: true,
       format: 'uuid',
     },
+    name: { type: 'string', placeholder: '<name>', description: 'A name for the pair (shown in the portal and by credentials list)' },
   },
   async run(client, values) {
     const res = await client.request<CredentialsCreatedResponse>(AuthSubjects.credentialsCreate, {
       project_id: str(values, 'project'),
+      ...(values['name'] === undefined ? {} : { name: str(values, 'name') }),
     } satisfies CredentialsCreateRequest);
     return {
       json: {
