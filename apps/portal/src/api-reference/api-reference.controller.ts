@@ -9,12 +9,14 @@ import { openApiDocument } from './openapi-source';
 /** The API reference, rendered from the gateway's OpenAPI document (public: no sign-in needed). */
 @Controller('api')
 export class ApiReferenceController {
-  private readonly page = openApiDocument();
+  private readonly page: ReturnType<typeof openApiDocument>;
 
   constructor(
     private readonly sessions: Sessions,
     @Inject(PORTAL_CONFIG) private readonly config: PortalConfig,
-  ) {}
+  ) {
+    this.page = openApiDocument(config.PORTAL_API_URL);
+  }
 
   @Get()
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

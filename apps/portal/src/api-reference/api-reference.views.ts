@@ -11,8 +11,16 @@ function refName(schema: unknown): string {
   return typeof type === 'string' ? type : 'object';
 }
 
-function operation(path: string, method: string, op: Record<string, unknown>): Html {
-  const params = Array.isArray(op.parameters) ? (op.parameters as Array<Record<string, unknown>>) : [];
+/** A parameter as written, or the one its `$ref` names in the document's components. */
+function resolveParameter(doc: OpenApiDocument, p: Record<string, unknown>): Record<string, unknown> {
+  const ref = p.$ref;
+  if (typeof ref !== 'string') return p;
+  const found = doc.components?.parameters?.[ref.split('/').pop() ?? ''];
+  return found && typeof found === 'object' ? (found as Record<string, unknown>) : p;
+}
+
+function operation(doc: OpenApiDocument, path: string, method: string, op: Record<string, unknown>): Html {
+  const params = Array.isArray(op.parameters) ? (op.parameters as Array<Record<string, unknown>>).map((p) => resolveParameter(doc, p)) : [];
   const body = (op.requestBody as { content?: Record<string, { schema?: unknown }> } | undefined)?.content;
   const responses = (op.responses ?? {}) as Record<string, { description?: string }>;
   return html`<details class="op"><summary><span class="method">${method.toUpperCase()}</span> <code>${path}</code> ${typeof op.summary === 'string' ? op.summary : ''}</summary>
@@ -40,7 +48,7 @@ export function apiReferencePage(s: PageSession | undefined, doc: OpenApiDocumen
 <p>The gateway serves this document at <a href="${`${apiUrl}/v1/openapi.json`}"><code>${apiUrl}/v1/openapi.json</code></a>.</p>
 ${complete ? '' : notice('info', 'This build has the reference\'s schemas only; the operations appear here once the gateway\'s OpenAPI document is part of the contracts.')}
 ${paths.map(([path, item]) =>
-      METHODS.filter((m) => item && typeof item[m] === 'object').map((m) => operation(path, m, item[m] as Record<string, unknown>)),
+      METHODS.filter((m) => item && typeof item[m] === 'object').map((m) => operation(doc, path, m, item[m] as Record<string, unknown>)),
     )}
 <h2>Schemas</h2>
 <p class="muted">${schemas.length} schemas.</p>

@@ -4,7 +4,7 @@ export interface OpenApiDocument {
   openapi?: string;
   info?: { title?: string; version?: string; description?: string };
   paths?: Record<string, Record<string, unknown>>;
-  components?: { schemas?: Record<string, unknown> };
+  components?: { schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
 }
 
 function looksLikeOpenApi(v: unknown): v is OpenApiDocument {
@@ -13,11 +13,17 @@ function looksLikeOpenApi(v: unknown): v is OpenApiDocument {
 
 /**
  * The document the gateway serves as `/v1/openapi.json`, read from its one source, the
- * JSON exported by libs/contracts (the portal speaks only NATS: it does not fetch it
- * from the gateway). Until contracts export a whole document (paths included), the page
+ * document built by libs/contracts (`buildOpenApiDocument`, when this build has it; the
+ * portal speaks only NATS: it does not fetch it from the gateway). Until contracts export a whole document (paths included), the page
  * shows the reference's schemas (`moniteSchemas`) and says so.
  */
-export function openApiDocument(): { doc: OpenApiDocument; complete: boolean } {
+export function openApiDocument(apiUrl?: string): { doc: OpenApiDocument; complete: boolean } {
+  // The gateway's document is built by libs/contracts' `buildOpenApiDocument` (the one the gateway serves).
+  const build = (contracts as Record<string, unknown>).buildOpenApiDocument;
+  if (typeof build === 'function') {
+    const built: unknown = build(apiUrl ? { serverUrl: apiUrl } : {});
+    if (looksLikeOpenApi(built)) return { doc: built, complete: true };
+  }
   const found = Object.values(contracts as Record<string, unknown>).find(looksLikeOpenApi);
   if (found) return { doc: found, complete: true };
   return {
