@@ -117,6 +117,10 @@ describe('the Partner Portal under attack', () => {
       const res = await post(`/projects/${projectA}${path}`, cookie, { _csrf: csrf, ...form });
       expect([path, res.status]).toEqual([path, 404]);
     }
+    // Nor partner A's members: removing one of them is refused as unknown, and the member list shows only B's.
+    expect((await post('/members/remove', cookie, { _csrf: csrf, member_id: alice.member_id })).status).toBe(404);
+    await m.goto('/members');
+    await expect(m.locator('main').textContent()).resolves.not.toContain(alice.email);
     await page.goto('/projects');
     await expect(page.locator('main').textContent()).resolves.toContain('A secret project');
     await mctx.close();
