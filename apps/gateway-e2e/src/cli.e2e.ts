@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '@gatehouse/supervisor';
+import { recordSecret } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 const run = promisify(execFile);
@@ -56,6 +57,30 @@ describe('npm run cli', () => {
     expect(revoked.code).toBe(0);
     await expect(sys.partnerToken(second.json)).rejects.toThrow(/401/);
     await expect(sys.partnerToken(created)).resolves.toMatch(/^ey/);
+  });
+
+  it('partners create, members create (a random password shown once), project assign; credentials list shows name, maker, last use', async () => {
+    const partner = await cli('partners', 'create', '--name', 'Acme Ltd', '--json');
+    expect(partner.json).toMatchObject({ partner_id: expect.any(String), name: 'Acme Ltd' });
+    expect((await cli('partners', 'list', '--json')).json.partners.map((p: any) => p.partner_id)).toContain(partner.json.partner_id);
+    const owner = await cli('members', 'create', '--partner', partner.json.partner_id, '--email', 'Boss@Acme.test', '--json');
+    expect(owner.json).toMatchObject({ email: 'boss@acme.test', role: 'owner', password: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+    recordSecret(owner.json.password);
+    const taken = await cli('members', 'create', '--partner', partner.json.partner_id, '--email', 'boss@acme.test', '--json');
+    expect({ code: taken.code, error: taken.json?.error?.code }).toEqual({ code: 1, error: 'conflict' });
+
+    const project = (await cli('project', 'create', '--name', 'Epsilon', '--json')).json;
+    const assigned = await cli('project', 'assign', '--project', project.project_id, '--partner', partner.json.partner_id, '--json');
+    expect(assigned.json).toMatchObject({ project_id: project.project_id, partner_id: partner.json.partner_id });
+    const named = (await cli('credentials', 'create', '--project', project.project_id, '--name', 'backend', '--json')).json;
+    await sys.partnerToken(named);
+    const listed = (await cli('credentials', 'list', '--project', project.project_id, '--json')).json.credentials;
+    expect(listed.find((c: any) => c.client_id === named.client_id)).toMatchObject({ name: 'backend', created_by: 'cli', expires_at: null, revoked_at: null });
+    const { stdout: text } = await run(process.execPath, [join(repoRoot(), 'dist/tools/cli/src/main.js'), 'credentials', 'list', '--project', project.project_id], {
+      env: { ...process.env, NATS_SUBJECT_PREFIX: sys.prefix },
+    });
+    expect(text.split('\n')[0]).toMatch(/^CLIENT ID\s+NAME\s+CREATED\s+BY\s+LAST USED\s+STATUS$/);
+    expect(text).toMatch(new RegExp(`${named.client_id}\\s+backend\\s+\\S+\\s+cli\\s+(never|\\S+)\\s+active`));
   });
 
   it('tokens revoke-all ends every live token of the project; the pairs mint new ones', async () => {

@@ -85,17 +85,27 @@ export class PortalSessionsController {
     return this.totp.enroll(member);
   }
 
+  /** A wrong code counts against the session (MAX_FAILED_CODES end it), as at sign-in. */
   @MessagePattern(PortalSubjects.totpConfirm)
   async confirm(@Payload() req: PortalTotpCodeRequest): Promise<PortalTotpConfirmResponse> {
-    const { member } = await this.access.member(req.session_token);
-    return { recovery_codes: await this.totp.confirm(member, req.code, this.sessions.now()) };
+    const { member, session } = await this.access.member(req.session_token);
+    return { recovery_codes: await this.countingFailures(session.id, () => this.totp.confirm(member, req.code, this.sessions.now())) };
   }
 
   @MessagePattern(PortalSubjects.totpDisable)
   async disable(@Payload() req: PortalTotpCodeRequest): Promise<PortalTotpDisableResponse> {
-    const { member } = await this.access.member(req.session_token);
-    await this.totp.disable(member, req.code, this.sessions.now());
+    const { member, session } = await this.access.member(req.session_token);
+    await this.countingFailures(session.id, () => this.totp.disable(member, req.code, this.sessions.now()));
     return { totp_enabled: false };
+  }
+
+  private async countingFailures<T>(sessionId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof RpcError && err.code === ErrorCodes.invalidRequest) await this.sessions.recordFailedCode(sessionId);
+      throw err;
+    }
   }
 }
 

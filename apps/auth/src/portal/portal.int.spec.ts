@@ -260,6 +260,31 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
       expect(await outcome(auth.verify({ session_token: half.session_token, code: totpCodeAt(secret, clock()) }))).toBe('unauthenticated');
     });
 
+    it('ends a full session after five wrong codes to turn TOTP off', async () => {
+      const p = await partner();
+      const { secret_base32 } = await auth.enroll({ session_token: p.owner });
+      const secret = Buffer.from(Secret.fromBase32(secret_base32).bytes);
+      const { recovery_codes } = await auth.confirm({ session_token: p.owner, code: totpCodeAt(secret, clock()) });
+      const half = await auth.login({ email: p.ownerEmail, password: PASSWORD });
+      const full = await auth.verify({ session_token: half.session_token, code: recovery_codes[0] });
+      for (let i = 0; i < 5; i++) expect(await outcome(auth.disable({ session_token: full.session_token, code: 'zzzz-zzzz-zzzz' }))).toBe('invalid_request');
+      expect(await outcome(auth.get({ session_token: full.session_token }))).toBe('unauthenticated');
+      expect(await outcome(auth.get({ session_token: p.owner }))).toBe('ok');
+    });
+
+    it('purges sessions and invites a week after they end', async () => {
+      const p = await partner();
+      const ended = (await auth.login({ email: p.ownerEmail, password: PASSWORD })).session_token;
+      await auth.logout({ session_token: ended });
+      const count = async () => Number((await ds.query(`SELECT count(*) AS n FROM member_sessions WHERE revoked_at IS NOT NULL`))[0].n);
+      const before = await count();
+      await sessions.purge();
+      expect(await count()).toBe(before);
+      skew = 8 * 86_400_000;
+      await sessions.purge();
+      expect(await count()).toBe(0);
+    });
+
     it('turns off with a good code only', async () => {
       const p = await partner();
       const { secret_base32 } = await auth.enroll({ session_token: p.owner });

@@ -29,11 +29,12 @@ describe('session policy', () => {
     expect(judgeSession(session({ lastSeenAt: new Date(now - 1) }), now, times)).toBe('expired');
   });
 
-  it('ends when revoked, and a half session after too many wrong codes', () => {
+  it('ends when revoked, and after too many wrong codes (half signed in or not)', () => {
     expect(judgeSession(session({ revokedAt: new Date(T0) }), T0 + 1, times)).toBe('revoked');
     const half = session({ pendingTotp: true, expiresAt: absoluteExpiry(T0, times, true) });
     expect(judgeSession({ ...half, failedCodes: MAX_FAILED_CODES - 1 }, T0 + 1, times)).toBe('live');
     expect(judgeSession({ ...half, failedCodes: MAX_FAILED_CODES }, T0 + 1, times)).toBe('locked');
+    expect(judgeSession(session({ failedCodes: MAX_FAILED_CODES }), T0 + 1, times)).toBe('locked');
   });
 
   it('tells when an unused session ends: the earlier of idle and absolute', () => {

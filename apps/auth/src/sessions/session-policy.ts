@@ -2,7 +2,8 @@
  * When a session ends, as plain arithmetic (tested on its own): at its absolute
  * expiry, or after `idleMs` without a request, whichever comes first; a session
  * half signed in (password checked, TOTP code not yet) lives at most
- * PENDING_TOTP_MS and allows MAX_FAILED_CODES wrong codes.
+ * PENDING_TOTP_MS. Any session ends after MAX_FAILED_CODES wrong TOTP or
+ * recovery codes (at sign-in, or to turn TOTP on or off): guessing costs a new sign-in.
  */
 export interface SessionTimes {
   idleMs: number;
@@ -34,7 +35,7 @@ export function judgeSession(s: SessionState, now: number, times: SessionTimes):
   if (s.revokedAt) return 'revoked';
   if (now >= s.expiresAt.getTime()) return 'expired';
   if (now >= s.lastSeenAt.getTime() + times.idleMs) return 'idle';
-  if (s.pendingTotp && s.failedCodes >= MAX_FAILED_CODES) return 'locked';
+  if (s.failedCodes >= MAX_FAILED_CODES) return 'locked';
   return 'live';
 }
 

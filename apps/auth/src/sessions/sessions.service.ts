@@ -1,4 +1,4 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { EntityManager, IsNull, Repository } from 'typeorm';
@@ -30,6 +30,8 @@ export interface IssuedSession {
 }
 
 const NOT_SIGNED_IN = 'Not signed in, or the session has ended';
+const PURGE_EVERY_MS = 3_600_000;
+const KEEP_ENDED_MS = 7 * 86_400_000;
 
 /**
  * Members' portal sessions, server-side: the browser holds a 256-bit token,
@@ -38,9 +40,10 @@ const NOT_SIGNED_IN = 'Not signed in, or the session has ended';
  * current member and their partner, or is `unauthenticated`.
  */
 @Injectable()
-export class SessionsService {
+export class SessionsService implements OnModuleInit, OnApplicationShutdown {
   readonly times: SessionTimes;
   private readonly clock: Clock;
+  private purgeTimer: NodeJS.Timeout | null = null;
 
   constructor(
     @InjectRepository(MemberSessionEntity) private readonly repo: Repository<MemberSessionEntity>,
@@ -50,6 +53,23 @@ export class SessionsService {
   ) {
     this.times = { idleMs: config.AUTH_SESSION_IDLE_MINUTES * 60_000, absoluteMs: config.AUTH_SESSION_ABSOLUTE_HOURS * 3_600_000 };
     this.clock = clock ?? Date.now;
+  }
+
+  /** Ended sessions and used or expired invites are deleted a week after they end (every instance tries hourly; the deletes are idempotent). */
+  onModuleInit(): void {
+    this.purgeTimer = setInterval(() => void this.purge().catch(() => undefined), PURGE_EVERY_MS);
+    this.purgeTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.purgeTimer) clearInterval(this.purgeTimer);
+    this.purgeTimer = null;
+  }
+
+  async purge(): Promise<void> {
+    const before = new Date(this.clock() - KEEP_ENDED_MS);
+    await this.repo.query(`DELETE FROM member_sessions WHERE expires_at < $1 OR revoked_at < $1`, [before]);
+    await this.repo.query(`DELETE FROM invites WHERE expires_at < $1 OR accepted_at < $1 OR revoked_at < $1`, [before]);
   }
 
   now(): number {
