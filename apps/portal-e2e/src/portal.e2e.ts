@@ -134,6 +134,30 @@ describe('the Partner Portal in a browser', () => {
     expect((await sys.api.get('/v1/settings', { token })).status).toBe(401);
   });
 
+  it('rolls a pair: the new pair (same name) works at once, the old one until the time picked', async () => {
+    await page.goto(`/projects/${projectId}/credentials`);
+    await page.fill('#name', 'rolling');
+    await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Create credential pair")')]);
+    const old = { client_id: (await page.locator('#client-id').textContent()) ?? '', client_secret: (await page.locator('#client-secret').textContent()) ?? '' };
+    recordSecret(old.client_secret);
+    const row = page.locator('tr', { hasText: old.client_id });
+    await row.locator('select[name="old_expires"]').selectOption('now');
+    await Promise.all([page.waitForLoadState('load'), row.locator('button:has-text("Roll")').click()]);
+    await expect(page.locator('main').textContent()).resolves.toContain('The client secret is shown only once; store it securely.');
+    const rolled = { client_id: (await page.locator('#client-id').textContent()) ?? '', client_secret: (await page.locator('#client-secret').textContent()) ?? '' };
+    recordSecret(rolled.client_secret);
+    expect(rolled.client_id).not.toBe(old.client_id);
+    await expect(page.locator('tr', { hasText: rolled.client_id }).textContent()).resolves.toContain('rolling');
+    const fresh = await mint(rolled);
+    expect(fresh.status).toBe(200);
+    recordSecret(fresh.json.access_token);
+    // "at once": the old pair is refused a few seconds after the roll.
+    await new Promise((r) => setTimeout(r, 6_500));
+    expect((await mint(old)).status).toBe(401);
+    await page.goto(`/projects/${projectId}/credentials`);
+    await expect(page.locator('tr', { hasText: old.client_id }).textContent()).resolves.toContain('expired');
+  });
+
   it('turns TOTP on (QR code drawn by the portal, recovery codes shown once), then signing in asks for a code', async () => {
     await page.goto('/account');
     await Promise.all([page.waitForLoadState('load'), page.click('button:has-text("Set up two-step verification")')]);
