@@ -4,6 +4,7 @@
 #   docker build --target identity -t gatehouse-identity .
 #   docker build --target policy   -t gatehouse-policy .
 #   docker build --target gateway  -t gatehouse-gateway .
+#   docker build --target portal   -t gatehouse-portal .
 #
 # docker-compose.yml builds the same targets; see it for the variables each service needs.
 #
@@ -108,6 +109,16 @@ COPY --from=build /app/dist/apps/gateway ./dist/apps/gateway
 HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
   CMD ["node", "deploy/healthcheck.js", "https://127.0.0.1:8443/health/ready"]
 CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/gateway/src/main.js"]
+
+# ---- portal: the Partner Portal (HTTPS pages for partners' members; NATS out) ----
+FROM runtime AS portal
+ENV APP=portal \
+    PORTAL_HOST=0.0.0.0
+EXPOSE 8444
+COPY --from=build /app/dist/apps/portal ./dist/apps/portal
+HEALTHCHECK --interval=5s --timeout=5s --start-period=30s --retries=5 \
+  CMD ["node", "deploy/healthcheck.js", "https://127.0.0.1:8444/health/ready"]
+CMD ["node", "-r", "./tools/runtime/register-paths.js", "dist/apps/portal/src/main.js"]
 
 # ---- identity: entities, users, roles (API over NATS; HTTP serves health only) --
 FROM runtime AS identity

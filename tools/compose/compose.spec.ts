@@ -27,6 +27,8 @@ import { identityEnvSchema } from '../../apps/identity/src/config';
 import { auditEnvSchema } from '../../apps/audit/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { policyEnvSchema } from '../../apps/policy/src/config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { portalEnvSchema } from '../../apps/portal/src/config';
 import { healthUrl, SERVICES, ServiceSpec } from '@gatehouse/supervisor';
 import {
   ComposeFile,
@@ -55,6 +57,7 @@ const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
   gateway: gatewayEnvSchema,
   identity: identityEnvSchema,
   policy: policyEnvSchema,
+  portal: portalEnvSchema,
 };
 
 /** Dependencies between apps that no URL in their environment shows. */
@@ -63,6 +66,8 @@ const APP_DEPENDENCIES: Record<string, string[]> = {
   policy: ['auth', 'identity'],
   // The gateway publishes into the AUDIT stream, which audit creates.
   gateway: ['audit', 'auth', 'identity', 'policy'],
+  // The portal asks auth (sessions, projects), identity (entities) and audit (the trail).
+  portal: ['audit', 'auth', 'identity'],
 };
 
 const COMPOSE_FILE = repoPath('docker-compose.yml');
@@ -173,12 +178,13 @@ describe('docker-compose.yml', () => {
     expect(appNames.sort()).toEqual(Object.keys(APP_SCHEMAS).sort());
   });
 
-  it('can scale any service: no container_name, no fixed host port but the load balancer 8443', () => {
+  it('can scale any service: no container_name, no fixed host port but the load balancer 8443 and the portal 8444', () => {
     for (const [name, service] of Object.entries(services)) {
       expect({ name, container_name: service.container_name }).toEqual({ name, container_name: undefined });
-      if (name !== 'gateway-lb') expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
+      if (name !== 'gateway-lb' && name !== 'portal') expect({ name, ports: service.ports }).toEqual({ name, ports: undefined });
     }
     expect(services['gateway-lb'].ports).toEqual(['127.0.0.1:8443:8443']);
+    expect(services.portal.ports).toEqual(['127.0.0.1:8444:8444']);
   });
 
   it('balances the gateways in TCP mode, passing TLS through, finding every replica by name', () => {

@@ -34,6 +34,8 @@ import { identityEnvSchema } from '../../apps/identity/src/config';
 import { auditEnvSchema } from '../../apps/audit/src/config';
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { policyEnvSchema } from '../../apps/policy/src/config';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { portalEnvSchema } from '../../apps/portal/src/config';
 import { environmentOf, parseDockerfile, readCompose, repoPath } from '../compose/support';
 import { SERVICES, ServiceSpec } from '@gatehouse/supervisor';
 import {
@@ -60,6 +62,7 @@ const APP_SCHEMAS: Record<string, z.ZodObject<z.ZodRawShape>> = {
   gateway: gatewayEnvSchema,
   identity: identityEnvSchema,
   policy: policyEnvSchema,
+  portal: portalEnvSchema,
 };
 const APPS = Object.keys(APP_SCHEMAS);
 /** The health controller each app serves, and the class name its module registers. */
@@ -69,6 +72,7 @@ const HEALTH_CONTROLLERS: Record<string, Type> = {
   identity: HealthController,
   policy: HealthController,
   gateway: GatewayHealthController,
+  portal: HealthController,
 };
 const OVERLAYS = ['dev', 'prod'];
 const NATS_CONF = parseNatsConf(readFileSync(repoPath('deploy/nats/nats-server.conf'), 'utf8'));
@@ -84,7 +88,8 @@ const requiredVars = (schema: z.ZodObject<z.ZodRawShape>): string[] =>
 const spec = (app: string) => SERVICES.find((s) => s.name === app) as ServiceSpec;
 /** Stand-in secret values, shaped as the real ones must be. */
 const KEK = randomBytes(32).toString('base64');
-const secretValue = (_secret: string, key: string): string => (key === 'key-encryption-key' ? KEK : `p${randomBytes(12).toString('hex')}`);
+const secretValue = (_secret: string, key: string): string =>
+  key === 'key-encryption-key' ? KEK : key === 'csrf-key' ? randomBytes(32).toString('base64url') : `p${randomBytes(12).toString('hex')}`;
 
 interface Rendered {
   objects: K8sObject[];
@@ -134,7 +139,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
           expect({ app, kind, apiVersion: r().of(kind, app).apiVersion }).toEqual({ app, kind, apiVersion });
         }
       }
-      expect(r().kinds('Ingress').map((o) => o.metadata.name)).toEqual(['gateway']);
+      expect(r().kinds('Ingress').map((o) => o.metadata.name)).toEqual(['gateway', 'portal']);
       expect(r().kinds('NetworkPolicy').length).toBeGreaterThan(0);
     });
 
@@ -332,6 +337,40 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
     });
   });
 
+  describe('the portal', () => {
+    it('reads its certificate and key from its TLS Secret, its CSRF key from its Secret, and shows the gateway\'s public URL', () => {
+      const env = r().env('portal');
+      const d = r().of('Deployment', 'portal');
+      const c = r().app('portal');
+      for (const [file, key] of [
+        [env.PORTAL_TLS_CERT_FILE, 'tls.crt'],
+        [env.PORTAL_TLS_KEY_FILE, 'tls.key'],
+      ]) {
+        const mount = (c.volumeMounts ?? []).find((m) => file.startsWith(`${m.mountPath}/`));
+        expect(mount?.readOnly).toBe(true);
+        const volume = podSpecOf(d).volumes.find((v: any) => v.name === mount?.name);
+        expect(volume?.secret?.secretName).toBe('gatehouse-portal-tls');
+        expect(file.slice((mount?.mountPath.length ?? 0) + 1)).toBe(key);
+      }
+      expect(containerEnv(c, r().objects).get('PORTAL_CSRF_KEY')).toMatchObject({ from: 'secret' });
+      expect(env.PORTAL_API_URL).toBe(r().env('gateway').GATEWAY_ISSUER);
+    });
+
+    it('is published by an Ingress in TLS passthrough, on a host of its own', () => {
+      const ingress = r().of('Ingress', 'portal');
+      expect(ingress.metadata.annotations?.['nginx.ingress.kubernetes.io/ssl-passthrough']).toBe('true');
+      const hosts = ingress.spec.rules.map((x: any) => x.host);
+      expect(hosts).toHaveLength(1);
+      expect(hosts[0]).not.toBe(new URL(r().env('gateway').GATEWAY_ISSUER).hostname);
+      const backend = ingress.spec.rules[0].http.paths[0].backend.service;
+      expect(backend.name).toBe('portal');
+      const svcPort = r()
+        .of('Service', 'portal')
+        .spec.ports.find((p: any) => p.name === backend.port.name || p.port === backend.port.number);
+      expect(probePort(r().app('portal'), svcPort.targetPort)).toBe(Number(r().env('portal').PORTAL_PORT));
+    });
+  });
+
   describe('PostgreSQL (deploy/k8s/postgres)', () => {
     it.each(['auth', 'identity'])('%s connects to the CloudNativePG primary, as the owner of its database, with the role’s Secret and its CA', (app) => {
       const urlVar = `${app.toUpperCase()}_DATABASE_URL`;
@@ -402,6 +441,7 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
         auth: appPod('auth'),
         identity: appPod('identity'),
         policy: appPod('policy'),
+        portal: appPod('portal'),
         // As the NATS chart (release `nats`) and CloudNativePG label their pods.
         nats: { name: 'nats', namespace: ns, labels: { 'app.kubernetes.io/name': 'nats', 'app.kubernetes.io/instance': 'nats', 'app.kubernetes.io/component': 'nats' } },
         postgres: { name: 'postgres', namespace: ns, labels: { 'cnpg.io/cluster': PG_CLUSTER.metadata.name, 'cnpg.io/instanceRole': 'primary' } },
@@ -422,6 +462,14 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       expect(can(p.neighbour, p.gateway, 8443)).toBe(false);
     });
 
+    it('only the ingress controller reaches the portal', () => {
+      const p = pods();
+      expect(can(p.ingressController, p.portal, 8444)).toBe(true);
+      for (const from of [p.neighbour, p.elsewhere, p.auth, p.identity, p.policy, p.gateway, p.nats, p.postgres]) {
+        expect({ from: from.name, ok: can(from, p.portal, 8444) }).toEqual({ from: from.name, ok: false });
+      }
+    });
+
     it('only the ingress controller reaches the gateway', () => {
       const p = pods();
       expect(can(p.ingressController, p.gateway, 8443)).toBe(true);
@@ -435,13 +483,15 @@ describe.each(OVERLAYS)('overlay %s', (overlay) => {
       const p = pods();
       const prometheus: Endpoint = { name: 'prometheus', namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
       const elsewhere: Endpoint = { ...prometheus, namespace: 'other' };
-      for (const [app, port] of [['auth', 8081], ['identity', 8082], ['policy', 8083], ['gateway', 9464]] as const) {
+      for (const [app, port] of [['auth', 8081], ['identity', 8082], ['policy', 8083], ['gateway', 9464], ['portal', 9465]] as const) {
         expect({ app, ok: can(prometheus, p[app], port) }).toEqual({ app, ok: true });
         expect({ app, ok: can(elsewhere, p[app], port) }).toEqual({ app, ok: false });
         expect({ app, ok: can(p.neighbour, p[app], port) }).toEqual({ app, ok: false });
       }
       expect(can(prometheus, p.gateway, 8443)).toBe(false);
+      expect(can(prometheus, p.portal, 8444)).toBe(false);
       expect(Number(r().env('gateway').GATEWAY_METRICS_PORT)).toBe(9464);
+      expect(Number(r().env('portal').PORTAL_METRICS_PORT)).toBe(9465);
     });
 
     it('nothing reaches auth, identity or policy (their API is NATS; their health port is the kubelet’s)', () => {

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
  * moved alone (auth's keys/ and tokens/ once did).
  */
 const ROOT = resolve(__dirname, '../..');
-const APPS = ['auth', 'gateway', 'identity', 'policy'];
+const APPS = ['auth', 'gateway', 'identity', 'policy', 'portal'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -114,7 +114,7 @@ describe('metrics: /metrics on the health ports, scraped by the real Prometheus 
   });
 
   it('Prometheus scrapes every instance (up), and holds the key series after the traffic', async () => {
-    const targets: Record<string, string[]> = { audit: [], auth: [], identity: [], policy: [], gateway: [] };
+    const targets: Record<string, string[]> = { audit: [], auth: [], identity: [], policy: [], gateway: [], portal: [] };
     for (const i of sys.instances()) targets[i.service].push(new URL(sys.metricsUrl(i.name)).host);
     prom = await TestPrometheus.start(targets);
 
@@ -129,7 +129,7 @@ describe('metrics: /metrics on the health ports, scraped by the real Prometheus 
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(up.map((t) => `${t.job} ${t.health} ${t.lastError}`).sort()).toEqual(
-      ['audit', 'auth', 'gateway', 'identity', 'policy'].map((job) => `${job} up `),
+      ['audit', 'auth', 'gateway', 'identity', 'policy', 'portal'].map((job) => `${job} up `),
     );
     expect(KEY_SERIES.filter((n) => !names.has(n))).toEqual([]);
     // The series carry what the alerts select on.

@@ -154,7 +154,7 @@ describe('NATS permissions (deploy/nats/nats-server.conf)', () => {
     const creds = (u: User) => ({ NATS_USER: u, NATS_PASSWORD: PASSWORDS[u] });
     sys = await TestSystem.start({
       nats: { url: broker.url, prefix: '', user: 'cli', password: PASSWORDS.cli },
-      env: { audit: creds('audit'), auth: creds('auth'), identity: creds('identity'), policy: creds('policy'), gateway: creds('gateway') },
+      env: { audit: creds('audit'), auth: creds('auth'), identity: creds('identity'), policy: creds('policy'), gateway: creds('gateway'), portal: creds('portal') },
     });
   });
 

@@ -26,6 +26,17 @@ describe('the SERVICES table', () => {
     });
   });
 
+  it('starts the portal last, with the certificate files and the public API URL, health on its HTTPS port', () => {
+    expect(SERVICES[SERVICES.length - 1].name).toBe('portal');
+    expect(serviceEnv(byName('portal'), ctx, {})).toEqual({
+      PORTAL_TLS_CERT_FILE: '/d/tls/cert.pem',
+      PORTAL_TLS_KEY_FILE: '/d/tls/key.pem',
+      PORTAL_API_URL: 'https://localhost:8443',
+    });
+    expect(healthUrl(byName('portal'), {})).toBe('https://127.0.0.1:8444/health/ready');
+    expect(databaseUrl(byName('portal'), {})).toBeUndefined();
+  });
+
   it("leaves out what the user set (the user's environment wins); empty counts as unset", () => {
     const env = { AUTH_KEY_ENCRYPTION_KEY: 'mine', AUTH_ISSUER: '' };
     expect(serviceEnv(byName('auth'), ctx, env)).toEqual({ AUTH_ISSUER: 'https://localhost:8443' });

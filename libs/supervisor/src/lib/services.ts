@@ -1,7 +1,7 @@
 import { isAbsolute, join } from 'node:path';
 import type { LocalSecrets } from './local-secrets';
 
-export type ServiceName = 'audit' | 'auth' | 'identity' | 'policy' | 'gateway';
+export type ServiceName = 'audit' | 'auth' | 'identity' | 'policy' | 'gateway' | 'portal';
 
 /**
  * The one table of the services, in start order (what a service asks for at
@@ -119,6 +119,27 @@ export const SERVICES: readonly ServiceSpec<ServiceName>[] = [
       GATEWAY_TLS_CERT_FILE: '{tlsCertFile}',
       GATEWAY_TLS_KEY_FILE: '{tlsKeyFile}',
       GATEWAY_ISSUER: '{publicUrl}',
+    },
+    replicas: 1,
+  },
+  // Last: the Partner Portal asks auth (sessions, projects, pairs), identity and audit; nothing asks it.
+  {
+    name: 'portal',
+    script: 'dist/apps/portal/src/main.js',
+    health: {
+      scheme: 'https',
+      hostVar: 'PORTAL_HOST',
+      defaultHost: '127.0.0.1',
+      portVar: 'PORTAL_PORT',
+      defaultPort: 8444,
+      path: '/health/ready',
+      verifyLocalCert: true,
+    },
+    metrics: { hostVar: 'PORTAL_METRICS_HOST', defaultHost: '127.0.0.1', portVar: 'PORTAL_METRICS_PORT', defaultPort: 9465 },
+    env: {
+      PORTAL_TLS_CERT_FILE: '{tlsCertFile}',
+      PORTAL_TLS_KEY_FILE: '{tlsKeyFile}',
+      PORTAL_API_URL: '{publicUrl}',
     },
     replicas: 1,
   },
