@@ -21,6 +21,6 @@ export class ApiReferenceController {
   @Get()
   async show(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     const s = this.sessions.tokenOf(req) ? await this.sessions.require(req).catch(() => undefined) : undefined;
-    sendPage(reply, apiReferencePage(s, this.page.doc, this.page.complete, this.config.PORTAL_API_URL));
+    sendPage(reply, apiReferencePage(s, this.page, this.config.PORTAL_API_URL));
   }
 }

@@ -1,5 +1,5 @@
 import { html, Html } from '../http/html';
-import { layout, notice, PageSession } from '../http/layout';
+import { layout, PageSession } from '../http/layout';
 import type { OpenApiDocument } from './openapi-source';
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
@@ -37,7 +37,7 @@ ${body ? html`<p>Body: ${Object.entries(body).map(([type, c]) => html`<code>${ty
 </details>`;
 }
 
-export function apiReferencePage(s: PageSession | undefined, doc: OpenApiDocument, complete: boolean, apiUrl: string): string {
+export function apiReferencePage(s: PageSession | undefined, doc: OpenApiDocument, apiUrl: string): string {
   const paths = Object.entries(doc.paths ?? {});
   const schemas = Object.keys(doc.components?.schemas ?? {});
   return layout({
@@ -46,7 +46,6 @@ export function apiReferencePage(s: PageSession | undefined, doc: OpenApiDocumen
     nav: 'api',
     body: html`<h1>${doc.info?.title ?? 'API reference'}${doc.info?.version ? html` <span class="badge">${doc.info.version}</span>` : ''}</h1>
 <p>The gateway serves this document at <a href="${`${apiUrl}/v1/openapi.json`}"><code>${apiUrl}/v1/openapi.json</code></a>.</p>
-${complete ? '' : notice('info', 'This build has the reference\'s schemas only; the operations appear here once the gateway\'s OpenAPI document is part of the contracts.')}
 ${paths.map(([path, item]) =>
       METHODS.filter((m) => item && typeof item[m] === 'object').map((m) => operation(doc, path, m, item[m] as Record<string, unknown>)),
     )}
