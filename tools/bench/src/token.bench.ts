@@ -48,19 +48,21 @@ interface VariantRun {
   gatewayLogLines: number;
 }
 
+/** A system logging as `npm start` does, over `env`; its note proves it logged (the gateway's file grew by about a line per request). */
+function loggingAsStart(env?: Record<string, string>): Awaited<ReturnType<Variant['setUp']>> {
+  return {
+    start: { logs: 'start', env },
+    stop: async () => undefined,
+    note: ({ served, gatewayLogLines }) => `its gateway's log file grew by ${gatewayLogLines} lines for ${served.toFixed(0)} requests served`,
+  };
+}
+
 /** The logging `npm start` does (LOG_LEVEL's default, info: a line per request; LOG_FORMAT=pretty; a JSON file per service). */
 const npmStartLogging: Variant = {
   name: 'npm-start-logging',
   what: "logging as `npm start` does it (LOG_LEVEL info: a line per request; LOG_FORMAT=pretty; every service's JSON log file)",
   maxCost: 0.1,
-  async setUp() {
-    return {
-      start: { logs: 'start', env: BENCH_ENV },
-      stop: async () => undefined,
-      // Proof that it did log: the gateway's file grew by about a line per request.
-      note: ({ served, gatewayLogLines }) => `its gateway's log file grew by ${gatewayLogLines} lines for ${served.toFixed(0)} requests served`,
-    };
-  },
+  setUp: async () => loggingAsStart(BENCH_ENV),
 };
 
 /** Tracing on, its spans to a collector stand-in in a process of its own (OTLP/HTTP protobuf, dropped). */
@@ -109,13 +111,7 @@ const auditOn: Variant = {
 const asShipped: Variant = {
   name: 'as-shipped',
   what: 'the default configuration, as `npm start` runs it (logging at info, pretty console and JSON files; metrics on; audit trail on; tracing off)',
-  async setUp() {
-    return {
-      start: { logs: 'start' },
-      stop: async () => undefined,
-      note: ({ served, gatewayLogLines }) => `its gateway's log file grew by ${gatewayLogLines} lines for ${served.toFixed(0)} requests served`,
-    };
-  },
+  setUp: async () => loggingAsStart(),
 };
 
 const VARIANTS: Variant[] = [
