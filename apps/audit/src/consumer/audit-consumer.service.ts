@@ -117,7 +117,7 @@ function dedupe(entries: AuditEntry[]): AuditEntry[] {
   return [...seen.values()];
 }
 
-/** PostgreSQL takes at most 65,535 parameters in a statement: 21 columns a row. */
+/** Rows per statement: bounds one statement's JSON parameter (entries are at most ~1 MiB each, and usually far less). */
 const ROWS_PER_INSERT = 3_000;
 
 async function insertAll(tx: Parameters<typeof AuditLog.insertBatch>[0], entries: AuditEntry[]): Promise<number> {
