@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { databaseName, maintenanceUrl, randomRunId } from '@gatehouse/supervisor';
-import { recordSecret } from '@gatehouse/testing';
+import { HttpClient, recordSecret } from '@gatehouse/testing';
 import { cleanUpLauncher, copyLogsToAudit, LauncherRun, launcherSetup, LauncherSetup, recordLauncherKek } from './support/launcher';
 
 /** A password in the database URLs (the local server trusts anyway): no message may show it. */
@@ -60,6 +60,11 @@ describe('npm start (the launcher)', () => {
     const welcome = await first.welcome();
     firstProject = welcome.projectId;
     expect(welcome.baseUrl).toBe(`https://localhost:${setup.gatewayPort}`);
+    // The Partner Portal's URL, printed with the owner's sign-in, answers with its sign-in page.
+    expect(welcome.portalUrl).toBe(`https://localhost:${setup.portalPort}`);
+    const signIn = await new HttpClient(welcome.portalUrl, { caFile: join(setup.dataDir, 'tls', 'cert.pem') }).send('GET', '/login');
+    expect(signIn.status).toBe(200);
+    expect(signIn.text).toContain('<form');
     expect(first.output).toMatch(/shown once/i);
     // Beside them, the first partner's owner and a random password (128 bits), printed once.
     expect({ email: welcome.ownerEmail, password: welcome.ownerPassword }).toEqual({ email: 'owner@example.com', password: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });

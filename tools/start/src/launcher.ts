@@ -157,7 +157,8 @@ export class Launcher {
           baseUrl,
           certFile: shortPath(root, secrets.tlsCertFile),
           logDir: shortPath(root, logDir),
-          // portalUrl: the Partner Portal's public URL goes here once apps/portal is in the services table (issue 13).
+          // The Partner Portal, where the owner printed beside it signs in.
+          portalUrl: services.some((s) => s.name === 'portal') ? publicUrl(env, 'portal') : undefined,
         }) +
         '\n',
     );

@@ -19,6 +19,7 @@ export interface LauncherSetup {
   databases: string[];
   prefix: string;
   gatewayPort: number;
+  portalPort: number;
 }
 
 export async function launcherSetup(runId: string, dataDir: string, dbUser = 'postgres'): Promise<LauncherSetup> {
@@ -35,7 +36,8 @@ export async function launcherSetup(runId: string, dataDir: string, dbUser = 'po
     }
     for (const name of Object.keys(spec.env)) env[name] = '';
   }
-  return { runId, dataDir, env, databases, prefix, gatewayPort: Number(env[serviceSpec('gateway').health.portVar]) };
+  const portOf = (name: 'gateway' | 'portal') => Number(env[serviceSpec(name).health.portVar]);
+  return { runId, dataDir, env, databases, prefix, gatewayPort: portOf('gateway'), portalPort: portOf('portal') };
 }
 
 export class LauncherRun {
@@ -73,7 +75,7 @@ export class LauncherRun {
   }
 
   /** The first project's credentials as the welcome block prints them; its secret joins the log audit. */
-  async welcome(): Promise<{ baseUrl: string; projectId: string; clientId: string; clientSecret: string; curl: string; ownerEmail: string; ownerPassword: string }> {
+  async welcome(): Promise<{ baseUrl: string; portalUrl: string; projectId: string; clientId: string; clientSecret: string; curl: string; ownerEmail: string; ownerPassword: string }> {
     const curl = (await this.waitFor(/^curl -sk -X POST \S+\/v1\/auth\/token .*$/m))[0];
     const field = (label: string) => {
       const m = this.output.match(new RegExp(`^  ${label}:\\s+(\\S+)`, 'm'));
@@ -82,6 +84,7 @@ export class LauncherRun {
     };
     const welcome = {
       baseUrl: field('Base URL'),
+      portalUrl: field('Portal'),
       projectId: field('Project id'),
       clientId: field('Client id'),
       clientSecret: field('Client secret'),

@@ -167,8 +167,10 @@ export function userValue(env: NodeJS.ProcessEnv, name: string): string | undefi
   return v === undefined || v === '' ? undefined : v;
 }
 
-export function publicUrl(env: NodeJS.ProcessEnv): string {
-  const port = userValue(env, PUBLIC_SERVICE.portVar) ?? String(PUBLIC_SERVICE.defaultPort);
+/** The URL a person opens: the gateway's (the API, by default) or another HTTPS service's (the portal), from its port variable. */
+export function publicUrl(env: NodeJS.ProcessEnv, service?: ServiceName): string {
+  const of = service ? serviceSpec(service).health : PUBLIC_SERVICE;
+  const port = userValue(env, of.portVar) ?? String(of.defaultPort);
   return port === '443' ? 'https://localhost' : `https://localhost:${port}`;
 }
 
