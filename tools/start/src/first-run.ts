@@ -14,7 +14,7 @@ import {
 
 export const FIRST_PROJECT_NAME = 'My first project';
 export const FIRST_PARTNER_NAME = 'My organisation';
-/** The first owner's portal login (change it in the portal, or make another owner with the CLI). */
+/** The first owner's portal login (printed once; another owner can be made with the CLI — there is no password change yet). */
 export const FIRST_OWNER_EMAIL = 'owner@example.com';
 export const FIRST_PAIR_NAME = 'first pair';
 export const CURL_API_VERSION = '2024-05-25';
