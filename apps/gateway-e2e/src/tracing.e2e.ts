@@ -76,10 +76,14 @@ describe('traces (OpenTelemetry, OTLP)', () => {
     expect(res.status).toBe(200);
 
     // Complete: each service and a query seen, and every span's parent received (the exporters send in their own time).
+    // Policy and identity each show the span of the call the gateway made, not just any span (identity
+    // also serves policy's read-model fill, which may arrive first).
     const complete = (s: ReceivedSpan[]): boolean => {
       const ids = new Set(s.map((x) => x.spanId));
+      const byId = new Map(s.map((x) => [x.spanId, x]));
       return (
-        ['gateway', 'policy', 'identity'].every((svc) => s.some((x) => x.service === svc)) &&
+        s.some((x) => x.service === 'gateway') &&
+        ['policy', 'identity'].every((svc) => s.some((x) => x.service === svc && x.kind === SERVER && byId.get(x.parentSpanId ?? '')?.service === 'gateway')) &&
         s.some((x) => x.name.startsWith('pg')) &&
         s.some((x) => x.parentSpanId === callerSpan) &&
         s.every((x) => x.parentSpanId === callerSpan || ids.has(x.parentSpanId ?? ''))
