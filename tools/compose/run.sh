@@ -191,10 +191,19 @@ ip netns add "$NETNS"
 ip -n "$NETNS" link set lo up
 start_dockerd "$NETNS"
 
+# On a failed start: each container's state and, for one not healthy, its health checks' last answers.
+unhealthy_report() {
+  local id
+  for id in $($DOCKER ps -aq --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME"); do
+    $DOCKER inspect --format '{{.Name}} {{.State.Status}} exit={{.State.ExitCode}} restarts={{.RestartCount}} health={{if .State.Health}}{{.State.Health.Status}}{{end}}' "$id"
+    $DOCKER inspect --format '{{if .State.Health}}{{if ne .State.Health.Status "healthy"}}{{range .State.Health.Log}}  check exit={{.ExitCode}}: {{.Output}}{{end}}{{end}}{{end}}' "$id"
+  done
+}
+
 log 'up, two replicas of every service'
 U0=$SECONDS
 waited "${COMPOSE[@]}" up -d --no-build --scale auth=2 --scale identity=2 --scale policy=2 --scale gateway=2 >"$RUN_DIR/up.log" 2>&1 \
-  || { cat "$RUN_DIR/up.log" >&2; "${COMPOSE[@]}" logs --tail=30 >&2; fail 'docker-compose up'; }
+  || { cat "$RUN_DIR/up.log" >&2; "${COMPOSE[@]}" logs --tail=30 >&2; unhealthy_report >&2; fail 'docker-compose up'; }
 # Every container healthy (the balancer too, which nothing waits for).
 all_healthy() {
   local ids; ids=$($DOCKER ps -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")
