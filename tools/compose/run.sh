@@ -207,12 +207,12 @@ waited "${COMPOSE[@]}" up -d --no-build --scale auth=2 --scale identity=2 --scal
 # Every container healthy (the balancer too, which nothing waits for).
 all_healthy() {
   local ids; ids=$($DOCKER ps -q --filter "label=com.docker.compose.project=$COMPOSE_PROJECT_NAME")
-  [ "$(echo "$ids" | grep -c .)" = 12 ] || return 1
+  [ "$(echo "$ids" | grep -c .)" = 13 ] || return 1
   ! $DOCKER inspect -f '{{.State.Health.Status}}' $ids | grep -qv '^healthy$'
 }
 for _ in $(seq 1 240); do all_healthy && break; sleep 0.5; done
-all_healthy || { $DOCKER ps -a >&2; fail 'not every container (12) healthy within 2 minutes'; }
-row '%-34s %s' 'time to healthy, 12 containers (s)' $((SECONDS - U0))
+all_healthy || { $DOCKER ps -a >&2; fail 'not every container (13) healthy within 2 minutes'; }
+row '%-34s %s' 'time to healthy, 13 containers (s)' $((SECONDS - U0))
 
 export RUN_DIR NETNS DOCKER REPO
 export COMPOSE_FILES="docker-compose.yml tools/compose/compose.ci.yml"
