@@ -139,6 +139,17 @@ describe('the audit service', () => {
     expect(await stored(projectId)).toEqual({ n: TOTAL, d: TOTAL });
   }, 240_000);
 
+  it('stores every field as it was sent: tabs, line breaks, backslashes, quotes and non-ASCII text, in text and JSON fields', async () => {
+    const projectId = randomUUID();
+    const hostile = 'tab\there\nnew line\r\\N back\\slash "quoted" \'single\' é 日本 🚀';
+    const sent = entry({ project_id: projectId, entity_id: randomUUID(), user_agent: hostile, path: `/v1/roles/${hostile}`, body: { note: hostile, list: [hostile, 1, null] }, status_code: 201, headers: { 'x-note': hostile } });
+    await publish(sent);
+    await waitStored(projectId, 1);
+    const page = await list({ project_id: projectId, entity_id: sent.entity_id });
+    expect(page.data).toHaveLength(1);
+    expect(page.data[0]).toMatchObject({ id: sent.id, user_agent: hostile, path: sent.path, body: sent.body, status_code: 201 });
+  });
+
   describe('lists', () => {
     const projectId = randomUUID();
     const entityId = randomUUID();

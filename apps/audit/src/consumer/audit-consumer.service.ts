@@ -11,11 +11,12 @@ const DAY_NS = 24 * 3600 * 1e9;
 
 /**
  * Stores the AUDIT stream: one durable pull consumer shared by every instance
- * (JetStream hands each message to one of them). A batch is inserted in one
- * statement (ON CONFLICT (id) DO NOTHING) and each message is acknowledged only
- * after the commit: a crash before the commit redelivers the batch (nothing
- * lost), a crash after it redelivers entries the database already holds, which
- * the insert skips (nothing twice). A message that is no audit entry is
+ * (JetStream hands each message to one of them). A pull is stored in one
+ * transaction (AuditLog.storeBatch: COPY, or the idempotent insert when some
+ * entry is stored already) and each message is acknowledged only after the
+ * commit: a crash before the commit redelivers the batch (nothing lost), a crash
+ * after it redelivers entries the database already holds, which are skipped
+ * (nothing twice). A message that is no audit entry is
  * terminated (never redelivered) and logged.
  */
 @Injectable()
@@ -90,8 +91,7 @@ export class AuditConsumerService implements OnApplicationShutdown {
       }
     }
     try {
-      const added = await this.ds.transaction((tx) => insertAll(tx, dedupe(entries)));
-      this.stored += added;
+      this.stored += await AuditLog.storeBatch(this.ds, entries);
     } catch (err) {
       // Not stored: let JetStream redeliver them now rather than after ack_wait.
       for (const m of keep) m.nak(1_000);
@@ -108,22 +108,6 @@ function parse(m: JsMsg): AuditEntry[] | null {
   } catch {
     return null;
   }
-}
-
-/** One row per id within a pull (ON CONFLICT cannot touch a row twice in one statement). */
-function dedupe(entries: AuditEntry[]): AuditEntry[] {
-  const seen = new Map<string, AuditEntry>();
-  for (const e of entries) if (!seen.has(e.id)) seen.set(e.id, e);
-  return [...seen.values()];
-}
-
-/** Rows per statement: bounds one statement's JSON parameter (entries are at most ~1 MiB each, and usually far less). */
-const ROWS_PER_INSERT = 3_000;
-
-async function insertAll(tx: Parameters<typeof AuditLog.insertBatch>[0], entries: AuditEntry[]): Promise<number> {
-  let added = 0;
-  for (let i = 0; i < entries.length; i += ROWS_PER_INSERT) added += await AuditLog.insertBatch(tx, entries.slice(i, i + ROWS_PER_INSERT));
-  return added;
 }
 
 /** The AUDIT stream: file storage, a week of messages, a two-minute duplicate window (publishers set msgID = entry id). */

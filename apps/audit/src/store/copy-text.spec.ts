@@ -1,0 +1,64 @@
+import type { AuditEntry } from '@gatehouse/contracts';
+import { COPY_COLUMNS, copyText } from './copy-text';
+
+const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
+  id: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  project_id: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+  entity_id: null,
+  entity_user_id: null,
+  client_id: 'client-1',
+  type: 'event',
+  kind: 'token.issued',
+  timestamp: '2026-12-06T06:00:00.000Z',
+  method: null,
+  path: null,
+  params: null,
+  headers: null,
+  body: null,
+  content_type: null,
+  status_code: null,
+  parent_log_id: null,
+  request_id: 'req-1',
+  client_ip: null,
+  user_agent: null,
+  target_service: 'auth',
+  details: { grant_type: 'client_credentials' },
+  ...over,
+});
+
+/** Reads one COPY text line back as PostgreSQL would (the format's escapes undone). */
+function parseLine(line: string): Array<string | null> {
+  return line.split('\t').map((f) => (f === '\\N' ? null : f.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '\\': '\\' })[c] ?? c)));
+}
+
+describe('copyText', () => {
+  it('writes one line per entry, one field per column, nulls as \\N', () => {
+    const text = copyText([entry(), entry({ id: '1b4e28ba-2fa1-11d2-883f-0016d3cca427' })]);
+    const lines = text.split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(2);
+    const columns = COPY_COLUMNS.split(', ');
+    const fields = parseLine(lines[0]);
+    expect(fields).toHaveLength(columns.length);
+    const row = Object.fromEntries(columns.map((c, i) => [c, fields[i]]));
+    expect(row).toMatchObject({ id: entry().id, ts: '2026-12-06T06:00:00.000Z', kind: 'token.issued', method: null, status_code: null });
+    expect(JSON.parse(row.details as string)).toEqual({ grant_type: 'client_credentials' });
+  });
+
+  it('escapes tabs, line breaks and backslashes so that no field or line is split', () => {
+    const hostile = 'a\tb\nc\rd\\e\\N';
+    const text = copyText([entry({ user_agent: hostile, body: { note: hostile }, status_code: 201 })]);
+    expect(text.split('\n')).toHaveLength(2);
+    const columns = COPY_COLUMNS.split(', ');
+    const row = Object.fromEntries(columns.map((c, i) => [c, parseLine(text.slice(0, -1))[i]]));
+    expect(row.user_agent).toBe(hostile);
+    expect(JSON.parse(row.body as string)).toEqual({ note: hostile });
+    expect(row.status_code).toBe('201');
+  });
+
+  it('writes a JSON body that is not an object (a string, an array) as JSON', () => {
+    const columns = COPY_COLUMNS.split(', ');
+    const fields = parseLine(copyText([entry({ body: ['x', 1] })]).slice(0, -1));
+    expect(JSON.parse(fields[columns.indexOf('body')] as string)).toEqual(['x', 1]);
+  });
+});
