@@ -139,6 +139,26 @@ describe('traces (OpenTelemetry, OTLP)', () => {
     expect(traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
   });
 
+  it("a request whose caller's trace is not sampled is traced by no service, and none of them starts a trace of its own for it", async () => {
+    const cred = await sys.createPartner();
+    const partnerApi = new Api(sys, await sys.partnerToken(cred));
+    const entity = await partnerApi.entity();
+    // A user and role policy has not seen: the check makes policy fill its read model from identity (a call of its own).
+    const { user, token } = await userWithRole(sys, partnerApi, cred, entity.id, {
+      name: 'unsampled-reader',
+      permissions: { objects: [{ object_type: 'entity_user', actions: [{ action_name: 'read', permission: 'allowed' }] }] },
+    });
+    // Every span of the set-up above exported before the request is made (BSP delay 100 ms).
+    await new Promise((r) => setTimeout(r, 1_000));
+    const before = receiver.spans.length;
+    const traceId = randomBytes(16).toString('hex');
+    const res = await sys.http.get(`/v1/entity_users/${user.id}`, { token, headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-00` } });
+    expect(res.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Nothing at all: not a span of that trace, and no new trace started by a service that lost the decision on the way.
+    expect(receiver.spans.slice(before).map((s) => `${s.service} ${s.name}`)).toEqual([]);
+  });
+
   it('a request without traceparent starts a trace of its own; a malformed one is ignored, not refused', async () => {
     const before = new Set(receiver.spans.map((s) => s.traceId));
     const res = await sys.http.get('/health/ready', { headers: { traceparent: 'not-a-traceparent' } });

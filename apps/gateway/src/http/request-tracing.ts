@@ -1,6 +1,6 @@
 import { propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { FastifyInstance } from 'fastify';
-import { enterRequest, leaveRequest, tracer, tracingState } from '@gatehouse/platform';
+import { enterRequest, leaveRequest, tracer, tracingState, unsampledParent } from '@gatehouse/platform';
 
 /**
  * With tracing on (OTEL_TRACES_EXPORTER=otlp), every HTTP request gets a server
@@ -14,6 +14,11 @@ export function traceRequests(fastify: FastifyInstance): void {
   if (!tracingState.enabled) return;
   fastify.addHook('onRequest', async (req, reply) => {
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+    if (unsampledParent(parent)) {
+      // The caller's trace is not sampled: no span, its decision passed on by request id.
+      if (enterRequest(req.id, parent)) reply.raw.once('close', () => leaveRequest(req.id));
+      return;
+    }
     const route = req.routeOptions.url;
     const span = tracer().startSpan(
       `${req.method} ${route ?? '(unmatched)'}`,

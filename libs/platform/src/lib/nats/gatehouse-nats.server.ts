@@ -1,12 +1,12 @@
 import { NatsContext, NatsRecord, ServerNats } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { isObservable } from 'rxjs';
-import { context, SpanKind, trace } from '@opentelemetry/api';
+import { Context, context, SpanKind, trace } from '@opentelemetry/api';
 import type { z } from 'zod';
 import { contractIssues, contractOf, describeIssues, ErrorBody, ErrorCodes, Headers } from '@gatehouse/contracts';
 import { metricsEnabled, recordNatsServed, secondsSince } from '../metrics/metrics';
 import type { NatsService } from './nats.service';
-import { enterRequest, extractTraceContext, leaveRequest, tracer, tracingState } from '../tracing/tracing';
+import { enterRequest, extractTraceContext, leaveRequest, tracer, tracingState, unsampledParent } from '../tracing/tracing';
 
 /**
  * How a served subject's request data is checked: its schema, and for a hot
@@ -88,19 +88,30 @@ export class GatehouseNatsServer extends ServerNats {
     if (!tracingState.enabled) return this.serve(channel, natsMsg);
     // Traced: a server span, child of the caller's (its context came in the headers), around the whole handling.
     const parent = extractTraceContext(natsMsg.headers);
+    const requestId = natsMsg.headers?.get(Headers.requestId) || undefined;
+    if (unsampledParent(parent)) return this.serveUnsampled(channel, natsMsg, parent, requestId);
     const span = tracer().startSpan(
       `${channel} process`,
       { kind: SpanKind.SERVER, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': channel, 'messaging.operation.type': 'process' } },
       parent,
     );
     const ctx = trace.setSpan(parent, span);
-    const requestId = natsMsg.headers?.get(Headers.requestId) || undefined;
     const entered = requestId !== undefined && enterRequest(requestId, ctx);
     try {
       await (tracingState.asyncContext ? context.with(ctx, () => this.serve(channel, natsMsg)) : this.serve(channel, natsMsg));
     } finally {
       if (entered) leaveRequest(requestId);
       span.end();
+    }
+  }
+
+  /** A request of a trace nobody samples: no span; its context is kept by request id, so the calls it makes pass the decision on. */
+  private async serveUnsampled(channel: string, natsMsg: Msg, parent: Context, requestId: string | undefined): Promise<void> {
+    const entered = requestId !== undefined && enterRequest(requestId, parent);
+    try {
+      await this.serve(channel, natsMsg);
+    } finally {
+      if (entered) leaveRequest(requestId);
     }
   }
 

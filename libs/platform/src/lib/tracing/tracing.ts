@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { Context, context, propagation, Span, SpanKind, SpanStatusCode, trace, Tracer, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
+import { Context, context, propagation, Span, SpanKind, SpanStatusCode, trace, TraceFlags, Tracer, TextMapGetter, TextMapSetter } from '@opentelemetry/api';
 import { OTLPTraceExporter as OTLPJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OTLPProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
@@ -36,7 +36,26 @@ export const tracingState = {
    * explicitly, by request id (spanContextOf).
    */
   asyncContext: false,
+  /**
+   * Whether the sampler follows the parent's decision (the parentbased_* samplers,
+   * the default): then nothing under an unsampled parent is ever sampled, and the
+   * spans a process would start there are skipped altogether (unsampledParent).
+   */
+  parentBased: true,
 };
+
+/**
+ * Whether `ctx` carries a span context whose trace is not sampled, under a sampler
+ * that follows its parent: the work under it is traced by nobody, so no span is
+ * started for it (with 1 trace in 10 sampled, the SDK's non-recording spans, their
+ * ids and sampling decisions were most of tracing's cost); the context is still
+ * passed on, so the services downstream know the decision too.
+ */
+export function unsampledParent(ctx: Context): boolean {
+  if (!tracingState.parentBased) return false;
+  const parent = trace.getSpanContext(ctx);
+  return parent !== undefined && (parent.traceFlags & TraceFlags.SAMPLED) === 0;
+}
 
 /** The span context of each request being handled in this process, by its request id (x-request-id / NATS header). */
 const byRequestId = new Map<string, Context>();
@@ -105,6 +124,7 @@ export function startTracing(env: NodeJS.ProcessEnv = process.env): boolean {
   provider.register({ contextManager: new ProcessContextManager(() => tracingState.asyncContext) });
   // Queries only under a span (a request): not the outbox relay's polling or the migrations.
   registerInstrumentations({ tracerProvider: provider, instrumentations: [new PgInstrumentation({ requireParentSpan: true })] });
+  tracingState.parentBased = settings.OTEL_TRACES_SAMPLER.startsWith('parentbased_');
   tracingState.enabled = true;
   return true;
 }
@@ -137,9 +157,17 @@ export function extractTraceContext(h: MsgHdrs | undefined): Context {
   return propagation.extract(context.active(), h, natsGetter);
 }
 
-/** A NATS request made (for the request `requestId`): a client span, its context sent along in the headers. */
-export function startNatsClientSpan(subject: string, h: MsgHdrs, requestId?: string): Span {
+/**
+ * A NATS request made (for the request `requestId`): a client span, its context
+ * sent along in the headers. Under an unsampled parent, no span: the parent's
+ * context is sent as it is.
+ */
+export function startNatsClientSpan(subject: string, h: MsgHdrs, requestId?: string): Span | undefined {
   const parent = contextOf(requestId);
+  if (unsampledParent(parent)) {
+    injectTraceContext(h, parent);
+    return undefined;
+  }
   const span = tracer().startSpan(
     `${subject} request`,
     { kind: SpanKind.CLIENT, attributes: { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'messaging.operation.type': 'send' } },
