@@ -78,8 +78,8 @@ const NATS_USERS = [...new Set([...Object.keys(APP_SCHEMAS), 'portal', 'cli'])];
 const natsPasswordVar = (user: string) => `NATS_${user.toUpperCase()}_PASSWORD`;
 /** The NATS passwords, as a user puts them in .env (letters and digits, starting with a letter). */
 const NATS_PASSWORDS: Record<string, string> = Object.fromEntries(NATS_USERS.map((u) => [natsPasswordVar(u), `p${randomBytes(12).toString('hex')}`]));
-/** The variables a user must set (.env): the key-encryption key and the NATS passwords. */
-const USER_VARS: Record<string, string> = { AUTH_KEY_ENCRYPTION_KEY: KEK, ...NATS_PASSWORDS };
+/** The variables a user must set (.env): the key-encryption key, the NATS passwords and the portal's CSRF key. */
+const USER_VARS: Record<string, string> = { AUTH_KEY_ENCRYPTION_KEY: KEK, ...NATS_PASSWORDS, PORTAL_CSRF_KEY: randomBytes(32).toString('base64') };
 
 const compose: ComposeFile = readCompose(COMPOSE_FILE);
 const services = compose.services;
@@ -312,6 +312,12 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(resolvedEnv('auth').AUTH_ISSUER).toBe('https://localhost:8443');
+  });
+
+  it('gives every portal replica one CSRF key from .env, required (a random key per process breaks a form posted to another replica)', () => {
+    const env = environmentOf(services.portal);
+    expect(variablesIn(env.PORTAL_CSRF_KEY)).toEqual([{ name: 'PORTAL_CSRF_KEY', required: true, hasDefault: false }]);
+    expect(() => resolvedEnv('portal', { ...USER_VARS, PORTAL_CSRF_KEY: '' })).toThrow(MissingVariableError);
   });
 
   describe('NATS users (deploy/nats/nats-server.conf)', () => {

@@ -124,6 +124,7 @@ PG_PASSWORD=p$(openssl rand -hex 16)
   echo "AUTH_KEY_ENCRYPTION_KEY=$KEK"
   for u in AUDIT AUTH IDENTITY POLICY GATEWAY PORTAL CLI; do echo "NATS_${u}_PASSWORD=p$(openssl rand -hex 24)"; done
   echo "POSTGRES_PASSWORD=$PG_PASSWORD"
+  echo "PORTAL_CSRF_KEY=$(openssl rand -base64 32)"
   echo "GATEWAY_TLS_DIR=$RUN_DIR/tls"
 } > "$RUN_DIR/env"
 set -a; . "$RUN_DIR/env"; set +a

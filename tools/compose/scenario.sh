@@ -3,8 +3,9 @@
 # DOCKER_HOST set): the smoke scenario through the load balancer, a revocation and a
 # key rotation felt by each gateway, one killed container of each service under load,
 # one project's rate budget held across both gateways behind the balancer, the brake
-# seeing each client's own address through it (PROXY protocol), bad settings
-# failing fast, the secret scan and the image sizes. Appends its figures
+# seeing each client's own address through it (PROXY protocol), the Partner Portal
+# (sign-in, a crash, sign out everywhere), bad settings failing fast, the secret scan
+# and the image sizes. Appends its figures
 # to $RUN_DIR/report; exits non-zero on the first failed check of a part.
 set -euo pipefail
 C=(docker-compose --env-file "$RUN_DIR/env" -f docker-compose.yml -f tools/compose/compose.ci.yml)
@@ -233,16 +234,61 @@ bad_env() {
   fails_fast 'auth, missing KEK' 'AUTH_KEY_ENCRYPTION_KEY' auth -e AUTH_KEY_ENCRYPTION_KEY=
 }
 
+# ---- the Partner Portal -----------------------------------------------------------------------
+PORTAL=https://127.0.0.1:8444
+# The value of the form's hidden CSRF field in the last answer.
+csrf_of() { grep -o 'name="_csrf" value="[^"]*"' "$RUN_DIR/body" | head -n1 | sed 's/.*value="//; s/"$//'; }
+portal() {
+  echo '== portal: an owner signs in and sees the project; the portal killed, the session survives; sign out everywhere'
+  local jar=$RUN_DIR/portal.cookies email=owner@compose.example partner pw victim before t_kill t_back=""
+  cli partners create --name 'Compose Ltd' --json > "$RUN_DIR/partner.json" || { bad 'partners create (CLI)'; return 1; }
+  partner=$(json partner_id < "$RUN_DIR/partner.json")
+  cli members create --partner "$partner" --email "$email" --json > "$RUN_DIR/member.json" || { bad 'members create (CLI)'; return 1; }
+  pw=$(json password < "$RUN_DIR/member.json")
+  printf '%s\n' "$pw" > "$RUN_DIR/portal.secret"
+  cli project assign --project "$(json project_id < "$RUN_DIR/project.json")" --partner "$partner" --json > /dev/null || { bad 'project assign (CLI)'; return 1; }
+  expect 200 'portal: the sign-in page' "$PORTAL/login" -c "$jar" -b "$jar" || return 1
+  expect 403 'portal: a sign-in posted from another site' "$PORTAL/login" -c "$jar" -b "$jar" -H 'origin: https://evil.example' \
+    --data-urlencode "email=$email" --data-urlencode "password=$pw" --data-urlencode "_csrf=$(csrf_of)" || return 1
+  expect 200 'portal: the sign-in page again' "$PORTAL/login" -c "$jar" -b "$jar" || return 1
+  expect 303 'portal: the owner signs in' "$PORTAL/login" -c "$jar" -b "$jar" \
+    --data-urlencode "email=$email" --data-urlencode "password=$pw" --data-urlencode "_csrf=$(csrf_of)" || return 1
+  expect 200 'portal: the projects page' "$PORTAL/projects" -b "$jar" || return 1
+  grep -q 'compose-smoke' "$RUN_DIR/body" && ok 'portal: the owner sees the project the CLI assigned' || bad 'portal: the assigned project is not listed'
+  local form_csrf; form_csrf=$(csrf_of)
+  # A crash of the portal's container: back healthy, and the session, kept by auth, still good.
+  victim=$(containers portal | head -n1)
+  before=$($DOCKER inspect -f '{{.RestartCount}}' "$victim")
+  t_kill=$(now_ms)
+  kill -KILL "$($DOCKER inspect -f '{{.State.Pid}}' "$victim")"
+  for _ in $(seq 1 240); do
+    read -r running status count <<<"$(health "$victim")"
+    if [ "$running" = true ] && [ "$status" = healthy ] && [ "$count" -gt "$before" ]; then t_back=$(now_ms); break; fi
+    sleep 0.25
+  done
+  [ -n "$t_back" ] || { bad 'portal: the killed container did not come back healthy within 60 s'; return 1; }
+  row '%-10s %12s' 'portal' "$((t_back - t_kill)) ms"
+  ok "portal: killed, back healthy after $((t_back - t_kill)) ms"
+  expect 200 'portal: the session after the restart' "$PORTAL/projects" -b "$jar" || return 1
+  # Its CSRF key is the compose file's (PORTAL_CSRF_KEY), not one per process: a form served before the crash still posts.
+  expect 303 'portal: sign out everywhere, from a page served before the crash' "$PORTAL/logout-all" -b "$jar" -c "$jar.after" --data-urlencode "_csrf=$form_csrf" || return 1
+  expect 303 'portal: the old cookie replayed after signing out is sent to sign in' "$PORTAL/projects" -b "$jar" || return 1
+  grep -qi 'location: /login' <(in_ns curl -sk --max-time 10 -D - -o /dev/null -b "$jar" "$PORTAL/projects") && ok 'portal: to /login' || bad 'portal: the replayed cookie was not sent to /login'
+}
+
 # ---- images ---------------------------------------------------------------------------------
 images() {
   echo '== images: sizes and the secret scan'
   grep -E '^(AUTH_KEY_ENCRYPTION_KEY|NATS_\w+_PASSWORD|POSTGRES_PASSWORD)=' "$RUN_DIR/env" | cut -d= -f2- > "$RUN_DIR/secrets"
   printf '%s\n' "$CLIENT_SECRET" >> "$RUN_DIR/secrets"
+  # The portal owner's password (printed once by the CLI) and the portal's CSRF key.
+  [ -s "$RUN_DIR/portal.secret" ] && cat "$RUN_DIR/portal.secret" >> "$RUN_DIR/secrets"
+  grep -E '^PORTAL_CSRF_KEY=' "$RUN_DIR/env" | cut -d= -f2- >> "$RUN_DIR/secrets"
   local img size hits
   # The scan can hit: a running auth container's configuration holds the KEK.
   hits=$($DOCKER inspect "$(containers auth | head -n1)" | grep -a -c -F -f "$RUN_DIR/secrets" || true)
   [ "$hits" -gt 0 ] || bad 'the secret scan finds nothing even where a secret is (auth container config)'
-  for svc in audit auth identity policy gateway; do
+  for svc in audit auth identity policy gateway portal; do
     img=gatehouse-ci/$svc
     size=$($DOCKER image inspect -f '{{.Size}}' "$img")
     row 'image %-22s %5d MB' "$img" $((size / 1000000))
@@ -268,6 +314,7 @@ smoke || FAILED=1
 [ "$FAILED" = 0 ] && { faults || FAILED=1; }
 [ "$FAILED" = 0 ] && { rate_limit || FAILED=1; }
 [ "$FAILED" = 0 ] && { brake || FAILED=1; }
+[ "$FAILED" = 0 ] && { portal || FAILED=1; }
 bad_env || FAILED=1
 images || FAILED=1
 exit $FAILED
