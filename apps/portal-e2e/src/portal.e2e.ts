@@ -120,6 +120,10 @@ describe('the Partner Portal in a browser', () => {
     const gateway = await mint({ client_id: pair.client_id, client_secret: 'not-the-secret' });
     expect(gateway.status).toBe(401);
     expect(JSON.parse((await page.locator('#try-body').textContent()) ?? '{}')).toEqual(gateway.json);
+    // The answer's address, reloaded as a GET, is the overview: a try is never repeated by a GET.
+    await page.goto(`/projects/${projectId}/try`);
+    expect(new URL(page.url()).pathname).toBe(`/projects/${projectId}`);
+    await expect(page.locator('#try-result').count()).resolves.toBe(0);
   });
 
   it('changes the token lifetime in the settings, and the next token has it', async () => {

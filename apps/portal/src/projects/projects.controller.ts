@@ -76,6 +76,12 @@ export class ProjectsController {
     await this.sendOverview(req, reply, id, clientId, tokenEndpointAnswer(clientId, result), s);
   }
 
+  /** The answer's address, reloaded or bookmarked: the overview (a try is a POST, never repeated by a GET). */
+  @Get(':id/try')
+  tryAgain(@Res() reply: FastifyReply, @Param('id') id: string): void {
+    seeOther(reply, projectPath(id));
+  }
+
   private async sendOverview(req: FastifyRequest, reply: FastifyReply, id: string, pair?: string, tried?: TokenTried, known?: MemberSession): Promise<void> {
     const s = known ?? (await this.sessions.require(req));
     const project = await findProject(this.api, s, id, req.id);

@@ -70,7 +70,7 @@ ${
 ${copyable('curl-line', curl, 'Copy the command', true)}
 <p>The answer:</p><pre><code>${answer}</code></pre>
 <p class="muted">Then call the API with <code>authorization: Bearer &lt;access_token&gt;</code>, e.g. <code>GET ${apiUrl}/v1/settings</code>.</p>
-${tryIt(s, base, live, pair, canWrite(s.view.member.role) && !project.archived_at, tried)}`
+${tryIt(s, base, live, pair, !canWrite(s.view.member.role) ? 'role' : project.archived_at ? 'archived' : null, tried)}`
     : html`<p>This project has no active credential pair yet. ${write ? html`<a href="${base}/credentials">Create one</a> to get a client id and secret.` : ''}</p>`
 }</section>
 ${
@@ -95,11 +95,12 @@ ${
  * as the token endpoint mints; the answer as the endpoint would give it, and the
  * token's decoded header and claims. Minting is not a read: viewers get a note instead.
  */
-function tryIt(s: PageSession, base: string, live: PortalCredentialView[], pair: PortalCredentialView, allowed: boolean, tried?: TokenTried): Html {
+function tryIt(s: PageSession, base: string, live: PortalCredentialView[], pair: PortalCredentialView, refused: 'role' | 'archived' | null, tried?: TokenTried): Html {
   const heading = html`<h3 id="try-it">Try it</h3>`;
-  if (!allowed) {
+  if (refused === 'role') {
     return html`${heading}<p class="muted" id="try-it-viewer">Trying a pair mints a real token of this project, so it needs the developer or owner role: run the command above instead.</p>`;
   }
+  if (refused === 'archived') return html`${heading}<p class="muted">The project is archived: it mints no token.</p>`;
   return html`${heading}
 <p>Paste the pair's client secret to ask for a token right here. The portal sends it to auth for this one request and keeps nothing of it.</p>
 <form class="stack" method="post" action="${base}/try" autocomplete="off">${csrfField(s.csrf)}
