@@ -21,6 +21,7 @@ import { PartnerAccounts1765000000000 } from './migrations/1765000000000-partner
 import { PortalAccessService } from './portal/portal-access.service';
 import { PortalMembersController } from './portal/portal-members.controller';
 import { PortalProjectsController } from './portal/portal-projects.controller';
+import { PortalTokensController } from './portal/portal-tokens.controller';
 import { PortalSessionsController } from './portal/portal-sessions.controller';
 import { ProjectEntity } from './projects/project.entity';
 import { ProjectsController } from './projects/projects.controller';
@@ -66,6 +67,7 @@ export class AuthModule {
         PortalSessionsController,
         PortalMembersController,
         PortalProjectsController,
+        PortalTokensController,
         HealthController,
       ],
       providers: [

@@ -42,6 +42,7 @@ describe('auth alone, through its NATS subjects', () => {
   let toArchive: PortalProjectView;
   let toRoll: PortalCredentialCreated;
   let toRevoke: PortalCredentialCreated;
+  let toTry: PortalCredentialCreated;
   let inviteForGet: PortalInviteCreated;
   let inviteForAccept: PortalInviteCreated;
   let confirmSecret: string;
@@ -70,6 +71,7 @@ describe('auth alone, through its NATS subjects', () => {
     const pair = () => requestChecked<PortalCredentialCreated>(nats, PortalSubjects.credentialsCreate, { session_token: s.owner, project_id: portalProject.project_id, name: 'pair' });
     toRoll = await pair();
     toRevoke = await pair();
+    toTry = await pair();
     const invite = () => requestChecked<PortalInviteCreated>(nats, PortalSubjects.membersInvite, { session_token: s.owner, role: 'viewer' });
     inviteForGet = await invite();
     inviteForAccept = await invite();
@@ -136,6 +138,7 @@ describe('auth alone, through its NATS subjects', () => {
     [PortalSubjects.keysList]: { session_token: s.owner, project_id: portalProject.project_id },
     [PortalSubjects.keysRotate]: { session_token: s.owner, project_id: portalProject.project_id },
     [PortalSubjects.accessCheck]: { session_token: s.owner, project_id: portalProject.project_id },
+    [PortalSubjects.tokenTry]: { session_token: s.owner, project_id: portalProject.project_id, client_id: toTry.client_id, client_secret: toTry.client_secret },
   });
 
   it('has a valid request for every subject it serves, and serves every subject the table gives it', () => {

@@ -1,10 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { connect, ErrorCode, Events, Msg, NatsConnection, NatsError, Subscription } from 'nats';
-import { AuthEvents, AuthSubjects, IDENTITY_INVALIDATED, IdentityEvents, IdentitySubjects, PolicySubjects, PortalSubjects } from '@gatehouse/contracts';
+import { AuthEvents, AuthSubjects, GatewayBuckets, IDENTITY_INVALIDATED, IdentityEvents, IdentitySubjects, PolicySubjects, PortalBuckets, PortalSubjects } from '@gatehouse/contracts';
 import { inboxPrefixFor } from '@gatehouse/platform';
 import { repoRoot } from '@gatehouse/supervisor';
 import { join } from 'node:path';
-import { entityUserToken, userWithRole, Api, partner, Partner, ROLE, claimsOf, recordSecret, NatsServer } from '@gatehouse/testing';
+import { entityUserToken, userWithRole, Api, partner, Partner, ROLE, claimsOf, recordSecret, NatsServer, HttpClient } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
 /**
@@ -385,5 +385,43 @@ describe('NATS permissions (deploy/nats/nats-server.conf)', () => {
     portal.nc.subscribe(PortalSubjects.login, { queue: 'auth' });
     await portal.nc.flush();
     expect(await portal.violation('subscription', PortalSubjects.login)).toBeDefined();
+  });
+
+  it("the portal's login brake counts in its own KV bucket PORTAL_BRAKE as the portal user; neither it nor the gateway reaches the other's bucket", async () => {
+    const before = brokerViolations().length;
+    // A failed sign-in at the running portal (logged in to NATS as `portal`): the brake counts it in PORTAL_BRAKE.
+    const portalUrl = `https://localhost:${sys.env('portal').PORTAL_PORT}`;
+    const web = new HttpClient(portalUrl, { ca: sys.ca });
+    try {
+      const form = await web.get('/login');
+      const pre = /__Host-gh_pre=([^;]+)/.exec(String(form.headers['set-cookie']))?.[1];
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)?.[1];
+      const res = await web.post('/login', {
+        headers: { cookie: `__Host-gh_pre=${pre}`, origin: portalUrl },
+        form: { _csrf: csrf ?? '', email: 'nobody@example.com', password: 'not the password' },
+      });
+      expect(res.status).toBe(401);
+    } finally {
+      await web.close();
+    }
+    const portal = await as('portal');
+    const jsm = await portal.nc.jetstreamManager();
+    const info = await jsm.streams.info(`KV_${PortalBuckets.brake}`);
+    // One count for the (email, address), one for the address.
+    expect(info.state.messages).toBeGreaterThanOrEqual(2);
+    expect(brokerViolations().slice(before)).toEqual([]);
+    expect(portal.violations).toEqual([]);
+    // Not the gateway's bucket…
+    await jsm.streams.info(`KV_${GatewayBuckets.brake}`).catch(() => undefined);
+    expect(await portal.violation('publish', `$JS.API.STREAM.INFO.KV_${GatewayBuckets.brake}`)).toBeDefined();
+    await portal.publish(`$KV.${GatewayBuckets.brake}.a.forged`, { n: 0 });
+    expect(await portal.violation('publish', `$KV.${GatewayBuckets.brake}.a.forged`)).toBeDefined();
+    // …nor a consumer on its own (it reads its counters, it does not watch them).
+    await jsm.consumers.add(`KV_${PortalBuckets.brake}`, { name: 'watch' }).catch(() => undefined);
+    expect(await until(() => portal.violations.find((v) => v.subject.startsWith(`$JS.API.CONSUMER.CREATE.KV_${PortalBuckets.brake}`)))).toBeDefined();
+    // And the gateway's credentials cannot touch the portal's counters.
+    const gateway = await as('gateway');
+    await gateway.publish(`$KV.${PortalBuckets.brake}.a.forged`, { n: 0 });
+    expect(await gateway.violation('publish', `$KV.${PortalBuckets.brake}.a.forged`)).toBeDefined();
   });
 });

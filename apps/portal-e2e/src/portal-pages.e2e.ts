@@ -93,6 +93,12 @@ describe('every portal page: accessible, lean, phone-width, pictured', () => {
     await check(page, 'credentials');
     await page.goto(`/projects/${projectId}`);
     await check(page, 'project', { phone: true });
+    // "Try it" with the pair: the token endpoint's answer and the decoded token.
+    await page.fill('#try-client-secret', cred.client_secret);
+    await Promise.all([page.waitForURL(/\/try$/), page.click('button:has-text("Try it")')]);
+    await expect(page.locator('#try-status').textContent()).resolves.toBe('HTTP 200');
+    recordSecret(JSON.parse((await page.locator('#try-body').textContent()) ?? '{}').access_token);
+    await check(page, 'project-try');
   });
 
   it('settings, keys, entities, an entity, the audit trail', async () => {

@@ -8,7 +8,7 @@ import { nextTotpStep, totpCode } from './support/totp';
 /**
  * The portal's main flows in a real browser against the real system: sign in (and
  * with TOTP), projects, a credential pair whose secret is shown once and works at the
- * gateway, settings that change the next token, key rotation, revocation the API
+ * gateway, "Try it" (a token minted from the portal, a wrong secret refused), settings that change the next token, key rotation, revocation the API
  * obeys at once, a viewer who may not create pairs, removal and signing out everywhere.
  */
 describe('the Partner Portal in a browser', () => {
@@ -86,6 +86,44 @@ describe('the Partner Portal in a browser', () => {
     expect(res.status).toBe(200);
     expect(res.json.expires_in).toBe(1800);
     recordSecret(res.json.access_token);
+  });
+
+  it('"Try it": the pair and its pasted secret get a token of the project, shown with its decoded claims; a wrong secret gets the endpoint\'s 401 invalid_client', async () => {
+    await page.goto(`/projects/${projectId}`);
+    const secretInput = page.locator('#try-client-secret');
+    await expect(secretInput.getAttribute('autocomplete')).resolves.toBe('off');
+    await expect(secretInput.getAttribute('type')).resolves.toBe('password');
+    await page.selectOption('#try-client-id', pair.client_id);
+    await secretInput.fill(pair.client_secret);
+    await Promise.all([page.waitForURL(new RegExp(`/projects/${projectId}/try$`)), page.click('button:has-text("Try it")')]);
+    await expect(page.locator('#try-status').textContent()).resolves.toBe('HTTP 200');
+    const body = JSON.parse((await page.locator('#try-body').textContent()) ?? '{}');
+    recordSecret(body.access_token);
+    expect(body).toEqual({ access_token: expect.stringMatching(/^ey[\w-]+\.[\w-]+\.[\w-]+$/), token_type: 'Bearer', expires_in: 1800 });
+    const header = JSON.parse((await page.locator('#try-jwt-header').textContent()) ?? '{}');
+    const claims = JSON.parse((await page.locator('#try-jwt-claims').textContent()) ?? '{}');
+    expect(header).toMatchObject({ alg: 'ES256', kid: expect.any(String) });
+    expect(claims).toMatchObject({ sub: pair.client_id, client_id: pair.client_id, project_id: projectId, grant_type: 'client_credentials' });
+    // A real token of the project: the API takes it.
+    expect((await sys.api.get('/v1/settings', { token: body.access_token })).status).toBe(200);
+    // The secret is nowhere on the answer's page, not even in the field.
+    expect(await page.content()).not.toContain(pair.client_secret);
+    await expect(secretInput.inputValue()).resolves.toBe('');
+
+    await page.selectOption('#try-client-id', pair.client_id);
+    await secretInput.fill('not-the-secret');
+    await Promise.all([page.waitForURL(/\/try$/), page.click('button:has-text("Try it")')]);
+    await expect(page.locator('#try-status').textContent()).resolves.toBe('HTTP 401');
+    await expect(page.locator('#try-error').textContent()).resolves.toBe('invalid_client');
+    await expect(page.locator('#try-jwt-claims').count()).resolves.toBe(0);
+    // Exactly what the gateway answers to the panel's curl line with that secret.
+    const gateway = await mint({ client_id: pair.client_id, client_secret: 'not-the-secret' });
+    expect(gateway.status).toBe(401);
+    expect(JSON.parse((await page.locator('#try-body').textContent()) ?? '{}')).toEqual(gateway.json);
+    // The answer's address, reloaded as a GET, is the overview: a try is never repeated by a GET.
+    await page.goto(`/projects/${projectId}/try`);
+    expect(new URL(page.url()).pathname).toBe(`/projects/${projectId}`);
+    await expect(page.locator('#try-result').count()).resolves.toBe(0);
   });
 
   it('changes the token lifetime in the settings, and the next token has it', async () => {
@@ -231,6 +269,18 @@ describe('the Partner Portal in a browser', () => {
       [projectId, csrf] as const,
     );
     expect(status).toBe(403);
+    // Minting is not a read: the viewer gets a note instead of "Try it", and a forged try is refused by auth.
+    await v.goto(`/projects/${projectId}`);
+    await expect(v.locator('#try-it-viewer').count()).resolves.toBe(1);
+    await expect(v.locator('#try-client-secret').count()).resolves.toBe(0);
+    const tried = await v.evaluate(
+      async ([id, token, clientId]) => {
+        const res = await fetch(`/projects/${id}/try`, { method: 'POST', body: new URLSearchParams({ _csrf: token, client_id: clientId, client_secret: 'anything' }) });
+        return res.status;
+      },
+      [projectId, csrf, pair.client_id] as const,
+    );
+    expect(tried).toBe(403);
     await page.goto(`/projects/${projectId}/credentials`);
     await expect(page.locator('main').textContent()).resolves.not.toContain('forged');
 

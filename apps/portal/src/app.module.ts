@@ -9,6 +9,7 @@ import { DirectoryController } from './directory/directory.controller';
 import { AssetsController } from './http/assets.controller';
 import { CsrfTokens } from './http/csrf';
 import { PageErrorFilter } from './http/page-error.filter';
+import { LoginBrake, portalSharedCounts } from './login/login-brake';
 import { LoginController } from './login/login.controller';
 import { MembersController } from './members/members.controller';
 import { PortalApi } from './portal/portal-api';
@@ -41,6 +42,15 @@ export class PortalModule {
         PortalApi,
         Sessions,
         { provide: CsrfTokens, useFactory: () => new CsrfTokens(rt.config.PORTAL_CSRF_KEY) },
+        {
+          // One budget across every portal instance (the KV bucket PORTAL_BRAKE), this instance's own count as the fallback.
+          provide: LoginBrake,
+          useFactory: () => {
+            const windowMs = rt.config.PORTAL_LOGIN_WINDOW_SECONDS * 1000;
+            const limits = { perAccount: rt.config.PORTAL_LOGIN_FAILURES_PER_ACCOUNT, perAddress: rt.config.PORTAL_LOGIN_FAILURES_PER_ADDRESS, windowMs };
+            return new LoginBrake(limits, portalSharedCounts(rt.nats, rt.logger, windowMs));
+          },
+        },
         { provide: APP_FILTER, useClass: PageErrorFilter },
         { provide: READINESS_CHECKS, useFactory: (): ReadinessCheck[] => [{ name: 'nats', check: () => rt.nats.isConnected() }] },
       ],

@@ -22,5 +22,6 @@ export * from './lib/common/schema-kit';
 export * from './lib/contract/subject-table';
 export * from './lib/contract/issues';
 export * from './lib/gateway/gateway.buckets';
+export * from './lib/portal/portal.buckets';
 export * from './lib/audit/audit.subjects';
 export * from './lib/audit/audit.dto';

@@ -27,3 +27,5 @@ export * from './lib/pagination/signed-tokens';
 export * from './lib/audit/project-event';
 export * from './lib/http/json-schema';
 export * from './lib/settings/settings-patch.validator';
+export * from './lib/kv/shared-kv-bucket';
+export * from './lib/kv/shared-failure-counts';

@@ -26,6 +26,11 @@ import { PortalAccessService } from './portal-access.service';
 import { PortalMembersController } from './portal-members.controller';
 import { PortalProjectsController } from './portal-projects.controller';
 import { PortalSessionsController } from './portal-sessions.controller';
+import { PortalTokensController } from './portal-tokens.controller';
+import { RevocationsService } from '../tokens/revocations.service';
+import { RevokedTokenEntity } from '../tokens/revoked-token.entity';
+import { TokensService } from '../tokens/tokens.service';
+import { decode, verify } from 'jsonwebtoken';
 
 /**
  * The portal's subjects as auth serves them, on the real PostgreSQL (a database
@@ -60,6 +65,8 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
   let auth: PortalSessionsController;
   let members: PortalMembersController;
   let portal: PortalProjectsController;
+  let tokens: PortalTokensController;
+  let keys: KeysService;
 
   const config = {
     AUTH_SESSION_IDLE_MINUTES: IDLE_MIN,
@@ -67,6 +74,7 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
     AUTH_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     AUTH_DATABASE_URL: dbUrl,
     AUTH_PORTAL_KEY_ROTATION_MIN_MINUTES: 10,
+    AUTH_ISSUER: 'https://gatehouse.test',
   } as AuthConfig;
 
   beforeAll(async () => {
@@ -79,7 +87,7 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
     projects.onModuleInit();
     credentials = new CredentialsService(ds.getRepository(ClientCredentialEntity), projects, nats);
     credentials.onModuleInit();
-    const keys = new KeysService(ds.getRepository(SigningKeyEntity), ds, nats, config);
+    keys = new KeysService(ds.getRepository(SigningKeyEntity), ds, nats, config);
     await keys.init();
     accounts = new AccountsService(ds.getRepository(PartnerEntity), ds.getRepository(MemberEntity), ds.getRepository(InviteEntity));
     sessions = new SessionsService(ds.getRepository(MemberSessionEntity), accounts, config, clock);
@@ -89,6 +97,8 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
     auth = new PortalSessionsController(accounts, sessions, totp, access);
     members = new PortalMembersController(accounts, sessions, access, ds);
     portal = new PortalProjectsController(access, projects, credentials, keys, sessions, recorder, config);
+    const revocations = new RevocationsService(ds.getRepository(RevokedTokenEntity), nats);
+    tokens = new PortalTokensController(access, credentials, new TokensService(credentials, projects, keys, revocations, nats, config, recorder));
   });
 
   afterAll(async () => {
@@ -423,6 +433,75 @@ describe('the portal subjects (real PostgreSQL and NATS)', () => {
       const revoked = await portal.credentialsRevoke({ session_token: p.owner, project_id: p.projectId, client_id: pair.client_id });
       expect(revoked.revoked_at).not.toBeNull();
       expect(await outcome(credentials.authenticate(pair.client_id, pair.client_secret))).toBe('invalid_client');
+    });
+  });
+
+  describe('"Try it" (auth.v1.portal.token.try)', () => {
+    const claimsOf = async (token: string) => {
+      const kid = decode(token, { complete: true })?.header.kid as string;
+      const key = await keys.resolvePublicKey(kid);
+      if (!key) throw new Error(`unknown kid ${kid}`);
+      return verify(token, key, { issuer: config.AUTH_ISSUER, algorithms: ['ES256'] }) as Record<string, unknown>;
+    };
+
+    it('mints with the right secret a token of that project, as the token endpoint does; a wrong secret is its invalid_client', async () => {
+      const p = await partner();
+      const dev = await memberOf(p.partnerId, 'developer');
+      const pair = await portal.credentialsCreate({ session_token: p.owner, project_id: p.projectId, name: 'tried' });
+      await portal.updateSettings({ session_token: p.owner, project_id: p.projectId, settings: { access_token_ttl: 900 } });
+      const t = { session_token: dev.token, project_id: p.projectId, client_id: pair.client_id };
+
+      const issued = await tokens.tryToken({ ...t, client_secret: pair.client_secret });
+      if (issued.outcome !== 'issued') throw new Error(`not issued: ${JSON.stringify(issued)}`);
+      expect(Object.keys(issued.token)).toEqual(['access_token', 'token_type', 'expires_in']);
+      expect(issued.token).toMatchObject({ token_type: 'Bearer', expires_in: 900 });
+      const claims = await claimsOf(issued.token.access_token);
+      expect(claims).toMatchObject({ sub: pair.client_id, client_id: pair.client_id, project_id: p.projectId, grant_type: 'client_credentials', iss: config.AUTH_ISSUER });
+      expect((claims.exp as number) - (claims.iat as number)).toBe(900);
+      // The trail records it as the token endpoint does, with the member who tried it.
+      const entry = trail.find((x) => x.kind === 'token.issued' && x.e.clientId === pair.client_id);
+      expect(entry?.e.details).toMatchObject({ grant_type: 'client_credentials', jti: claims.jti, via: 'portal', actor: { member_id: dev.id, email: dev.email } });
+
+      expect(await tokens.tryToken({ ...t, client_secret: 'not-the-secret' })).toEqual({
+        outcome: 'refused',
+        error: { code: 'invalid_client', message: 'Client authentication failed' },
+      });
+      // The same answer as the pair itself gets at the token endpoint's path.
+      expect(await outcome(credentials.authenticate(pair.client_id, 'not-the-secret'))).toBe('invalid_client');
+      expect(trail.find((x) => x.kind === 'token.refused' && x.e.clientId === pair.client_id)?.e.details).toMatchObject({ reason: 'invalid_client', via: 'portal' });
+      // A revoked pair of the project is the token endpoint's refusal too.
+      await portal.credentialsRevoke({ session_token: p.owner, project_id: p.projectId, client_id: pair.client_id });
+      expect(await tokens.tryToken({ ...t, client_secret: pair.client_secret })).toMatchObject({ outcome: 'refused', error: { code: 'invalid_client' } });
+      expect(JSON.stringify(trail)).not.toContain(pair.client_secret);
+    });
+
+    it("refuses a client id of another project (the partner's own or another partner's) and an unknown one: not_found", async () => {
+      const p = await partner();
+      const pair = await portal.credentialsCreate({ session_token: p.owner, project_id: p.projectId, name: 'a' });
+      const second = await portal.create({ session_token: p.owner, name: 'second' });
+      const other = await partner();
+      const otherPair = await portal.credentialsCreate({ session_token: other.owner, project_id: other.projectId, name: 'theirs' });
+      const tryWith = (session_token: string, project_id: string, c: { client_id: string; client_secret: string }) =>
+        outcome(tokens.tryToken({ session_token, project_id, client_id: c.client_id, client_secret: c.client_secret }));
+      expect(await tryWith(p.owner, second.project_id, pair)).toBe('not_found');
+      expect(await tryWith(p.owner, p.projectId, otherPair)).toBe('not_found');
+      expect(await tryWith(p.owner, p.projectId, { client_id: randomUUID(), client_secret: 'x' })).toBe('not_found');
+      expect(await tryWith(p.owner, p.projectId, { client_id: 'not a uuid', client_secret: 'x' })).toBe('not_found');
+      // Another partner's owner, with the right secret of partner A's pair, through A's project: not_found.
+      expect(await tryWith(other.owner, p.projectId, pair)).toBe('not_found');
+      // Control: the owner's own pair in its own project mints.
+      expect((await tokens.tryToken({ session_token: p.owner, project_id: p.projectId, client_id: pair.client_id, client_secret: pair.client_secret })).outcome).toBe('issued');
+    });
+
+    it('refuses a viewer (minting is not a read), even with the right secret; an ended session is unauthenticated', async () => {
+      const p = await partner();
+      const pair = await portal.credentialsCreate({ session_token: p.owner, project_id: p.projectId, name: 'v' });
+      const viewer = await memberOf(p.partnerId, 'viewer');
+      const before = trail.filter((x) => x.kind === 'token.issued' && x.e.clientId === pair.client_id).length;
+      expect(await outcome(tokens.tryToken({ session_token: viewer.token, project_id: p.projectId, client_id: pair.client_id, client_secret: pair.client_secret }))).toBe('forbidden');
+      expect(trail.filter((x) => x.kind === 'token.issued' && x.e.clientId === pair.client_id).length).toBe(before);
+      await auth.logout({ session_token: p.owner });
+      expect(await outcome(tokens.tryToken({ session_token: p.owner, project_id: p.projectId, client_id: pair.client_id, client_secret: pair.client_secret }))).toBe('unauthenticated');
     });
   });
 

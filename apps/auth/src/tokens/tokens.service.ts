@@ -37,8 +37,13 @@ export class TokensService {
     private readonly trail: AuditTrailService,
   ) {}
 
-  /** Mints, and records the token issued or refused in the project trail (never the secret). */
-  async issue(req: TokenIssueRequest, requestId?: string): Promise<TokenIssueResponse> {
+  /**
+   * Mints, and records the token issued or refused in the project trail (never the
+   * secret). The token endpoint's path, and the portal's "Try it" (`tried`: the member
+   * who tried it, recorded beside the grant).
+   */
+  async issue(req: TokenIssueRequest, requestId?: string, tried?: { actor: { member_id: string; email: string } }): Promise<TokenIssueResponse> {
+    const via = tried ? { via: 'portal', actor: tried.actor } : {};
     try {
       const { response, claims } = await this.mint(req, requestId);
       recordTokenRequest(req.grant_type);
@@ -46,26 +51,26 @@ export class TokensService {
         projectId: claims.project_id,
         clientId: claims.client_id,
         entityUserId: claims.grant_type === 'entity_user' ? claims.sub : null,
-        details: { grant_type: claims.grant_type, jti: claims.jti, expires_in: response.expires_in, ...(claims.entity_id ? { entity_id: claims.entity_id } : {}) },
+        details: { grant_type: claims.grant_type, jti: claims.jti, expires_in: response.expires_in, ...(claims.entity_id ? { entity_id: claims.entity_id } : {}), ...via },
         requestId,
       });
       return response;
     } catch (err) {
       recordTokenRequest(req.grant_type, err);
-      if (err instanceof RpcError && this.trail.enabled) await this.recordRefusal(req, err, requestId);
+      if (err instanceof RpcError && this.trail.enabled) await this.recordRefusal(req, err, requestId, via);
       throw err;
     }
   }
 
   /** A refusal belongs to the project of the client id it named, if that client id exists. */
-  private async recordRefusal(req: TokenIssueRequest, err: RpcError, requestId?: string): Promise<void> {
+  private async recordRefusal(req: TokenIssueRequest, err: RpcError, requestId?: string, via: object = {}): Promise<void> {
     const clientId = canonicalId(String(req.client_id));
     const projectId = await this.credentials.projectOf(clientId).catch(() => null);
     if (!projectId) return;
     this.trail.record('token.refused', {
       projectId,
       clientId,
-      details: { reason: err.code, message: err.message, grant_type: String(req.grant_type).slice(0, 64), ...(isUuid(req.entity_user_id) ? { entity_user_id: req.entity_user_id } : {}) },
+      details: { reason: err.code, message: err.message, grant_type: String(req.grant_type).slice(0, 64), ...(isUuid(req.entity_user_id) ? { entity_user_id: req.entity_user_id } : {}), ...via },
       requestId,
     });
   }

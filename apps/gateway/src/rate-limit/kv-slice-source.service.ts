@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { GatewayBuckets, isUuid } from '@gatehouse/contracts';
 import { SliceSource } from './rate-budget';
-import { isConflict, SharedKvService } from './shared-kv.service';
+import { isKvConflict } from '@gatehouse/platform';
+import { SharedKvService } from './shared-kv.service';
 
 const CAS_ATTEMPTS = 16;
 
@@ -40,7 +41,7 @@ export class KvSliceSource implements SliceSource {
         this.last.set(projectId, { key, used: used + granted, revision });
         return { granted, used: used + granted };
       } catch (err) {
-        if (!isConflict(err)) throw err;
+        if (!isKvConflict(err)) throw err;
         // Another instance took a slice meanwhile: read where the count stands.
         const entry = await kv.get(key);
         known = entry && entry.operation === 'PUT' ? { used: Number(entry.string()) || 0, revision: entry.revision } : undefined;

@@ -3,7 +3,6 @@ import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PortalSessionIssued, PortalSubjects } from '@gatehouse/contracts';
 import { RemoteError } from '@gatehouse/platform';
-import { PORTAL_CONFIG, PortalConfig } from '../config';
 import { clearCookie, cookie, PRE_SESSION_COOKIE, readCookie, SESSION_COOKIE } from '../http/cookies';
 import { CsrfTokens } from '../http/csrf';
 import { field } from '../http/forms';
@@ -37,19 +36,11 @@ export function preSession(req: FastifyRequest): { value: string; cookies: strin
  */
 @Controller()
 export class LoginController {
-  private readonly brake: LoginBrake;
-
   constructor(
     private readonly api: PortalApi,
     @Inject(CsrfTokens) private readonly csrf: CsrfTokens,
-    @Inject(PORTAL_CONFIG) config: PortalConfig,
-  ) {
-    this.brake = new LoginBrake({
-      perAccount: config.PORTAL_LOGIN_FAILURES_PER_ACCOUNT,
-      perAddress: config.PORTAL_LOGIN_FAILURES_PER_ADDRESS,
-      windowMs: config.PORTAL_LOGIN_WINDOW_SECONDS * 1000,
-    });
-  }
+    @Inject(LoginBrake) private readonly brake: LoginBrake,
+  ) {}
 
   @Get()
   root(@Res() reply: FastifyReply): void {
@@ -69,7 +60,7 @@ export class LoginController {
     const pre = preSession(req);
     const csrf = this.csrf.tokenFor('pre', pre.value);
     const address = req.ip;
-    const wait = this.brake.retryAfter(email, address);
+    const wait = await this.brake.retryAfter(email, address);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       return sendPage(reply, brakedPage(wait), 429);
@@ -85,12 +76,12 @@ export class LoginController {
     } catch (err) {
       const code = err instanceof RemoteError ? err.code : undefined;
       if (code === 'unauthenticated' || code === 'invalid_request') {
-        this.brake.recordFailure(email, address);
+        await this.brake.recordFailure(email, address);
         return sendPage(reply, loginPage(csrf, { email, error: WRONG_LOGIN }), 401);
       }
       throw err;
     }
-    this.brake.recordSuccess(email, address);
+    await this.brake.recordSuccess(email, address);
     seeOther(reply, issued.totp_required ? '/login/totp' : '/projects', [sessionCookie(issued), clearCookie(PRE_SESSION_COOKIE)]);
   }
 
@@ -106,19 +97,19 @@ export class LoginController {
     const token = readCookie(req.headers.cookie, SESSION_COOKIE) as string;
     const address = req.ip;
     const key = `totp:${this.csrf.tokenFor('session', token)}`;
-    const wait = this.brake.retryAfter(key, address);
+    const wait = await this.brake.retryAfter(key, address);
     if (wait > 0) {
       reply.header('retry-after', String(wait));
       return sendPage(reply, brakedPage(wait), 429);
     }
     try {
       const issued = await this.api.call<PortalSessionIssued>(PortalSubjects.totpVerify, { session_token: token, code: field(req.body, 'code') }, req.id);
-      this.brake.recordSuccess(key, address);
+      await this.brake.recordSuccess(key, address);
       seeOther(reply, '/projects', [sessionCookie(issued)]);
     } catch (err) {
       const code = err instanceof RemoteError ? err.code : undefined;
       if (code === 'invalid_request' || code === 'unauthenticated') {
-        this.brake.recordFailure(key, address);
+        await this.brake.recordFailure(key, address);
         return sendPage(reply, totpPage(this.csrf.tokenFor('session', token), 'That code is not right. Try the current one.'), 401);
       }
       throw err;

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { auditStream, AuthSubjects, CredentialsCreatedResponse, GatewayBuckets, gatewayBucket, identityEventsStream, ProjectView } from '@gatehouse/contracts';
+import { auditStream, AuthSubjects, CredentialsCreatedResponse, GatewayBuckets, identityEventsStream, kvBucketName, PortalBuckets, ProjectView } from '@gatehouse/contracts';
 import { createLogger, NatsService } from '@gatehouse/platform';
 import { createDatabase, dropDatabase, randomRunId, withDatabase } from './databases';
 import { freePort } from './free-port';
@@ -293,7 +293,7 @@ export class LocalSystem {
 export const HARNESS_ENV: Readonly<Record<string, string>> = { GATEWAY_RATE_LIMIT_DEFAULT: '100000' };
 
 /**
- * Deletes identity's and audit's JetStream streams of a subject prefix, and the gateway's KV buckets
+ * Deletes identity's and audit's JetStream streams of a subject prefix, and the gateway's and the portal's KV buckets
  * of that prefix, so a run leaves nothing behind on a shared broker.
  */
 export async function dropIdentityStream(natsUrl: string, prefix: string): Promise<void> {
@@ -302,7 +302,7 @@ export async function dropIdentityStream(natsUrl: string, prefix: string): Promi
     const jsm = await nc.connection.jetstreamManager();
     await jsm.streams.delete(identityEventsStream(prefix)).catch(() => undefined);
     await jsm.streams.delete(auditStream(prefix)).catch(() => undefined);
-    for (const bucket of Object.values(GatewayBuckets)) await jsm.streams.delete(`KV_${gatewayBucket(prefix, bucket)}`).catch(() => undefined);
+    for (const bucket of [...Object.values(GatewayBuckets), ...Object.values(PortalBuckets)]) await jsm.streams.delete(`KV_${kvBucketName(prefix, bucket)}`).catch(() => undefined);
   } finally {
     await nc.close();
   }

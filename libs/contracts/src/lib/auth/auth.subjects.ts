@@ -63,6 +63,8 @@ export const PortalSubjects = {
   keysList: 'auth.v1.portal.keys.list',
   keysRotate: 'auth.v1.portal.keys.rotate',
   accessCheck: 'auth.v1.portal.access.check',
+  /** "Try it": a pair of the project and its pasted secret, minted as the token endpoint mints (developer, owner). */
+  tokenTry: 'auth.v1.portal.token.try',
 } as const;
 
 export const AuthEvents = {

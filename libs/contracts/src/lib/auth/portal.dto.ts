@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { email, text, timestamp } from '../common/schema-kit';
 import { ProjectViewSchema } from './admin.dto';
 import { SettingsPatchSchema } from './settings.dto';
+import { CLIENT_CREDENTIAL_MAX, TokenIssueResponseSchema } from './token.dto';
 
 /**
  * The Partner Portal's subjects (`auth.v1.portal.*`): partners' members, their
@@ -222,6 +223,30 @@ export type PortalKeyView = z.infer<typeof PortalKeyViewSchema>;
 
 export const PortalKeysListResponseSchema = z.object({ keys: z.array(PortalKeyViewSchema) });
 export type PortalKeysListResponse = z.infer<typeof PortalKeysListResponseSchema>;
+
+// ---- "Try it": a partner token minted from the portal -----------------------------------
+
+/**
+ * auth.v1.portal.token.try: the member (developer or owner: minting is not a read)
+ * tries a pair of the project with its secret, pasted for this one request (auth
+ * keeps nothing of it, and never logs it). auth checks the session, member, partner,
+ * project and role, then that the client id is a pair of this project (`not_found`
+ * otherwise), then mints exactly as the token endpoint does (client_credentials).
+ */
+export const PortalTokenTryRequestSchema = z.strictObject({ ...session, project_id: id, client_id: id, client_secret: text(CLIENT_CREDENTIAL_MAX) });
+export type PortalTokenTryRequest = z.infer<typeof PortalTokenTryRequestSchema>;
+
+/**
+ * What the token endpoint would have answered: the token (`issued`), or its refusal
+ * (`refused`: the code and message auth gave the gateway, e.g. `invalid_client` for a
+ * wrong secret). Refusals of the member themselves (session, role, project, pair of
+ * another project) are errors of the subject, not a `refused` outcome.
+ */
+export const PortalTokenTryResultSchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('issued'), token: TokenIssueResponseSchema }),
+  z.object({ outcome: z.literal('refused'), error: z.object({ code: z.string(), message: z.string() }) }),
+]);
+export type PortalTokenTryResult = z.infer<typeof PortalTokenTryResultSchema>;
 
 // ---- access ---------------------------------------------------------------------------
 

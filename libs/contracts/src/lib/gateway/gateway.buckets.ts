@@ -13,6 +13,10 @@ export const GatewayBuckets = {
 export type GatewayBucket = (typeof GatewayBuckets)[keyof typeof GatewayBuckets];
 
 /** A bucket's name under a subject prefix (bucket names take no dots): `t1a2b.` → `t1a2b_GATEWAY_BRAKE`. */
-export function gatewayBucket(prefix: string, bucket: GatewayBucket): string {
+export function kvBucketName(prefix: string, bucket: string): string {
   return `${prefix.replace(/[^A-Za-z0-9_-]/g, '_')}${bucket}`;
+}
+
+export function gatewayBucket(prefix: string, bucket: GatewayBucket): string {
+  return kvBucketName(prefix, bucket);
 }
