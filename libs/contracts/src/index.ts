@@ -25,3 +25,4 @@ export * from './lib/gateway/gateway.buckets';
 export * from './lib/portal/portal.buckets';
 export * from './lib/audit/audit.subjects';
 export * from './lib/audit/audit.dto';
+export * from './lib/audit/audit-batch.guard';

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { isWellFormedAuditBatch } from './audit-batch.guard';
+import { AUDIT_EVENT_KINDS, AuditBatchSchema } from './audit.dto';
+
+/**
+ * The audit consumer's precompiled check may only ever accept what AuditBatchSchema
+ * accepts, and must then equal what the schema returns (the consumer stores the raw
+ * value). It must also accept every batch the publishers write, or it would not be
+ * the fast path it is for.
+ */
+const nullable = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null });
+const text = (max: number) => fc.oneof(fc.string({ maxLength: max }), fc.string({ minLength: max - 1, maxLength: max + 1 }));
+const timestamp = fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true }).map((d) => d.toISOString());
+const record = fc.dictionary(fc.string({ maxLength: 5 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+
+const wellFormedEntry = fc
+  .record({
+    id: fc.uuid(),
+    project_id: fc.uuid(),
+    entity_id: nullable(fc.uuid()),
+    entity_user_id: nullable(fc.uuid()),
+    client_id: nullable(fc.string({ maxLength: 200 })),
+    type: fc.constantFrom('request', 'response', 'event'),
+    kind: nullable(fc.constantFrom(...AUDIT_EVENT_KINDS)),
+    timestamp,
+    method: nullable(fc.string({ maxLength: 16 })),
+    path: nullable(fc.string({ maxLength: 2048 })),
+    params: nullable(record),
+    headers: nullable(record),
+    body: fc.jsonValue({ maxDepth: 2 }),
+    content_type: nullable(fc.string({ maxLength: 200 })),
+    status_code: nullable(fc.integer({ min: 100, max: 599 })),
+    parent_log_id: nullable(fc.uuid()),
+    request_id: nullable(fc.string({ maxLength: 200 })),
+    client_ip: nullable(fc.string({ maxLength: 100 })),
+    user_agent: nullable(fc.string({ maxLength: 1000 })),
+    target_service: fc.string({ maxLength: 100 }),
+    details: nullable(record),
+  })
+  // As the consumer sees it: through JSON.
+  .map((e) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>);
+
+const KEYS = ['id', 'project_id', 'entity_id', 'entity_user_id', 'client_id', 'type', 'kind', 'timestamp', 'method', 'path', 'params', 'headers', 'body', 'content_type', 'status_code', 'parent_log_id', 'request_id', 'client_ip', 'user_agent', 'target_service', 'details'];
+/** Anything JSON can carry where a field is expected: mostly near misses. */
+const fieldValue = fc.oneof(
+  fc.uuid(),
+  fc.constantFrom('', 'x', 'event', 'token.issued', 'robot', '2026-02-30T00:00:00.000Z', '2026-12-06T06:00:00Z', '2026-12-06T06:00:00.000+01:00', '+275760-09-13T00:00:00.000Z', 'ABCDEF00-0000-4000-8000-000000000000'),
+  text(16),
+  text(100),
+  fc.constantFrom(null, true, false, 0, 1.5, -1, 1e300, Number.MAX_SAFE_INTEGER + 2),
+  fc.constantFrom([], ['x'], {}, { a: 1 }),
+  fc.jsonValue({ maxDepth: 2 }),
+);
+/** A well-formed entry with one or two things changed: a key dropped, a value swapped, a key added. */
+const nearEntry = fc
+  .tuple(wellFormedEntry, fc.array(fc.tuple(fc.constantFrom<'drop' | 'swap' | 'add'>('drop', 'swap', 'add'), fc.constantFrom(...KEYS, 'extra', '__proto__'), fieldValue), { minLength: 1, maxLength: 2 }))
+  .map(([entry, edits]) => {
+    for (const [op, key, value] of edits) {
+      if (op === 'drop') delete entry[key];
+      // defineProperty: an own "__proto__" key, as JSON.parse makes it (an assignment would set the prototype).
+      else Object.defineProperty(entry, op === 'add' && KEYS.includes(key) ? `${key}_` : key, { value: structuredClone(value), enumerable: true, writable: true, configurable: true });
+    }
+    return JSON.parse(JSON.stringify(entry)) as unknown;
+  });
+const batch = (entry: fc.Arbitrary<unknown>) => fc.array(entry, { minLength: 1, maxLength: 3 }).map((entries) => ({ entries }));
+
+describe('isWellFormedAuditBatch (the audit consumer\'s precompiled check)', () => {
+  it('never accepts what AuditBatchSchema refuses, and what it accepts the schema returns unchanged', () => {
+    fc.assert(
+      fc.property(fc.oneof({ weight: 4, arbitrary: batch(nearEntry) }, batch(wellFormedEntry), batch(fc.jsonValue({ maxDepth: 2 })), fc.jsonValue({ maxDepth: 3 })), (value) => {
+        if (!isWellFormedAuditBatch(value)) return;
+        const parsed = AuditBatchSchema.safeParse(value);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toEqual(value);
+      }),
+      { numRuns: 10_000 },
+    );
+  });
+
+  it('accepts every well-formed batch (it is the fast path for all of them)', () => {
+    fc.assert(
+      fc.property(batch(wellFormedEntry), (value) => {
+        expect(AuditBatchSchema.safeParse(value).success).toBe(true);
+        expect(isWellFormedAuditBatch(value)).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('refuses the near misses a hand check gets wrong', () => {
+    const ok = fc.sample(wellFormedEntry, { numRuns: 1, seed: 1 })[0];
+    expect(isWellFormedAuditBatch({ entries: [ok] })).toBe(true);
+    const misses: unknown[] = [
+      { entries: [] },
+      { entries: [ok], extra: 1 },
+      { entries: [{ ...ok, timestamp: '2026-02-30T00:00:00.000Z' }] },
+      { entries: [{ ...ok, status_code: 1.5 }] },
+      { entries: [{ ...ok, details: ['x'] }] },
+      { entries: [{ ...ok, kind: 'robot' }] },
+      { entries: [{ ...ok, target_service: 'x'.repeat(101) }] },
+      { entries: [Object.assign(Object.create(null), ok)] },
+      JSON.parse(`{"entries":[${JSON.stringify(ok).slice(0, -1)},"__proto__":{"x":1}}]}`),
+      { entries: Array.from({ length: 5_001 }, () => ok) },
+    ];
+    for (const m of misses) expect(isWellFormedAuditBatch(m)).toBe(false);
+  });
+});
