@@ -14,6 +14,7 @@ import {
   PortalTotpEnrollResponse,
   ProjectView,
   SUBJECT_TABLE,
+  TokenIssueBatchResponse,
 } from '@gatehouse/contracts';
 import { createLogger, hostilePayloadsNotRefused, NatsService, RemoteError, requestChecked } from '@gatehouse/platform';
 import { buildWorkspace, LoneService, startLoneService } from '@gatehouse/supervisor';
@@ -94,6 +95,7 @@ describe('auth alone, through its NATS subjects', () => {
   /** A valid request per subject, with only its required fields (so dropping any one makes it invalid). */
   const good = (): Record<string, unknown> => ({
     [AuthSubjects.tokenIssue]: { grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret },
+    [AuthSubjects.tokenIssueBatch]: { items: [{ request: { grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret }, request_id: 'contract-batch-1' }] },
     [AuthSubjects.tokenRevoke]: { client_id: cred.client_id, client_secret: cred.client_secret, token: 'not-a-token' },
     [AuthSubjects.jwksGet]: {},
     [AuthSubjects.revocationsList]: {},
@@ -148,6 +150,25 @@ describe('auth alone, through its NATS subjects', () => {
   it.each(SERVED)('%s: every hostile payload is invalid_request; then a good request is answered within the contract', async (subject) => {
     expect(await hostilePayloadsNotRefused(nats, subject, good()[subject])).toEqual([]);
     await expect(requestChecked(nats, subject, good()[subject])).resolves.toBeDefined();
+  });
+
+  it('answers each item of a token batch as auth.v1.token.issue would answer it alone, in order', async () => {
+    const ok = { grant_type: 'client_credentials', client_id: cred.client_id, client_secret: cred.client_secret };
+    const refused = [
+      { ...ok, client_secret: 'not the secret' },
+      { ...ok, grant_type: 'password' },
+      { ...ok, grant_type: 'entity_user', entity_user_id: 'not-a-uuid' },
+    ];
+    const alone = await Promise.all(refused.map((r) => nats.request(AuthSubjects.tokenIssue, r).catch((e: RemoteError) => e.body)));
+    const items = [ok, ...refused, ok].map((request, i) => ({ request, request_id: `batch-item-${i}` }));
+    const { results } = await nats.request<TokenIssueBatchResponse>(AuthSubjects.tokenIssueBatch, { items });
+    expect(results).toHaveLength(5);
+    expect(results.slice(1, 4)).toEqual(alone.map((err) => ({ err })));
+    expect(alone.map((e) => e.code)).toEqual([ErrorCodes.invalidClient, ErrorCodes.unsupportedGrantType, ErrorCodes.invalidRequest]);
+    const tokens = [results[0], results[4]].map((r) => ('response' in r ? r.response : { access_token: '' }));
+    for (const t of tokens) expect(t).toMatchObject({ token_type: 'Bearer', expires_in: expect.any(Number), access_token: expect.any(String) });
+    const jtis = tokens.map((t) => JSON.parse(Buffer.from(t.access_token.split('.')[1], 'base64url').toString()).jti);
+    expect(new Set(jtis).size).toBe(2);
   });
 
   it('names where a payload is wrong', async () => {

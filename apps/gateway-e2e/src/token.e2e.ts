@@ -1,3 +1,4 @@
+import { AuthSubjects } from '@gatehouse/contracts';
 import { claimsOf, headerOf } from '@gatehouse/testing';
 import { TestSystem } from './support/system';
 
@@ -233,6 +234,63 @@ describe('POST /v1/auth/token', () => {
       const refused = await sys.http.post('/v1/auth/token', { json: { grant_type: 'client_credentials', ...ID_SECRET(second) } });
       expect(refused.status).toBe(401);
       expect((await sys.http.post('/v1/auth/token', { json: { grant_type: 'client_credentials', ...ID_SECRET(cred) } })).status).toBe(200);
+    });
+  });
+
+  describe('the token requests of one event-loop turn, in one message to auth', () => {
+    it('answers each request of a batch exactly as alone, and batches under concurrency', async () => {
+      const nats = await sys.nats();
+      const batches: number[] = [];
+      const sub = nats.connection.subscribe(nats.subject(AuthSubjects.tokenIssueBatch), {
+        callback: (_err, msg) => batches.push((JSON.parse(Buffer.from(msg.data).toString()) as { data: { items: unknown[] } }).data.items.length),
+      });
+      await nats.flush();
+      try {
+        const other = await sys.createPartner();
+        const json = (body: Record<string, unknown>) => () => sys.http.post('/v1/auth/token', { json: body });
+        const form = (fields: Record<string, string>) => () => sys.http.post('/v1/auth/token', { form: fields, version: null });
+        const minted = [
+          { who: cred, send: json({ grant_type: 'client_credentials', ...ID_SECRET(cred) }) },
+          { who: other, send: json({ grant_type: 'client_credentials', ...ID_SECRET(other) }) },
+          { who: other, send: form({ grant_type: 'client_credentials', ...ID_SECRET(other) }) },
+        ];
+        // Refused ones, among them two auth's contract refuses (a NUL, a secret over 1,024 characters): in a batch they would refuse it whole.
+        // A pair of its own: its failures stay far below the brake's limit per client id.
+        const target = await sys.createPartner();
+        const refused = [
+          json({ grant_type: 'client_credentials', client_id: target.client_id, client_secret: 'not the secret' }),
+          form({ grant_type: 'client_credentials', client_id: '00000000-0000-4000-8000-000000000000', client_secret: target.client_secret }),
+          json({ grant_type: 'client_credentials', client_id: target.client_id, client_secret: 'nul\u0000inside' }),
+          json({ grant_type: 'client_credentials', client_id: target.client_id, client_secret: 'x'.repeat(1_100) }),
+        ];
+        const alone = [];
+        for (const send of refused) alone.push(await send());
+        expect(alone.map((r) => r.status)).toEqual([401, 401, expect.any(Number), expect.any(Number)]);
+
+        // Warm connections, then bursts: requests sent together reach the gateway in the same turns.
+        await Promise.all(Array.from({ length: 24 }, () => sys.http.get('/health/ready', { version: null })));
+        const jtis = new Set<string>();
+        for (let burst = 0; burst < 5 && !batches.some((n) => n > 1); burst++) {
+          const plan = [...Array.from({ length: 20 }, (_, i) => minted[i % minted.length]), ...refused.map((send) => ({ who: undefined, send }))];
+          const answers = await Promise.all(plan.map((p) => p.send()));
+          answers.forEach((res, i) => {
+            const who = plan[i].who;
+            if (!who) {
+              const lone = alone[i - 20];
+              expect({ status: res.status, body: res.json }).toEqual({ status: lone.status, body: lone.json });
+              return;
+            }
+            expect(res.status).toBe(200);
+            const claims = claimsOf(res.json.access_token);
+            expect(claims).toMatchObject({ sub: who.client_id, client_id: who.client_id, project_id: who.project_id, grant_type: 'client_credentials' });
+            expect(jtis.has(claims.jti)).toBe(false);
+            jtis.add(claims.jti);
+          });
+        }
+        expect(Math.max(0, ...batches)).toBeGreaterThan(1);
+      } finally {
+        sub.unsubscribe();
+      }
     });
   });
 

@@ -12,6 +12,7 @@ import { ClientAuthLimiterService } from './oauth/client-auth-limiter.service';
 import { DiscoveryController } from './oauth/discovery.controller';
 import { OAuthController } from './oauth/oauth.controller';
 import { OpenApiModule } from './openapi/openapi.module';
+import { TokenIssueBatcher } from './oauth/token-issue-batcher.service';
 import { SharedFailureCountsService } from './oauth/shared-failure-counts.service';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -33,7 +34,7 @@ export class TokensModule {}
 @Module({
   imports: [TokensModule, RateLimitModule],
   controllers: [OAuthController, DiscoveryController],
-  providers: [ClientAuthLimiterService, SharedFailureCountsService, AuthenticatedClientsService],
+  providers: [ClientAuthLimiterService, SharedFailureCountsService, AuthenticatedClientsService, TokenIssueBatcher],
 })
 export class OAuthModule {}
 

@@ -50,6 +50,12 @@ export const gatewayEnvSchema = baseEnvSchema.extend({
   GATEWAY_PROXY_PROTOCOL_FROM: addressList(),
   /** The audit trail (docs/AUDIT.md): publish request/response entries of entity calls. `false` turns it off (benches' A/B). */
   GATEWAY_AUDIT: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((v) => v === 'true'),
+  /**
+   * The token requests of one event-loop turn go to auth in one message (auth.v1.token.issue_batch,
+   * docs/TOKENS.md). `false`: one message each (auth.v1.token.issue), e.g. while auth instances
+   * older than the subject still run in a rolling update, and for the benches' A/B.
+   */
+  GATEWAY_TOKEN_BATCHING: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((v) => v === 'true'),
   /** Verified tokens kept in memory (they are re-checked against the revocation list on every use). */
   GATEWAY_TOKEN_CACHE_SIZE: z.coerce.number().int().min(0).max(10_000_000).default(100_000),
 });

@@ -1,5 +1,6 @@
 export * from './lib/auth/auth.subjects';
 export * from './lib/auth/token.dto';
+export * from './lib/auth/token-batch.guard';
 export * from './lib/auth/settings.dto';
 export * from './lib/auth/admin.dto';
 export * from './lib/auth/portal.dto';

@@ -114,6 +114,15 @@ const asShipped: Variant = {
   setUp: async () => loggingAsStart(),
 };
 
+/** Batching off (GATEWAY_TOKEN_BATCHING=false): a message to auth per token, as before auth.v1.token.issue_batch. A negative cost is batching's gain. */
+const noBatching: Variant = {
+  name: 'no-token-batching',
+  what: 'token batching off (GATEWAY_TOKEN_BATCHING=false): one NATS message per token to auth instead of one per event-loop turn',
+  async setUp() {
+    return { start: { env: { ...BENCH_ENV, GATEWAY_TOKEN_BATCHING: 'false' } }, stop: async () => undefined, note: () => 'its gateway sent auth.v1.token.issue per token' };
+  },
+};
+
 const VARIANTS: Variant[] = [
   npmStartLogging,
   metricsOn,
@@ -124,6 +133,7 @@ const VARIANTS: Variant[] = [
     OTEL_TRACES_SAMPLER_ARG: '0.1',
   }),
   asShipped,
+  noBatching,
 ];
 
 function selectedVariants(): Variant[] {

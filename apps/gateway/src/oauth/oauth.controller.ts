@@ -6,7 +6,6 @@ import {
   ClientAuthenticateRequest,
   ClientAuthenticateResponse,
   ErrorCodes,
-  TokenIssueResponse,
   TokenRevokeResponse,
 } from '@gatehouse/contracts';
 import { NatsService, RemoteError } from '@gatehouse/platform';
@@ -25,6 +24,7 @@ import { activeIntrospection, INACTIVE } from './introspection';
 import { parseIntrospectRequest } from './introspect-request';
 import { parseRevokeRequest } from './revoke-request';
 import { parseTokenRequest } from './token-request';
+import { TokenIssueBatcher } from './token-issue-batcher.service';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
@@ -41,6 +41,7 @@ export class OAuthController {
     private readonly clientProjects: ClientProjectsService,
     private readonly verifier: TokenVerifierService,
     private readonly authenticated: AuthenticatedClientsService,
+    private readonly batcher: TokenIssueBatcher,
   ) {}
 
   @Post('token')
@@ -52,7 +53,8 @@ export class OAuthController {
     const { request, client } = parseTokenRequest(body, req.headers.authorization, dialectOf(req));
     await this.brake(client, req.ip);
     const projectId = await this.countRequest(client, reply);
-    const issued = await this.call<TokenIssueResponse>(AuthSubjects.tokenIssue, request, req, client, projectId);
+    // With the other token requests of this event-loop turn, in one message to auth (TokenIssueBatcher).
+    const issued = await this.answered(this.batcher.issue(request, String(req.id)), req, client, projectId);
     if (projectId === undefined) await this.countMinted(client, issued.access_token, reply);
     return issued;
   }
@@ -139,9 +141,14 @@ export class OAuthController {
     setRateLimitHeaders(reply, await this.rateLimit.take(projectId));
   }
 
-  private async call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials, projectId?: string): Promise<T> {
+  private call<T>(subject: string, data: unknown, req: FastifyRequest, client: ClientCredentials, projectId?: string): Promise<T> {
+    return this.answered(this.nats.request<T>(subject, data, { requestId: req.id }), req, client, projectId);
+  }
+
+  /** Auth's answer, or its refusal as the gateway's (a failed client authentication counted by the brake). */
+  private async answered<T>(asked: Promise<T>, req: FastifyRequest, client: ClientCredentials, projectId?: string): Promise<T> {
     try {
-      return await this.nats.request<T>(subject, data, { requestId: req.id });
+      return await asked;
     } catch (err) {
       if (!(err instanceof RemoteError)) throw err;
       // A client that failed to authenticate is not its project's: the brake counts it instead.

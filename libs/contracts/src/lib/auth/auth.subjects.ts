@@ -5,6 +5,8 @@
  */
 export const AuthSubjects = {
   tokenIssue: 'auth.v1.token.issue',
+  /** Several token requests in one message: what one gateway receives in one event-loop turn (docs/TOKENS.md). */
+  tokenIssueBatch: 'auth.v1.token.issue_batch',
   tokenRevoke: 'auth.v1.token.revoke',
   jwksGet: 'auth.v1.jwks.get',
   revocationsList: 'auth.v1.revocations.list',

@@ -27,6 +27,32 @@ export type TokenIssueRequest = z.infer<typeof TokenIssueRequestSchema>;
 export const TokenIssueResponseSchema = z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int().positive() });
 export type TokenIssueResponse = z.infer<typeof TokenIssueResponseSchema>;
 
+/** Most token requests one auth.v1.token.issue_batch message carries (a gateway sends more as several). */
+export const TOKEN_ISSUE_BATCH_MAX = 256;
+
+/**
+ * auth.v1.token.issue_batch: the token requests a gateway received in one event-loop
+ * turn, each with its own request id (its logs and audit entry), answered in order.
+ * Each is judged alone, exactly as on auth.v1.token.issue: one refused request does
+ * not touch the others. An item this schema refuses would refuse the whole batch
+ * (`invalid_request`): a sender checks each one first and sends those alone.
+ */
+export const TokenIssueBatchItemSchema = z.strictObject({ request: TokenIssueRequestSchema, request_id: text(200) });
+export type TokenIssueBatchItem = z.infer<typeof TokenIssueBatchItemSchema>;
+export const TokenIssueBatchRequestSchema = z.strictObject({
+  items: z.array(TokenIssueBatchItemSchema).min(1).max(TOKEN_ISSUE_BATCH_MAX),
+});
+export type TokenIssueBatchRequest = z.infer<typeof TokenIssueBatchRequestSchema>;
+
+/** The error of one refused item: the body auth.v1.token.issue would have answered with. */
+const ItemErrorSchema = z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() });
+
+/** One result per item, in the items' order: the token, or the refusal. */
+export const TokenIssueBatchResponseSchema = z.object({
+  results: z.array(z.union([z.object({ response: TokenIssueResponseSchema }), z.object({ err: ItemErrorSchema })])),
+});
+export type TokenIssueBatchResponse = z.infer<typeof TokenIssueBatchResponseSchema>;
+
 /** auth.v1.token.revoke (RFC 7009 semantics: unknown or foreign tokens are a silent no-op). */
 export const TokenRevokeRequestSchema = z.strictObject({
   client_id: text(CLIENT_CREDENTIAL_MAX),

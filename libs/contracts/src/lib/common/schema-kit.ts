@@ -14,6 +14,11 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** Longest free-text field any request carries when its schema sets no tighter bound. */
 export const TEXT_MAX = 8_192;
 
+/** Whether `text(max)` accepts `value` (and so returns it unchanged): the same test, without a parse. */
+export function isText(value: unknown, max = TEXT_MAX): value is string {
+  return typeof value === 'string' && value.length <= max && !NUL.test(value) && !LONE_SURROGATE.test(value);
+}
+
 /** Text a database column can hold as sent: no NUL, no lone UTF-16 surrogate, at most `max` characters. */
 export function text(max = TEXT_MAX, min = 0) {
   return z

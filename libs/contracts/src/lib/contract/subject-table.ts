@@ -71,6 +71,8 @@ import {
   ClientAuthenticateRequestSchema,
   ClientAuthenticateResponseSchema,
   RevokedTokenSchema,
+  TokenIssueBatchRequestSchema,
+  TokenIssueBatchResponseSchema,
   TokenIssueRequestSchema,
   TokenIssueResponseSchema,
   TokenRevokeRequestSchema,
@@ -222,6 +224,7 @@ const R = IdentityRequestSchemas;
  */
 export const SUBJECT_TABLE: readonly SubjectContract[] = [
   auth(AuthSubjects.tokenIssue, ['gateway'], TokenIssueRequestSchema, TokenIssueResponseSchema),
+  auth(AuthSubjects.tokenIssueBatch, ['gateway'], TokenIssueBatchRequestSchema, TokenIssueBatchResponseSchema),
   auth(AuthSubjects.tokenRevoke, ['gateway'], TokenRevokeRequestSchema, TokenRevokeResponseSchema),
   auth(AuthSubjects.jwksGet, ['gateway'], NoRequestSchema, JwksResponseSchema),
   auth(AuthSubjects.revocationsList, ['gateway'], NoRequestSchema, RevocationsListResponseSchema),

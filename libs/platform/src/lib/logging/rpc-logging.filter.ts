@@ -24,25 +24,36 @@ export class RpcLoggingFilter implements RpcExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   catch(raw: unknown, host: ArgumentsHost): Observable<never> {
-    const exception = asClientError(raw);
     const ctx = host.switchToRpc().getContext<NatsContext>();
-    const subject = ctx?.getSubject?.();
-    const requestId = ctx?.getHeaders?.()?.get(Headers.requestId) || undefined;
-    const body = errorBodyOf(exception);
-    if (isUnavailable(raw)) {
-      // An outage, not a caller's mistake: warn (alerting sees it), with what the driver said.
-      const cause = raw as { code?: unknown; message?: unknown };
-      this.logger.warn({ request_id: requestId, subject, code: body?.code, cause: { code: cause.code, message: cause.message } }, 'rpc unavailable');
-      return throwError(() => body);
-    }
-    if (body && body.code !== ErrorCodes.internal) {
-      this.logger.info({ request_id: requestId, subject, code: body.code }, 'rpc refused');
-      return throwError(() => body);
-    }
-    const err = exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception);
-    this.logger.error({ request_id: requestId, subject, err }, 'rpc failed');
-    return throwError(() => body ?? INTERNAL);
+    const body = rpcErrorBody(raw, this.logger, { subject: ctx?.getSubject?.(), requestId: ctx?.getHeaders?.()?.get(Headers.requestId) || undefined });
+    return throwError(() => body);
   }
+}
+
+/**
+ * The error body a failed or refused request is answered with, logged once as
+ * RpcLoggingFilter logs it (info when refused, warn when unavailable, error with the
+ * stack when it failed: answered `internal`). For a handler that answers many
+ * requests in one message (auth.v1.token.issue_batch): each item's error as if it
+ * had come alone, under its own request id.
+ */
+export function rpcErrorBody(raw: unknown, logger: Logger, where: { subject?: string; requestId?: string }): ErrorBody {
+  const exception = asClientError(raw);
+  const { subject, requestId } = where;
+  const body = errorBodyOf(exception);
+  if (isUnavailable(raw)) {
+    // An outage, not a caller's mistake: warn (alerting sees it), with what the driver said.
+    const cause = raw as { code?: unknown; message?: unknown };
+    logger.warn({ request_id: requestId, subject, code: body?.code, cause: { code: cause.code, message: cause.message } }, 'rpc unavailable');
+    return body ?? INTERNAL;
+  }
+  if (body && body.code !== ErrorCodes.internal) {
+    logger.info({ request_id: requestId, subject, code: body.code }, 'rpc refused');
+    return body;
+  }
+  const err = exception instanceof Error ? { message: exception.message, stack: exception.stack } : String(exception);
+  logger.error({ request_id: requestId, subject, err }, 'rpc failed');
+  return body ?? INTERNAL;
 }
 
 const CODES: ReadonlySet<string> = new Set(Object.values(ErrorCodes));
