@@ -271,7 +271,7 @@ portal() {
   ok "portal: killed, back healthy after $((t_back - t_kill)) ms"
   expect 200 'portal: the session after the restart' "$PORTAL/projects" -b "$jar" || return 1
   # Its CSRF key is the compose file's (PORTAL_CSRF_KEY), not one per process: a form served before the crash still posts.
-  expect 303 'portal: sign out everywhere, from a page served before the crash' "$PORTAL/logout-all" -b "$jar" -c "$jar.after" --data-urlencode "_csrf=$form_csrf" || return 1
+  expect 303 'portal: sign out everywhere, from a page served before the crash' "$PORTAL/account/logout-all" -b "$jar" -c "$jar.after" --data-urlencode "_csrf=$form_csrf" || return 1
   expect 303 'portal: the old cookie replayed after signing out is sent to sign in' "$PORTAL/projects" -b "$jar" || return 1
   grep -qi 'location: /login' <(in_ns curl -sk --max-time 10 -D - -o /dev/null -b "$jar" "$PORTAL/projects") && ok 'portal: to /login' || bad 'portal: the replayed cookie was not sent to /login'
 }
