@@ -12,6 +12,9 @@ class FakeShared {
   mayBeCounted(key: string) {
     return this.counts.has(key);
   }
+  get anyCounted() {
+    return this.counts.size > 0;
+  }
   async read(key: string) {
     if (this.away) throw new Error('JetStream away');
     return this.counts.get(key) ?? null;

@@ -43,9 +43,11 @@ export class ClientAuthLimiterService {
   async retryAfter(clientId: string | undefined, address: string): Promise<number> {
     const addr = addressKey(address);
     const pair = clientId ? `${clientId}|${addr}` : undefined;
+    const local = this.failedRecently(`a:${addr}`) || (pair !== undefined && this.failedRecently(`c:${pair}`));
+    // The common case: no failure counted here or, as far as the watch tells, by any instance.
+    if (!local && !this.shared.anyCounted) return 0;
     const addrShared = sharedKey('a', addr);
     const pairShared = pair ? sharedKey('c', pair) : undefined;
-    const local = this.failedRecently(`a:${addr}`) || (pair !== undefined && this.failedRecently(`c:${pair}`));
     const now = Date.now();
     const sharedAddr = this.shared.mayBeCounted(addrShared, now);
     const sharedPair = pairShared !== undefined && this.shared.mayBeCounted(pairShared, now);

@@ -66,6 +66,15 @@ export class SharedFailureCounts {
     this.watcher?.stop();
   }
 
+  /**
+   * Whether the watch has told of any counted key at all (expired ones may linger
+   * until looked up): when not, no key can be counted, and callers need not even
+   * make one (a key is a SHA-256, ~1 µs, on every request of the gateway's token path).
+   */
+  get anyCounted(): boolean {
+    return this.seen.size > 0;
+  }
+
   /** Whether some instance counted a failure under this key in a window that has not ended (only with `watch()`). */
   mayBeCounted(key: string, now = Date.now()): boolean {
     const until = this.seen.get(key);
