@@ -173,7 +173,7 @@ async function entityUserToken(api: HttpClient, cred: { client_id: string; clien
   const post = async (path: string, json: unknown, what: string) => {
     const res = await api.send('POST', path, { json, headers: { 'x-monite-entity-id': entityId } });
     const id = (res.json as { id?: string } | undefined)?.id;
-    if (res.status !== 201 || !id) throw new ApiError(`${what}: POST ${path}`, res.status, res.text);
+    if ((res.status !== 200 && res.status !== 201) || !id) throw new ApiError(`${what}: POST ${path}`, res.status, res.text);
     return id;
   };
   const roleId = await post('/v1/roles', { name: 'bench reader', permissions: BENCH_ROLE_PERMISSIONS }, 'role');
