@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { AccessContext, CreateEntityUserBody, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page, UpdateEntityUserBody } from '@gatehouse/contracts';
@@ -10,6 +10,8 @@ import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { entityUserView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
+import { ReadCache } from '../common/read-cache';
+import { IDENTITY_CONFIG, IdentityConfig } from '../config';
 import { OutboxService } from '../outbox/outbox.service';
 import { EntityUserEntity } from '../store/entity-user.entity';
 import * as EntityUsers from '../store/entity-users.repository';
@@ -37,14 +39,29 @@ const FIELDS: { [K in Exclude<keyof UpdateEntityUserBody, 'login'>]: keyof Entit
 
 const DUPLICATE_LOGIN = 'An entity user with this login already exists in the entity';
 
+/** A user as the read cache keeps it: what the read checks (entity, project, creator), and its answer. */
+interface CachedUser {
+  entityId: string;
+  projectId: string;
+  createdByEntityUserId: string | null;
+  view: EntityUserView;
+}
+
 @Injectable()
 export class EntityUsersService {
+  /** Reads by id (GET /entity_users/{id}, /me): dropped on every change of the user, on any instance (InvalidationsService). */
+  private readonly cache: ReadCache<CachedUser>;
+
   constructor(
     private readonly ds: DataSource,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
     private readonly invalidations: InvalidationsService,
-  ) {}
+    @Inject(IDENTITY_CONFIG) config: IdentityConfig,
+  ) {
+    this.cache = new ReadCache({ maxEntries: config.IDENTITY_READ_CACHE_MAX_ENTRIES, ttlMs: config.IDENTITY_READ_CACHE_TTL_MS });
+    invalidations.register('entity_user', this.cache);
+  }
 
   async create(access: AccessContext, body: CreateEntityUserBody): Promise<EntityUserView> {
     const login = loginColumns(body.login);
@@ -79,10 +96,15 @@ export class EntityUsersService {
   }
 
   async get(access: AccessContext, id: string): Promise<EntityUserView> {
-    const row = await EntityUsers.findInEntity(this.ds.manager, id, requireEntityId(access), access.project_id);
-    if (!row) throw notFound('Entity user');
-    assertMayTouch(access, row);
-    return entityUserView(row);
+    const entityId = requireEntityId(access);
+    const user = await this.cache.read(id, async () => {
+      const row = await EntityUsers.findById(this.ds.manager, id);
+      return row && { entityId: row.entityId, projectId: row.projectId, createdByEntityUserId: row.createdByEntityUserId, view: entityUserView(row) };
+    });
+    // A user of another entity or project answers as a missing one.
+    if (!user || user.entityId !== entityId || user.projectId !== access.project_id) throw notFound('Entity user');
+    assertMayTouch(access, user);
+    return user.view;
   }
 
   async list(req: ListRequest<EntityUserListFilters>): Promise<Page<EntityUserView>> {
