@@ -56,4 +56,22 @@ describe('identity reads are fresh after every write, on every identity instance
       expect(await served(sys, instance, 'identity.v1.entity_user.get')).toBeGreaterThan(0);
     }
   });
+
+  it("GET /me feels its entity's deactivation and reactivation on the next request (60 rounds, two identity instances)", async () => {
+    const e = (await partnerApi.entity()).id;
+    const u = await userWithRole(sys, partnerApi, p, e, roleOf('self reader', { entity_user: { actions: ['read'], permission: 'allowed' } }));
+    const stale: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const active = i % 2 === 1;
+      const flip = await partnerApi.post(`/v1/entities/${e}/${active ? 'activate' : 'deactivate'}`, {});
+      expect(flip.status).toBe(200);
+      const me = await u.api.get('/v1/entity_users/me');
+      if (me.status !== (active ? 200 : 403)) stale.push(`round ${i}: entity ${active ? 'active' : 'inactive'}, GET /me answered ${me.status}`);
+    }
+    expect(stale).toEqual([]);
+    for (const instance of ['identity', 'identity-2']) {
+      expect(await served(sys, instance, 'identity.v1.entity_user.me')).toBeGreaterThan(0);
+      expect(await served(sys, instance, 'identity.v1.entity.deactivate')).toBeGreaterThan(0);
+    }
+  });
 });

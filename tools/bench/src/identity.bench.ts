@@ -255,7 +255,17 @@ async function main(): Promise<void> {
     const byIdHeaders = { authorization: `Bearer ${partnerToken}`, 'x-monite-version': API_VERSION, 'x-monite-entity-id': entityId };
     const meHeaders = { authorization: `Bearer ${me.token}`, 'x-monite-version': API_VERSION };
     const pidOf = (name: string) => () => system.procs.filter((p) => p.name === name).map((p) => p.pid);
-    const parts = { gateway: pidOf('gateway'), policy: pidOf('policy'), identity: pidOf('identity'), postgres: () => pidsNamed('postgres') };
+    /** Every process a request can cost CPU in (the load generator runs in this process). */
+    const parts = {
+      gateway: pidOf('gateway'),
+      policy: pidOf('policy'),
+      identity: pidOf('identity'),
+      audit: pidOf('audit'),
+      postgres: () => pidsNamed('postgres'),
+      nats: () => pidsNamed('nats-server'),
+      hello: () => (hello ? [hello.pid] : []),
+      'load generator': () => [process.pid],
+    };
     /** Ours: the bench (the load generator runs in it), every service, the hello-world, PostgreSQL and NATS. */
     const own = () => [process.pid, ...system.procs.map((p) => p.pid), ...(hello ? [hello.pid] : []), ...pidsNamed('postgres'), ...pidsNamed('nats-server')];
     const neighbours: Neighbours[] = [];
@@ -318,9 +328,18 @@ async function main(): Promise<void> {
       const c = cpuOf.get(name);
       if (!c) return 'n/a';
       return (['gateway', 'policy', 'identity', 'postgres'] as const)
-        .filter((k) => (c.cpu[k] ?? 0) > 0)
+        .filter((k) => (c.cpu[k] ?? 0) > 0.05)
         .map((k) => `${k} **${(c.reads / c.cpu[k]).toFixed(0)}** reads/core-s (${c.cpu[k].toFixed(1)} CPU-s)`)
         .join(', ');
+    };
+    /** CPU µs per request of each part, summed over a contender's measured rounds: steadier than req/s on a shared machine. */
+    const costNames = ['GET /me', 'hello (vs /me)', 'GET /{id}', 'hello (vs /{id})'];
+    const costRow = (name: string) => {
+      const c = cpuOf.get(name);
+      if (!c || !c.reads) return `| ${name} | n/a |`;
+      const us = (k: string) => ((c.cpu[k] ?? 0) * 1e6) / c.reads;
+      const total = Object.keys(parts).reduce((sum, k) => sum + us(k), 0);
+      return `| ${name} | ${Object.keys(parts).map((k) => us(k).toFixed(0)).join(' | ')} | **${total.toFixed(0)}** |`;
     };
     const busiest = neighbours.reduce((a, b) => (b.other.cores > a.other.cores ? b : a), neighbours[0]);
     const seenAny = neighbours.filter((n) => n.seen.length);
@@ -376,6 +395,12 @@ async function main(): Promise<void> {
         '',
         `Reads per CPU-second of each part over the measured rounds (CPU time from /proc; the sizing figures of docs/DEPLOY.md; PostgreSQL counts every backend on the machine): ` +
           `GET /me: ${perCore('GET /me')}. GET /{id}: ${perCore('GET /{id}')}.`,
+        '',
+        `CPU µs per request by process over the measured rounds (PostgreSQL and NATS count every process of that name on the machine, so other work shows there too):`,
+        '',
+        `| contender | ${Object.keys(parts).join(' | ')} | total |`,
+        `| --- | ${Object.keys(parts).map(() => '---').join(' | ')} | --- |`,
+        ...costNames.map(costRow),
         '',
         `What else ran during the measured runs (the machine's CPU time from /proc/stat less that of the bench, its services, the hello-world, PostgreSQL and NATS; ` +
           `of the machine's CPU, the niced part is other people's \`nice -n 19\` work): ` +

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'nats';
-import { IDENTITY_INVALIDATED, InvalidatedEvent } from '@gatehouse/contracts';
+import { canonicalId, IDENTITY_INVALIDATED, InvalidatedEvent } from '@gatehouse/contracts';
 import { NatsService } from '@gatehouse/platform';
 import type { Invalidatable } from './read-cache';
 
@@ -49,7 +49,7 @@ export class InvalidationsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private drop(event: InvalidatedEvent): void {
-    for (const cache of this.caches.get(event.kind) ?? []) cache.invalidate(event.id);
+    for (const cache of this.caches.get(event.kind) ?? []) cache.invalidate(canonicalId(event.id));
   }
 
   private clearAll(storing: boolean): void {
