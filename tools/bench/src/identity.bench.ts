@@ -152,11 +152,6 @@ async function pageThrough(api: HttpClient, entityId: string, created: Set<strin
   return { pages: pageMs.length, distinct: seen.size, unknown, seconds: (now() - start) / 1000, pageMs };
 }
 
-/** One autocannon run; `path()` gives each request's path (a fresh random id per request). */
-function hammer(url: string, headers: Record<string, string>, path: () => string, seconds: number): Promise<LoadResult> {
-  return load({ url, headers, connections: CONNECTIONS, seconds, path });
-}
-
 /** When a read saw non-2xx answers, the same request by hand, to show what came back. */
 async function probe(api: HttpClient, path: () => string, headers: Record<string, string>): Promise<string[]> {
   const lines: string[] = [];

@@ -28,7 +28,7 @@ export interface Invalidatable {
  * missed then, and the cache is cleared on reconnect). A read that does not
  * store still answers what it read: it was current when it was made.
  */
-export class ReadCache<V extends {}> implements Invalidatable {
+export class ReadCache<V extends object> implements Invalidatable {
   private readonly entries?: LRUCache<string, V>;
   private generation = 0;
   private storing = true;
