@@ -25,10 +25,6 @@ export async function shareLockActiveRoleId(m: EntityManager, id: string, entity
   return rows.length ? rows[0].role_id : undefined;
 }
 
-export function findInEntity(m: EntityManager, id: string, entityId: string, projectId: string): Promise<EntityUserEntity | null> {
-  return m.getRepository(EntityUserEntity).findOneBy({ id, entityId, projectId });
-}
-
 /**
  * A user by id alone, as one plain query (the hot read: GET /entity_users/{id}
  * and /me; the caller checks its entity and project). The row is mapped here,
