@@ -96,6 +96,21 @@ describe('identity alone, through its NATS subjects', () => {
     expect((badScope as RemoteError).code).toBe(ErrorCodes.invalidRequest);
   });
 
+  it('answers entity_user.me only for the actor itself, and only while it and its entity are active', async () => {
+    const self = { ...partner(entity.id), actor_entity_user_id: user.id };
+    await expect(nats.request(IdentitySubjects.entityUserMe, { access: self, id: user.id })).resolves.toMatchObject({ id: user.id, status: 'active' });
+    const other = await nats.request(IdentitySubjects.entityUserMe, { access: partner(entity.id), id: user.id }).catch((e: unknown) => e);
+    expect((other as RemoteError).code).toBe(ErrorCodes.forbidden);
+    await nats.request(IdentitySubjects.entityDeactivate, { access: partner(null), id: entity.id });
+    try {
+      const inactive = await nats.request(IdentitySubjects.entityUserMe, { access: self, id: user.id }).catch((e: unknown) => e);
+      expect((inactive as RemoteError).body).toMatchObject({ code: ErrorCodes.forbidden, message: 'The entity user or its entity is not active' });
+    } finally {
+      await nats.request(IdentitySubjects.entityActivate, { access: partner(null), id: entity.id });
+    }
+    await expect(nats.request(IdentitySubjects.entityUserMe, { access: self, id: user.id })).resolves.toMatchObject({ id: user.id });
+  });
+
   /** A valid request per subject, with only its required fields (so dropping any one makes it invalid); deletions and status changes last. */
   const good = (): Record<string, unknown> => {
     const e = partner(entity.id);
@@ -110,6 +125,7 @@ describe('identity alone, through its NATS subjects', () => {
       [IdentitySubjects.entityUserCreate]: { access: e, body: { first_name: 'Bob', login: `bob-${randomUUID().slice(0, 8)}` } },
       [IdentitySubjects.entityUserList]: { access: e, ...list },
       [IdentitySubjects.entityUserGet]: { access: e, id: user.id },
+      [IdentitySubjects.entityUserMe]: { access: { ...e, actor_entity_user_id: user.id }, id: user.id },
       [IdentitySubjects.entityUserUpdate]: { access: e, id: user.id, body: { title: 'CFO' } },
       [IdentitySubjects.roleCreate]: { access: e, body: { name: `r-${randomUUID().slice(0, 8)}`, permissions: { objects: [] } } },
       [IdentitySubjects.roleList]: { access: e, ...list },

@@ -1,6 +1,7 @@
 /**
- * The ceiling for an HTTPS GET: one Fastify process with one route answering
- * {hello: 'world'}, with the gateway's TLS certificate. No auth, no NATS, no logging.
+ * The ceiling for an HTTPS GET: one Fastify process answering
+ * {hello: 'world'} (at `/`, and at `/v1/entity_users/:id` for bench:identity's random paths),
+ * with the gateway's TLS certificate. No auth, no NATS, no logging.
  *
  * Env: PORT, TLS_CERT_FILE, TLS_KEY_FILE.
  */
@@ -17,6 +18,9 @@ const app = Fastify({
 });
 
 app.get('/', async () => ({ hello: 'world' }));
+// The same answer at the path of a read by id, so a contender that asks for a fresh path per request
+// (bench:identity's random user ids) is compared with a ceiling whose load generator does the same work.
+app.get('/v1/entity_users/:id', async () => ({ hello: 'world' }));
 
 app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' }).catch((err) => {
   process.stderr.write(`${err.message}\n`);

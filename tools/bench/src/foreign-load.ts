@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { cpuSeconds } from './process-cpu';
 
 /**
  * This machine is shared: test suites (jest) and other benchmarks run beside a
@@ -94,4 +95,45 @@ export function foreignProcesses(): string[] {
     if (jest) names.add(`jest${jest[1].replace(/-c \S+/, '').replace(/\s+/g, ' ')}`.slice(0, 80).trim());
   }
   return [...names].sort();
+}
+
+/** Busy and niced CPU seconds of the whole machine so far (Linux /proc/stat's first line, in USER_HZ ticks). */
+function machineCpu(): { busy: number; niced: number } {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is already in user)
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    return { busy: (user + nice + system + irq + softirq + (steal || 0)) / 100, niced: nice / 100 };
+  } catch {
+    return { busy: NaN, niced: NaN };
+  }
+}
+
+/** What the rest of the machine did during a run: its CPU beyond the bench's own processes. */
+export interface OtherCpu {
+  /** Cores the rest of the machine kept busy on average (CPU-s ÷ wall s). */
+  cores: number;
+  /** Of the machine's whole busy time during the run, niced CPU (another helper's `nice -n 19` work; the bench itself runs un-niced). */
+  nicedCores: number;
+  seconds: number;
+}
+
+/**
+ * The machine's load, measured rather than guessed from process names: the CPU
+ * time of the whole machine (/proc/stat) during a run, less that of the processes
+ * the bench counts as its own (`own()`: its services, PostgreSQL, NATS, itself).
+ * What is left is what other work took from the cores while the run was measured.
+ */
+export async function otherCpuDuring<T>(own: () => number[], run: () => Promise<T>): Promise<{ value: T; other: OtherCpu }> {
+  const pids = own();
+  const before = new Map(pids.map((pid) => [pid, cpuSeconds(pid)]));
+  const m0 = machineCpu();
+  const t0 = performance.now();
+  const value = await run();
+  const seconds = (performance.now() - t0) / 1000;
+  const m1 = machineCpu();
+  let ours = 0;
+  for (const pid of new Set([...pids, ...own()])) ours += Math.max(0, cpuSeconds(pid) - (before.get(pid) ?? 0));
+  const other = Math.max(0, m1.busy - m0.busy - ours);
+  return { value, other: { cores: other / seconds, nicedCores: (m1.niced - m0.niced) / seconds, seconds } };
 }

@@ -5,9 +5,18 @@
  *  1. create BENCH_USERS entity users in one entity, BENCH_CREATE_CONCURRENCY in flight;
  *  2. page through all of them with limit=100, one request after the other
  *     (keyset pagination: the last pages must cost about what the first do);
- *  3. read single users by random id with BENCH_CONNECTIONS keep-alive
- *     connections (autocannon), in BENCH_ROUNDS rounds interleaved with GET
- *     /health the same way as a baseline.
+ *  3. the authenticated reads, each against a Fastify HTTPS hello-world (the
+ *     ceiling: same certificate, same TLS policy, same headers) in BENCH_ROUNDS
+ *     interleaved rounds, BENCH_CONNECTIONS keep-alive connections (autocannon):
+ *     GET /v1/entity_users/me with an entity-user token (gateway → identity
+ *     entity_user.me), and GET /v1/entity_users/{id} by random id with a partner
+ *     token (gateway → identity entity_user.get). Target: ≥ 0.2 of the
+ *     hello-world for each (issue 14). With the CPU µs each process spent per
+ *     request, for the reads and the hello-world alike.
+ *
+ * Beside every measured run it reports what else ran: the CPU the rest of the
+ * machine took (/proc/stat less the bench's own processes, PostgreSQL and NATS),
+ * and any jest or other *.bench process seen in the process table.
  *
  * BENCH_USERS (100000), BENCH_SECONDS (10), BENCH_ROUNDS (3), BENCH_WARMUP_SECONDS (5),
  * BENCH_CONNECTIONS (50), BENCH_CREATE_CONCURRENCY (64), BENCH_PAGE_PASSES (1:
@@ -15,12 +24,18 @@
  * loaded table has settled).
  */
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { cpus, loadavg } from 'node:os';
+import { EntityUserView } from '@gatehouse/contracts';
+import { freePort, repoRoot, ServiceProcess, spawnService, waitForHealthy } from '@gatehouse/supervisor';
 import { BenchSystem, machine, logRecentOutput, runBench } from './bench-system';
 import { HttpClient, API_VERSION } from '@gatehouse/testing';
 import { ApiError, percentile } from './bench-stats';
-import { interleave, load, LoadResult, median, ratioLine } from './load';
+import { BENCH_ROLE_PERMISSIONS } from './evaluate-cost';
+import { ForeignLoad, foreignProcesses, OtherCpu, otherCpuDuring } from './foreign-load';
+import { interleave, load, LoadResult, median, ratioLine, RoundsReport, verdict } from './load';
 import { cpuDuring, pidsNamed } from './process-cpu';
+import { negotiatedTls } from './tls-info';
 
 const USERS = Number(process.env.BENCH_USERS ?? 100_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -32,6 +47,8 @@ const PAGE_PASSES = Number(process.env.BENCH_PAGE_PASSES ?? 1);
 const PAGE_SIZE = 100;
 const EDGE_PAGES = 10;
 const MAX_EDGE_RATIO = 2;
+/** Each authenticated read against the Fastify hello-world (issue 14). */
+const READ_TARGET = 0.2;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const ms = (v: number) => (Number.isFinite(v) ? v.toFixed(1) : 'n/a');
@@ -137,31 +154,56 @@ async function pageThrough(api: HttpClient, entityId: string, created: Set<strin
   return { pages: pageMs.length, distinct: seen.size, unknown, seconds: (now() - start) / 1000, pageMs };
 }
 
-/** One autocannon run; `path()` gives each request's path (a fresh random id per request). */
-function hammer(url: string, headers: Record<string, string>, path: () => string, seconds: number): Promise<LoadResult> {
-  return load({ url, headers, connections: CONNECTIONS, seconds, path });
-}
-
-/** When the load saw non-2xx answers, a few of the same requests made by hand, to show what came back. */
-async function probe(api: HttpClient, entityId: string, ids: string[]): Promise<string[]> {
+/** When a read saw non-2xx answers, the same request by hand, to show what came back. */
+async function probe(api: HttpClient, path: () => string, headers: Record<string, string>): Promise<string[]> {
   const lines: string[] = [];
-  for (let i = 0; i < 5; i++) {
-    const id = ids[Math.floor(Math.random() * ids.length)];
-    const res = await api.send('GET', `/v1/entity_users/${id}`, { headers: { 'x-monite-entity-id': entityId } });
-    lines.push(`GET /v1/entity_users/${id} → ${res.status} ${res.text.slice(0, 500)}`);
+  for (let i = 0; i < 3; i++) {
+    const p = path();
+    const res = await api.send('GET', p, { headers, token: headers.authorization.slice('Bearer '.length) });
+    lines.push(`GET ${p} → ${res.status} ${res.text.slice(0, 500)}`);
   }
   return lines;
+}
+
+/** A role allowing entity_user read, one more user holding it, and that user's token (grant_type entity_user). */
+async function entityUserToken(api: HttpClient, cred: { client_id: string; client_secret: string }, entityId: string): Promise<{ userId: string; token: string }> {
+  const post = async (path: string, json: unknown, what: string) => {
+    const res = await api.send('POST', path, { json, headers: { 'x-monite-entity-id': entityId } });
+    const id = (res.json as { id?: string } | undefined)?.id;
+    if ((res.status !== 200 && res.status !== 201) || !id) throw new ApiError(`${what}: POST ${path}`, res.status, res.text);
+    return id;
+  };
+  const roleId = await post('/v1/roles', { name: 'bench reader', permissions: BENCH_ROLE_PERMISSIONS }, 'role');
+  const userId = await post('/v1/entity_users', { login: `bench-me-${randomUUID().slice(0, 8)}`, first_name: 'Bench', role_id: roleId }, 'user');
+  const res = await api.send('POST', '/v1/auth/token', {
+    token: '',
+    json: { grant_type: 'entity_user', client_id: cred.client_id, client_secret: cred.client_secret, entity_user_id: userId },
+  });
+  const token = (res.json as { access_token?: string } | undefined)?.access_token;
+  if (res.status !== 200 || !token) throw new ApiError('entity_user grant: POST /v1/auth/token', res.status, res.text);
+  return { userId, token };
+}
+
+/** A measured run's neighbours: the CPU the rest of the machine took, and test runs or benches seen. */
+interface Neighbours {
+  label: string;
+  other: OtherCpu;
+  seen: string[];
 }
 
 async function main(): Promise<void> {
   for (const [name, value] of Object.entries({ BENCH_USERS: USERS, BENCH_SECONDS: SECONDS, BENCH_ROUNDS: ROUNDS, BENCH_WARMUP_SECONDS: WARMUP, BENCH_CONNECTIONS: CONNECTIONS, BENCH_CREATE_CONCURRENCY: CREATE_CONCURRENCY, BENCH_PAGE_PASSES: PAGE_PASSES })) {
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${process.env[name]}`);
   }
+  const atStart = foreignProcesses();
+  if (atStart.length) log(`warning: other test runs or benchmarks are running (${atStart.join('; ')}): the figures will be skewed`);
+  const foreign = new ForeignLoad();
   const system = new BenchSystem();
   let api: HttpClient | undefined;
+  let hello: ServiceProcess | undefined;
   try {
-    log(`starting auth, identity and gateway (LOG_LEVEL=warn)…`);
-    await system.start();
+    log(`starting audit, auth, identity, policy and gateway (LOG_LEVEL=warn)…`);
+    await system.start({ policy: true });
     log(`gateway ${system.gatewayUrl}, NATS prefix ${system.prefix} (databases and stream are dropped at the end)`);
     const cred = await system.partner();
     api = new HttpClient(system.gatewayUrl, { caFile: system.tls.cert, connections: Math.max(CREATE_CONCURRENCY, 1) });
@@ -189,48 +231,125 @@ async function main(): Promise<void> {
       passes.push({ ...paging, first, last, ratio: last / first, ok });
     }
 
-    // 3. Reads by id, and the /health baseline.
-    const token = await api.mintPartnerToken(cred);
+    // 3. The authenticated reads, each against the hello-world.
+    const partnerToken = await api.mintPartnerToken(cred);
+    const me = await entityUserToken(api, cred, entityId);
+    const meRes = await api.send('GET', '/v1/entity_users/me', { token: me.token });
+    if (meRes.status !== 200 || (meRes.json as EntityUserView | undefined)?.id !== me.userId) throw new ApiError('GET /v1/entity_users/me (entity-user token)', meRes.status, meRes.text);
+    const helloPort = await freePort();
+    hello = spawnService({
+      name: 'hello',
+      script: join(repoRoot(), 'dist/tools/bench/src/baseline-hello-server.js'),
+      env: { PORT: String(helloPort), TLS_CERT_FILE: system.tls.cert, TLS_KEY_FILE: system.tls.key },
+    });
+    const helloUrl = `https://localhost:${helloPort}/`;
+    await waitForHealthy(helloUrl, { timeoutMs: 15_000, process: hello });
+    const tls = `TLS negotiated by the load generator: gateway ${await negotiatedTls(system.gatewayUrl)}, hello-world ${await negotiatedTls(helloUrl)} (both the gateway's TLS policy).`;
     loads.push(`reads ${load1()}`);
+
     const ids = created.ids;
     const randomUser = () => `/v1/entity_users/${ids[Math.floor(Math.random() * ids.length)]}`;
-    const userHeaders = { authorization: `Bearer ${token}`, 'x-monite-version': API_VERSION, 'x-monite-entity-id': entityId };
-    const usersUrl = `${system.gatewayUrl}${randomUser()}`;
-    const healthUrl = `${system.gatewayUrl}/health`;
-    log(`reads vs /health: ${ROUNDS} interleaved rounds, ${WARMUP} s warm-up each, ${SECONDS} s measured, ${CONNECTIONS} connections…`);
+    const byIdHeaders = { authorization: `Bearer ${partnerToken}`, 'x-monite-version': API_VERSION, 'x-monite-entity-id': entityId };
+    const meHeaders = { authorization: `Bearer ${me.token}`, 'x-monite-version': API_VERSION };
     const pidOf = (name: string) => () => system.procs.filter((p) => p.name === name).map((p) => p.pid);
-    const readCpu = { gateway: 0, identity: 0, postgres: 0 };
-    const readsRun = async (seconds: number): Promise<LoadResult> => {
-      const measured = await cpuDuring({ gateway: pidOf('gateway'), identity: pidOf('identity'), postgres: () => pidsNamed('postgres') }, () =>
-        hammer(usersUrl, userHeaders, randomUser, seconds),
-      );
-      if (seconds === SECONDS) for (const k of Object.keys(readCpu) as Array<keyof typeof readCpu>) readCpu[k] += measured.cpu[k];
-      return measured.value;
+    /** Every process a request can cost CPU in (the load generator runs in this process). */
+    const parts = {
+      gateway: pidOf('gateway'),
+      policy: pidOf('policy'),
+      identity: pidOf('identity'),
+      audit: pidOf('audit'),
+      postgres: () => pidsNamed('postgres'),
+      nats: () => pidsNamed('nats-server'),
+      hello: () => (hello ? [hello.pid] : []),
+      'load generator': () => [process.pid],
     };
-    const readReport = await interleave(
-      { name: 'reads', run: readsRun },
-      { name: 'health', run: (seconds) => hammer(healthUrl, {}, () => '/health', seconds) },
+    /** Ours: the bench (the load generator runs in it), every service, the hello-world, PostgreSQL and NATS. */
+    const own = () => [process.pid, ...system.procs.map((p) => p.pid), ...(hello ? [hello.pid] : []), ...pidsNamed('postgres'), ...pidsNamed('nats-server')];
+    const neighbours: Neighbours[] = [];
+    const cpuOf = new Map<string, { reads: number; cpu: Record<string, number> }>();
+
+    /** One contender's run, measured: its CPU per part (the reads), the rest of the machine's CPU, and what else ran. */
+    const contender = (name: string, url: string, headers: Record<string, string>, path?: () => string) => {
+      let call = 0;
+      return async (seconds: number): Promise<LoadResult> => {
+        const label = `${name}, ${call++ === 0 ? 'warm-up' : `round ${call - 1}`}`;
+        const { value: measured, seen } = await foreign.during(() =>
+          otherCpuDuring(own, () => cpuDuring(parts, () => load({ url, headers, connections: CONNECTIONS, seconds, path }))),
+        );
+        neighbours.push({ label, other: measured.other, seen });
+        const result = measured.value.value;
+        if (label.includes('round')) {
+          const sum = cpuOf.get(name) ?? { reads: 0, cpu: {} };
+          sum.reads += result.completed;
+          for (const [k, v] of Object.entries(measured.value.cpu)) sum.cpu[k] = (sum.cpu[k] ?? 0) + v;
+          cpuOf.set(name, sum);
+        }
+        return result;
+      };
+    };
+    foreign.start();
+    log(`reads vs hello-world: ${ROUNDS} interleaved rounds per route, ${WARMUP} s warm-up each, ${SECONDS} s measured, ${CONNECTIONS} connections…`);
+    const meReport = await interleave(
+      { name: 'GET /me', run: contender('GET /me', `${system.gatewayUrl}/v1/entity_users/me`, meHeaders) },
+      { name: 'fastify hello', run: contender('hello (vs /me)', helloUrl, meHeaders) },
       ROUNDS,
       WARMUP,
       SECONDS,
     );
-    const readRows = readReport.rows.filter((r) => r.name === 'reads').map((r) => r.result);
-    const readsDone = readRows.reduce((n, r) => n + r.completed, 0);
-    const perCore = (name: keyof typeof readCpu) => (readCpu[name] > 0 ? readsDone / readCpu[name] : NaN);
-    const reads = readRows.find((r) => r.non2xx > 0 || r.errors > 0) ?? readRows[0];
+    const byIdReport = await interleave(
+      { name: 'GET /{id}', run: contender('GET /{id}', `${system.gatewayUrl}${randomUser()}`, byIdHeaders, randomUser) },
+      // The hello-world is asked for the same random paths: the load generator's work per request is the same for both.
+      { name: 'fastify hello', run: contender('hello (vs /{id})', `https://localhost:${helloPort}${randomUser()}`, byIdHeaders, randomUser) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
+    );
+    foreign.stop();
     loads.push(`end ${load1()}`);
-    const probes = reads.non2xx > 0 || reads.errors > 0 ? await probe(api, entityId, ids) : [];
 
-    const row = (name: string, r: LoadResult) => `| ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.statuses} |`;
+    const failed = (report: RoundsReport, name: string) => report.rows.some((r) => r.name === name && (r.result.non2xx > 0 || r.result.errors > 0));
+    const probes = [
+      ...(failed(meReport, 'GET /me') ? await probe(api, () => '/v1/entity_users/me', meHeaders) : []),
+      ...(failed(byIdReport, 'GET /{id}') ? await probe(api, randomUser, byIdHeaders) : []),
+    ];
+
+    const row = (round: number, name: string, r: LoadResult) => `| ${round} | ${name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.non2xx} | ${r.errors} | ${r.statuses} |`;
+    const readTable = (report: RoundsReport, name: string) => [
+      '| round | contender | req/s | p50 ms | p99 ms | non-2xx | errors | status codes |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...report.rows.map(({ round, name: n, result }) => row(round, n, result)),
+      '',
+      ratioLine(report, name, 'fastify hello'),
+      `target ≥ ${READ_TARGET} of the hello-world: ${verdict(report, median(report.ratios) >= READ_TARGET)}`,
+    ];
+    const perCore = (name: string) => {
+      const c = cpuOf.get(name);
+      if (!c) return 'n/a';
+      return (['gateway', 'policy', 'identity', 'postgres'] as const)
+        .filter((k) => (c.cpu[k] ?? 0) > 0.05)
+        .map((k) => `${k} **${(c.reads / c.cpu[k]).toFixed(0)}** reads/core-s (${c.cpu[k].toFixed(1)} CPU-s)`)
+        .join(', ');
+    };
+    /** CPU µs per request of each part, summed over a contender's measured rounds: steadier than req/s on a shared machine. */
+    const costNames = ['GET /me', 'hello (vs /me)', 'GET /{id}', 'hello (vs /{id})'];
+    const costRow = (name: string) => {
+      const c = cpuOf.get(name);
+      if (!c || !c.reads) return `| ${name} | n/a |`;
+      const us = (k: string) => ((c.cpu[k] ?? 0) * 1e6) / c.reads;
+      const total = Object.keys(parts).reduce((sum, k) => sum + us(k), 0);
+      return `| ${name} | ${Object.keys(parts).map((k) => us(k).toFixed(0)).join(' | ')} | **${total.toFixed(0)}** |`;
+    };
+    const busiest = neighbours.reduce((a, b) => (b.other.cores > a.other.cores ? b : a), neighbours[0]);
+    const seenAny = neighbours.filter((n) => n.seen.length);
     const creationP = (p: number) => ms(percentile(created.latencies, p));
     process.stdout.write(
       [
         `## bench:identity — entity users through the gateway (HTTPS → NATS → identity → PostgreSQL)`,
         '',
-        `Machine: ${machine()}; the load generator shares the cores with the three services, NATS and PostgreSQL.`,
+        `Machine: ${machine()}; the load generator shares the cores with the services, NATS and PostgreSQL.`,
         `Settings: BENCH_USERS=${USERS}, BENCH_CREATE_CONCURRENCY=${CREATE_CONCURRENCY}, page size ${PAGE_SIZE}, BENCH_PAGE_PASSES=${PAGE_PASSES}, ` +
-          `BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_WARMUP_SECONDS=${WARMUP}, BENCH_SECONDS=${SECONDS}. ` +
-          `Fresh databases and NATS prefix; LOG_LEVEL=warn (request logging off); one partner token, one entity.`,
+          `BENCH_CONNECTIONS=${CONNECTIONS}, BENCH_ROUNDS=${ROUNDS} (interleaved, order alternating: A B, B A…), BENCH_WARMUP_SECONDS=${WARMUP}, BENCH_SECONDS=${SECONDS}. ` +
+          `Fresh databases and NATS prefix; LOG_LEVEL=warn (request logging off); one partner, one entity.`,
         `1-minute load average at the start of each phase (${cpus().length} cores): ${loads.join(', ')}.`,
         '',
         `### 1. Create ${USERS} entity users (POST /v1/entity_users, ${CREATE_CONCURRENCY} in flight, undici keep-alive pool)`,
@@ -259,28 +378,47 @@ async function main(): Promise<void> {
             `pages ${p.pages} (expected ${expectedPages}): ${p.ok ? 'OK' : 'MISMATCH'}`,
         ),
         '',
-        `### 3. Read single users by random id (${CONNECTIONS} keep-alive HTTPS connections, autocannon, ${WARMUP} s warm-up, ${SECONDS} s measured)`,
+        `### 3. Authenticated reads vs a Fastify HTTPS hello-world (${CONNECTIONS} keep-alive connections, autocannon, ${WARMUP} s warm-up, ${SECONDS} s measured)`,
         '',
-        '| route | req/s | p50 ms | p99 ms | non-2xx | errors | status codes |',
-        '| --- | --- | --- | --- | --- | --- | --- |',
-        ...readReport.rows.map(({ round, name, result }) =>
-          row(`round ${round}: ${name === 'reads' ? 'GET /v1/entity_users/{id} (token check → NATS → identity → PostgreSQL)' : 'baseline: GET /health (gateway only: no token, no NATS, no DB)'}`, result),
-        ),
+        tls,
+        `The hello-world gets the same headers (and, against GET /{id}, the same random paths) and ignores them. Each route's rounds are interleaved with the hello-world's.`,
         '',
-        `GET /v1/entity_users/{id} ÷ GET /health (baseline): ${ratioLine(readReport, 'reads', 'health')}`,
+        `#### GET /v1/entity_users/me, entity-user token (gateway → identity entity_user.me, from its read cache; PostgreSQL on a miss)`,
         '',
-        `Reads per CPU-second of each part over the measured read runs (CPU time from /proc, ${readsDone} reads; the sizing figures of docs/DEPLOY.md): ` +
-          (['gateway', 'identity', 'postgres'] as const).map((n) => `${n} **${perCore(n).toFixed(0)}** reads/core-s (${readCpu[n].toFixed(1)} CPU-s)`).join(', ') +
-          `. PostgreSQL counts every backend on the machine (nothing else should run).`,
+        ...readTable(meReport, 'GET /me'),
+        '',
+        `#### GET /v1/entity_users/{id}, partner token, a random one of the ${USERS} users per request (gateway → identity entity_user.get, from its read cache; PostgreSQL on a miss)`,
+        '',
+        ...readTable(byIdReport, 'GET /{id}'),
+        '',
+        `Reads per CPU-second of each part over the measured rounds (CPU time from /proc; the sizing figures of docs/DEPLOY.md; PostgreSQL counts every backend on the machine): ` +
+          `GET /me: ${perCore('GET /me')}. GET /{id}: ${perCore('GET /{id}')}.`,
+        '',
+        `CPU µs per request by process over the measured rounds (PostgreSQL and NATS count every process of that name on the machine, so other work shows there too):`,
+        '',
+        `| contender | ${Object.keys(parts).join(' | ')} | total |`,
+        `| --- | ${Object.keys(parts).map(() => '---').join(' | ')} | --- |`,
+        ...costNames.map(costRow),
+        '',
+        `What else ran during the measured runs (the machine's CPU time from /proc/stat less that of the bench, its services, the hello-world, PostgreSQL and NATS; ` +
+          `of the machine's CPU, the niced part is other people's \`nice -n 19\` work): ` +
+          `at most ${busiest ? `${busiest.other.cores.toFixed(2)} of ${cpus().length} cores (${busiest.label})` : 'n/a'}; ` +
+          neighbours.map((n) => `${n.label} ${n.other.cores.toFixed(2)} (niced ${n.other.nicedCores.toFixed(2)})`).join(', ') +
+          '. ' +
+          (seenAny.length
+            ? `Test runs / benchmarks seen in the process table: ${seenAny.map((n) => `${n.label}: ${n.seen.join('; ')}`).join(' | ')}.`
+            : 'No jest run and no other *.bench process was seen in the process table (sampled every second; it is checked for those names only, the CPU figures above for everything).'),
         ...(probes.length ? ['', 'Non-2xx / errors during the reads; the same request by hand:', '', ...probes.map((p) => `    ${p}`)] : []),
         '',
       ].join('\n'),
     );
     if (passes.some((p) => !p.ok)) process.exitCode = 1;
   } catch (err) {
-    logRecentOutput(system.procs);
+    logRecentOutput([...system.procs, ...(hello ? [hello] : [])]);
     throw err;
   } finally {
+    foreign.stop();
+    await hello?.stop().catch(() => undefined);
     await api?.close().catch(() => undefined);
     await system.stop();
   }

@@ -12,7 +12,8 @@
  *  2b. the contract check of policy.v1.check in-process (ns per message) and
  *     its share of a policy check at the rate measured in 1.
  *  3. GET /v1/entity_users/me with the entity-user token through the gateway
- *     (gateway → policy.v1.effective_role → identity entity_user get), against a
+ *     (gateway → identity entity_user.me: one NATS message; policy is not on
+ *     this path since issue 14, bench:identity measures it too), against a
  *     Fastify HTTPS hello-world with the same certificate; BENCH_CONNECTIONS
  *     keep-alive connections (autocannon), interleaved rounds, median ratio.
  *
@@ -345,7 +346,7 @@ async function main(): Promise<void> {
         contractTable(contractCost, natsReport),
         '',
         formatReport(
-          `3. GET /v1/entity_users/me (gateway → policy.v1.effective_role → identity entity_user get) vs Fastify HTTPS hello-world, ${CONNECTIONS} keep-alive connections`,
+          `3. GET /v1/entity_users/me (gateway → identity entity_user.me: one NATS message) vs Fastify HTTPS hello-world, ${CONNECTIONS} keep-alive connections`,
           httpReport,
           'gatehouse /me',
           'fastify hello',

@@ -21,10 +21,11 @@ export class MeController {
     private readonly access: AccessService,
   ) {}
 
+  /** One message: identity answers the user only while it and its entity are active (403 otherwise), as policy's effective role would say. */
   @Get('me')
-  async me(@CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest): Promise<EntityUserView> {
-    const entityId = await this.activeUser(principal, req);
-    return this.nats.request(IdentitySubjects.entityUserGet, { access: accessContext(principal, entityId), id: principal.subject }, { requestId: req.id });
+  me(@CurrentPrincipal() principal: Principal, @Req() req: FastifyRequest): Promise<EntityUserView> {
+    const entityId = this.entityOf(principal, req);
+    return this.nats.request(IdentitySubjects.entityUserMe, { access: accessContext(principal, entityId), id: principal.subject }, { requestId: req.id });
   }
 
   @Patch('me')

@@ -24,6 +24,11 @@ export class EntityUsersController {
     return this.users.get(req.access, req.id);
   }
 
+  @MessagePattern(IdentitySubjects.entityUserMe)
+  me(@Payload() req: ByIdRequest) {
+    return this.users.me(req.access, req.id);
+  }
+
   @MessagePattern(IdentitySubjects.entityUserUpdate)
   update(@Payload() req: EntityUserUpdateRequest) {
     return this.users.update(req.access, req.id, req.body);

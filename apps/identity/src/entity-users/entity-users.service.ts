@@ -1,7 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessContext, CreateEntityUserBody, EntityUserListFilters, EntityUserView, IdentityEvents, ListRequest, Page, UpdateEntityUserBody } from '@gatehouse/contracts';
+import {
+  AccessContext,
+  canonicalId,
+  CreateEntityUserBody,
+  EntityUserListFilters,
+  EntityUserView,
+  ErrorCodes,
+  IdentityEvents,
+  ListRequest,
+  Page,
+  UpdateEntityUserBody,
+} from '@gatehouse/contracts';
+import { RpcError } from '@gatehouse/platform';
 import { assertMayTouch, conflictOnDuplicate, notFound, requireEntityId } from '../common/record-rules';
 import { lockActiveEntity, lockRoleOfEntity, requireEntity } from '../common/entity-guard';
 import { EscalationGuard } from '../common/escalation-guard';
@@ -10,8 +22,11 @@ import { applyFilters, withCreatedAt } from '../common/filters';
 import { ListService } from '../common/list.service';
 import { entityUserView } from '../common/views';
 import { InvalidationsService } from '../common/invalidations.service';
+import { ReadCache } from '../common/read-cache';
+import { IDENTITY_CONFIG, IdentityConfig } from '../config';
 import { OutboxService } from '../outbox/outbox.service';
 import { EntityUserEntity } from '../store/entity-user.entity';
+import * as Entities from '../store/entities.repository';
 import * as EntityUsers from '../store/entity-users.repository';
 import { loginChange, loginColumns } from './login';
 
@@ -37,14 +52,40 @@ const FIELDS: { [K in Exclude<keyof UpdateEntityUserBody, 'login'>]: keyof Entit
 
 const DUPLICATE_LOGIN = 'An entity user with this login already exists in the entity';
 
+/** A user as the read cache keeps it: what the read checks (entity, project, creator), and its answer. */
+interface CachedUser {
+  entityId: string;
+  projectId: string;
+  createdByEntityUserId: string | null;
+  view: EntityUserView;
+}
+
+/** An entity as the read cache keeps it for /me: its project and status. */
+interface CachedEntityStatus {
+  projectId: string;
+  status: string;
+}
+
 @Injectable()
 export class EntityUsersService {
+  /** Reads by id (GET /entity_users/{id}, /me): dropped on every change of the user, on any instance (InvalidationsService). */
+  private readonly users: ReadCache<CachedUser>;
+  /** The entities' status for /me: dropped on every change of the entity (activation, deactivation, update). */
+  private readonly entities: ReadCache<CachedEntityStatus>;
+
   constructor(
     private readonly ds: DataSource,
     private readonly outbox: OutboxService,
     private readonly lists: ListService,
     private readonly invalidations: InvalidationsService,
-  ) {}
+    @Inject(IDENTITY_CONFIG) config: IdentityConfig,
+  ) {
+    const opts = { maxEntries: config.IDENTITY_READ_CACHE_MAX_ENTRIES, ttlMs: config.IDENTITY_READ_CACHE_TTL_MS };
+    this.users = new ReadCache(opts);
+    this.entities = new ReadCache(opts);
+    invalidations.register('entity_user', this.users);
+    invalidations.register('entity', this.entities);
+  }
 
   async create(access: AccessContext, body: CreateEntityUserBody): Promise<EntityUserView> {
     const login = loginColumns(body.login);
@@ -79,10 +120,42 @@ export class EntityUsersService {
   }
 
   async get(access: AccessContext, id: string): Promise<EntityUserView> {
-    const row = await EntityUsers.findInEntity(this.ds.manager, id, requireEntityId(access), access.project_id);
-    if (!row) throw notFound('Entity user');
-    assertMayTouch(access, row);
-    return entityUserView(row);
+    const entityId = canonicalId(requireEntityId(access));
+    const user = await this.user(id);
+    // A user of another entity or project answers as a missing one.
+    if (!user || user.entityId !== entityId || user.projectId !== canonicalId(access.project_id)) throw notFound('Entity user');
+    assertMayTouch(access, user);
+    return user.view;
+  }
+
+  /**
+   * GET /entity_users/me: the caller's own record, answered only while the user
+   * and its entity are both active (as policy's effective role says `active`),
+   * so the gateway asks one question instead of two.
+   */
+  async me(access: AccessContext, id: string): Promise<EntityUserView> {
+    const entityId = canonicalId(requireEntityId(access));
+    const projectId = canonicalId(access.project_id);
+    if (!access.actor_entity_user_id || canonicalId(access.actor_entity_user_id) !== canonicalId(id)) {
+      throw new RpcError(ErrorCodes.forbidden, 'Only the entity user itself is "me"');
+    }
+    const [user, entity] = await Promise.all([
+      this.user(id),
+      this.entities.read(entityId, () => Entities.statusById(this.ds.manager, entityId)),
+    ]);
+    const userActive = user?.view.status === 'active' && user.entityId === entityId && user.projectId === projectId;
+    const entityActive = entity?.status === 'active' && entity.projectId === projectId;
+    if (!user || !userActive || !entityActive) throw new RpcError(ErrorCodes.forbidden, 'The entity user or its entity is not active');
+    return user.view;
+  }
+
+  /** Keyed by the id's one spelling (canonicalId): the invalidations name records as the database spells them. */
+  private user(rawId: string): Promise<CachedUser | null> {
+    const id = canonicalId(rawId);
+    return this.users.read(id, async () => {
+      const row = await EntityUsers.findById(this.ds.manager, id);
+      return row && { entityId: row.entityId, projectId: row.projectId, createdByEntityUserId: row.createdByEntityUserId, view: entityUserView(row) };
+    });
   }
 
   async list(req: ListRequest<EntityUserListFilters>): Promise<Page<EntityUserView>> {

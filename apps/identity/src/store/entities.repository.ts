@@ -31,6 +31,12 @@ export async function shareLockStatus(m: EntityManager, id: string, projectId: s
   return rows[0]?.status ?? null;
 }
 
+/** An entity's project and status by id alone, one plain query (the hot read of GET /entity_users/me). */
+export async function statusById(m: EntityManager, id: string): Promise<{ projectId: string; status: string } | null> {
+  const [row] = await m.query('SELECT project_id, status FROM entities WHERE id = $1', [id]);
+  return row ? { projectId: row.project_id, status: row.status } : null;
+}
+
 export async function existsInProject(m: EntityManager, id: string, projectId: string): Promise<boolean> {
   const rows = await m.query('SELECT 1 FROM entities WHERE id = $1 AND project_id = $2', [id, projectId]);
   return rows.length > 0;

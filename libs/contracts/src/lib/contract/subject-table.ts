@@ -288,6 +288,7 @@ export const SUBJECT_TABLE: readonly SubjectContract[] = [
   identity(IdentitySubjects.entityUserCreate, ['gateway'], R.entityUserCreate, EntityUserViewSchema),
   identity(IdentitySubjects.entityUserList, ['gateway', 'portal'], R.entityUserList, pageSchema(EntityUserViewSchema)),
   identity(IdentitySubjects.entityUserGet, ['gateway', 'portal'], ByIdRequestSchema, EntityUserViewSchema),
+  identity(IdentitySubjects.entityUserMe, ['gateway'], ByIdRequestSchema, EntityUserViewSchema),
   identity(IdentitySubjects.entityUserUpdate, ['gateway'], R.entityUserUpdate, EntityUserViewSchema),
   identity(IdentitySubjects.entityUserDelete, ['gateway'], ByIdRequestSchema, DeletedResponseSchema),
   identity(IdentitySubjects.roleCreate, ['gateway'], R.roleCreate, RoleViewSchema),

@@ -11,6 +11,8 @@ export const IdentitySubjects = {
   entityUserCreate: 'identity.v1.entity_user.create',
   entityUserList: 'identity.v1.entity_user.list',
   entityUserGet: 'identity.v1.entity_user.get',
+  /** GET /entity_users/me: the caller itself, answered only while it and its entity are active (one message, not a policy question first). */
+  entityUserMe: 'identity.v1.entity_user.me',
   entityUserUpdate: 'identity.v1.entity_user.update',
   entityUserDelete: 'identity.v1.entity_user.delete',
   roleCreate: 'identity.v1.role.create',
