@@ -7,9 +7,10 @@ import { AuditConsumerService } from './consumer/audit-consumer.service';
 import { LogsController } from './logs/logs.controller';
 import { LogsService } from './logs/logs.service';
 import { AuditLog1797000000000 } from './migrations/1797000000000-audit-log';
+import { AuditLogTsBrin1797100000000 } from './migrations/1797100000000-audit-log-ts-brin';
 import { RetentionService } from './retention/retention.service';
 
-export const AUDIT_MIGRATIONS = [AuditLog1797000000000];
+export const AUDIT_MIGRATIONS = [AuditLog1797000000000, AuditLogTsBrin1797100000000];
 
 @Module({ controllers: [LogsController], providers: [LogsService], exports: [LogsService] })
 export class LogsModule {}

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AuditEntry, canonicalId, Headers, isUuid } from '@gatehouse/contracts';
+import { auditEntryId } from '@gatehouse/platform';
 import type { Principal } from '../tokens/principal';
 import { AuditPublisherService } from '../audit-trail/audit-publisher.service';
 import { redact, redactedPayload } from '../audit-trail/redact';
@@ -57,7 +57,7 @@ export function entityEntries(req: Audited, reply: FastifyReply, principal: Prin
   } as const;
   const requestEntry: AuditEntry = {
     ...common,
-    id: randomUUID(),
+    id: auditEntryId(),
     type: 'request',
     timestamp: started.toISOString(),
     headers: keptHeaders(req),
@@ -68,7 +68,7 @@ export function entityEntries(req: Audited, reply: FastifyReply, principal: Prin
   const contentType = reply.getHeader('content-type');
   const responseEntry: AuditEntry = {
     ...common,
-    id: randomUUID(),
+    id: auditEntryId(),
     type: 'response',
     timestamp: now.toISOString(),
     headers: null,

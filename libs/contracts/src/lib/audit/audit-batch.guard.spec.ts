@@ -87,6 +87,29 @@ describe('isWellFormedAuditBatch (the audit consumer\'s precompiled check)', () 
     );
   });
 
+  it('takes a timestamp of any digits in the publishers\' shape only where the schema does', () => {
+    const digits = (n: number) => fc.array(fc.constantFrom(...'0123456789'), { minLength: n, maxLength: n }).map((d) => d.join(''));
+    // Field by field, with the values around each field's bounds the likeliest.
+    const field = (n: number, near: string[]) => fc.oneof(fc.constantFrom(...near), digits(n));
+    const ok = fc.sample(wellFormedEntry, { numRuns: 1, seed: 2 })[0] as Record<string, unknown>;
+    fc.assert(
+      fc.property(
+        digits(4),
+        field(2, ['00', '01', '02', '12', '13']),
+        field(2, ['00', '01', '28', '29', '30', '31', '32']),
+        field(2, ['00', '23', '24']),
+        field(2, ['00', '59', '60']),
+        field(2, ['00', '59', '60']),
+        digits(3),
+        (y, mo, d, h, mi, s, ms) => {
+          const value = { entries: [{ ...ok, timestamp: `${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z` }] };
+          expect(isWellFormedAuditBatch(value)).toBe(AuditBatchSchema.safeParse(value).success);
+        },
+      ),
+      { numRuns: 20_000 },
+    );
+  });
+
   it('refuses the near misses a hand check gets wrong', () => {
     const ok = fc.sample(wellFormedEntry, { numRuns: 1, seed: 1 })[0];
     expect(isWellFormedAuditBatch({ entries: [ok] })).toBe(true);
@@ -94,6 +117,9 @@ describe('isWellFormedAuditBatch (the audit consumer\'s precompiled check)', () 
       { entries: [] },
       { entries: [ok], extra: 1 },
       { entries: [{ ...ok, timestamp: '2026-02-30T00:00:00.000Z' }] },
+      ...['2026-13-01T00:00:00.000Z', '2026-00-01T00:00:00.000Z', '2026-01-00T00:00:00.000Z', '2026-01-01T24:00:00.000Z', '2026-01-01T00:60:00.000Z', '2026-01-01T00:00:60.000Z'].map(
+        (timestamp) => ({ entries: [{ ...ok, timestamp }] }),
+      ),
       { entries: [{ ...ok, status_code: 1.5 }] },
       { entries: [{ ...ok, details: ['x'] }] },
       { entries: [{ ...ok, kind: 'robot' }] },

@@ -92,6 +92,11 @@ function isWellFormedEntry(e: unknown): e is AuditEntry {
   return seen === ENTRY_KEYS;
 }
 
+/** The number written by the two ASCII digits at `at` (the regex has checked they are digits). */
+function twoDigits(s: string, at: number): number {
+  return (s.charCodeAt(at) - 48) * 10 + (s.charCodeAt(at + 1) - 48);
+}
+
 /** A JSON object as JSON.parse makes it (Object's prototype; arrays, class instances, null are not). */
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
@@ -105,6 +110,10 @@ const isText = (v: unknown, max: number): boolean => typeof v === 'string' && v.
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function isCanonicalTimestamp(v: unknown): boolean {
   if (typeof v !== 'string' || !ISO_UTC_MS.test(v)) return false;
+  // Days 1 to 28 exist in every month: the fields' ranges decide, without a Date.
+  const month = twoDigits(v, 5);
+  const day = twoDigits(v, 8);
+  if (month >= 1 && month <= 12 && day >= 1 && day <= 28) return twoDigits(v, 11) <= 23 && twoDigits(v, 14) <= 59 && twoDigits(v, 17) <= 59;
   const t = Date.parse(v);
   return Number.isFinite(t) && new Date(t).toISOString() === v;
 }

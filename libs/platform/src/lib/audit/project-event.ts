@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { AuditEntry, AuditEventKind } from '@gatehouse/contracts';
+import { auditEntryId } from './entry-id';
 
 /** What a project-trail event says; every HTTP field of an entry is null for it. */
 export interface ProjectEventFields {
@@ -18,7 +18,7 @@ export interface ProjectEventFields {
 /** A project-trail entry (`type: event`), stamped now with a fresh id. */
 export function projectEventEntry(e: ProjectEventFields): AuditEntry {
   return {
-    id: randomUUID(),
+    id: auditEntryId(),
     project_id: e.projectId,
     entity_id: null,
     entity_user_id: e.entityUserId ?? null,
