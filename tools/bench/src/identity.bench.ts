@@ -391,7 +391,7 @@ async function main(): Promise<void> {
         '',
         ...readTable(byIdReport, 'GET /{id}'),
         '',
-        `Reads per CPU-second of each part over the measured rounds (CPU time from /proc; the sizing figures of docs/DEPLOY.md; PostgreSQL counts every backend on the machine): ` +
+        `Reads per CPU-second of each part over the measured rounds (CPU time from /proc; the sizing figures of docs/CAPACITY.md; PostgreSQL counts every backend on the machine): ` +
           `GET /me: ${perCore('GET /me')}. GET /{id}: ${perCore('GET /{id}')}.`,
         '',
         `CPU µs per request by process over the measured rounds (PostgreSQL and NATS count every process of that name on the machine, so other work shows there too):`,
