@@ -109,7 +109,18 @@ const ROUTES: Route[] = [
       { client_id: c.cred.client_id, client_secret: c.cred.client_secret, token: c.spareTokens[seq++ % c.spareTokens.length], token_type_hint: 'access_token' },
     ],
   },
+  {
+    method: 'POST',
+    path: '/v1/auth/introspect',
+    auth: 'public',
+    oauth: true,
+    valid: (c) => [
+      { client_id: c.cred.client_id, client_secret: c.cred.client_secret, token: c.spareTokens[seq++ % c.spareTokens.length] },
+      { client_id: c.cred.client_id, client_secret: c.cred.client_secret, token: c.spareTokens[seq++ % c.spareTokens.length], token_type_hint: 'access_token' },
+    ],
+  },
   { method: 'GET', path: '/v1/settings', auth: 'partner' },
+  { method: 'GET', path: '/v1/audit_logs', auth: 'any', list: true },
   {
     method: 'PATCH',
     path: '/v1/settings',
@@ -182,9 +193,12 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/health/ready', auth: 'public' },
   { method: 'GET', path: '/v1/auth/jwks', auth: 'public' },
   { method: 'GET', path: '/.well-known/oauth-authorization-server', auth: 'public' },
+  { method: 'GET', path: '/v1/openapi.json', auth: 'public' },
 ];
 
 const OAUTH_ROUTES = ROUTES.filter((r) => r.oauth);
+/** The endpoints that take forms and answer them in OAuth's dialect (token, revocation, introspection). */
+const OAUTH_PATHS = new Set(OAUTH_ROUTES.map((r) => r.path));
 const BODY_ROUTES = ROUTES.filter((r) => r.valid && !r.oauth);
 const ID_ROUTES = ROUTES.filter((r) => r.idKind);
 const LIST_ROUTES = ROUTES.filter((r) => r.list);
@@ -873,7 +887,7 @@ function build(c: Ctx, k: Case, requestId: string): Built {
   const bare = path.split('?', 1)[0];
   const oauthDialect =
     method === 'POST' &&
-    (bare === '/v1/auth/token' || bare === '/v1/auth/revoke') &&
+    OAUTH_PATHS.has(bare) &&
     typeof headers['content-type'] === 'string' &&
     headers['content-type'].toLowerCase().startsWith('application/x-www-form-urlencoded');
   return { request: { method, path, headers, body }, route, oauthDialect };
@@ -894,7 +908,7 @@ function requestProblem(built: Built, res: RawResponse): string | undefined {
   const ct = h['content-type'];
   const bare = built.request.path.split('?', 1)[0];
   const form = typeof ct === 'string' && /^application\/x-www-form-urlencoded[ \t]*(;|$)/i.test(ct.trim());
-  const oauthPath = bare === '/v1/auth/token' || bare === '/v1/auth/revoke';
+  const oauthPath = OAUTH_PATHS.has(bare);
   if (form && !oauthPath && built.request.method !== 'GET' && built.request.method !== 'HEAD' && res.status >= 200 && res.status < 300) {
     return `a form body was accepted (${res.status}) on a JSON route`;
   }
@@ -1164,7 +1178,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
           : fc.constantFrom({ kind: 'partner' as const }, { kind: 'user' as const });
 
   it(
-    'the token and revocation endpoints: JSON and form bodies, Basic and junk credentials, any content type',
+    'the token, revocation and introspection endpoints: JSON and form bodies, Basic and junk credentials, any content type',
     async () => {
       const basic = fc.oneof(
         fc.tuple(fc.oneof(fc.constant(0).map(() => ctx.cred.client_id), fc.uuid(), unicodeString), fc.oneof(fc.constant(0).map(() => ctx.cred.client_secret), unicodeString)).map(
@@ -1274,7 +1288,7 @@ describe('hostile input on every public endpoint (property-based)', () => {
     'anything at all: random method, path, query, headers and body',
     async () => {
       const segment = fc.oneof(
-        { weight: 4, arbitrary: fc.constantFrom('v1', 'auth', 'token', 'revoke', 'settings', 'entities', 'entity_users', 'roles', 'me', 'my_role', 'my_entity', 'activate', 'deactivate', 'health', 'ready', 'jwks', '.well-known', 'oauth-authorization-server') },
+        { weight: 4, arbitrary: fc.constantFrom('v1', 'auth', 'token', 'revoke', 'introspect', 'audit_logs', 'openapi.json', 'settings', 'entities', 'entity_users', 'roles', 'me', 'my_role', 'my_entity', 'activate', 'deactivate', 'health', 'ready', 'jwks', '.well-known', 'oauth-authorization-server') },
         { weight: 2, arbitrary: rawId },
         { weight: 1, arbitrary: fc.constantFrom('', '.', '..', '%2e', '%2F', 'V1', 'ENTITIES', '~', '*') },
         { weight: 1, arbitrary: fc.constant(0).map(() => ctx.entityId) },

@@ -138,8 +138,8 @@ describe('the HTTPS surface', () => {
       expect(isMoniteError(JSON.parse(res.body))).toBe(true);
     });
 
-    it('a form POST to the token endpoint that the parser refuses: the OAuth shape', async () => {
-      const res = await rawExchange(port, sys.ca, refused('POST /v1/auth/token?x=\xa1 HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n'));
+    it.each(['token', 'revoke', 'introspect'])('a form POST to the %s endpoint that the parser refuses: the OAuth shape', async (endpoint) => {
+      const res = await rawExchange(port, sys.ca, refused(`POST /v1/auth/${endpoint}?x=\xa1 HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 0\r\n`));
       expect(res.status).toBe(400);
       expect(isOAuthError(JSON.parse(res.body))).toBe(true);
     });

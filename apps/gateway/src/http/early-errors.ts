@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { Headers } from '@gatehouse/contracts';
 import { ApiError } from './api-error';
-import { dialectOf } from './dialect';
+import { dialectOf, isOAuthPath } from './dialect';
 import { rawHttpResponse, serializeError } from './error-serializer';
 
 /*
@@ -76,9 +76,11 @@ function lingeringClose(socket: Duplex, response: string): void {
 
 /**
  * The dialect of a request the parser refused, read from its raw bytes (when
- * Node passes them): a form POST to the token or revocation endpoint speaks OAuth.
+ * Node passes them): a form POST to an OAuth endpoint (the token, revocation or
+ * introspection one: dialect.ts's list) speaks OAuth.
  */
 function oauthForm(raw: Buffer | undefined): boolean {
   const head = raw?.toString('latin1') ?? '';
-  return /^POST \/v1\/auth\/(token|revoke)[ ?]/.test(head) && /\r\ncontent-type:[ \t]*application\/x-www-form-urlencoded/i.test(head);
+  const target = /^POST (\S+) /.exec(head)?.[1];
+  return target !== undefined && isOAuthPath(target) && /\r\ncontent-type:[ \t]*application\/x-www-form-urlencoded/i.test(head);
 }
