@@ -87,6 +87,15 @@ const ENTITY_PATCHES = (): unknown[] => [
   { tax_id: 'DE123456789', registration_number: 'HRB 1', registration_authority: 'Amtsgericht Charlottenburg' },
 ];
 
+/** A client's own spare token, with and without a hint: the revocation and introspection endpoints' valid bodies. */
+const SPARE_TOKEN_BODIES = (c: Ctx): unknown[] => {
+  const own = { client_id: c.cred.client_id, client_secret: c.cred.client_secret };
+  return [
+    { ...own, token: c.spareTokens[seq++ % c.spareTokens.length] },
+    { ...own, token: c.spareTokens[seq++ % c.spareTokens.length], token_type_hint: 'access_token' },
+  ];
+};
+
 const ROUTES: Route[] = [
   {
     method: 'POST',
@@ -104,21 +113,9 @@ const ROUTES: Route[] = [
     auth: 'public',
     oauth: true,
     // Only spare tokens: the fuzzer must not revoke the tokens it works with.
-    valid: (c) => [
-      { client_id: c.cred.client_id, client_secret: c.cred.client_secret, token: c.spareTokens[seq++ % c.spareTokens.length] },
-      { client_id: c.cred.client_id, client_secret: c.cred.client_secret, token: c.spareTokens[seq++ % c.spareTokens.length], token_type_hint: 'access_token' },
-    ],
+    valid: (c) => SPARE_TOKEN_BODIES(c),
   },
-  {
-    method: 'POST',
-    path: '/v1/auth/introspect',
-    auth: 'public',
-    oauth: true,
-    valid: (c) => [
-      { client_id: c.cred.client_id, client_secret: c.cred.client_secret, token: c.spareTokens[seq++ % c.spareTokens.length] },
-      { client_id: c.cred.client_id, client_secret: c.cred.client_secret, token: c.spareTokens[seq++ % c.spareTokens.length], token_type_hint: 'access_token' },
-    ],
-  },
+  { method: 'POST', path: '/v1/auth/introspect', auth: 'public', oauth: true, valid: (c) => SPARE_TOKEN_BODIES(c) },
   { method: 'GET', path: '/v1/settings', auth: 'partner' },
   { method: 'GET', path: '/v1/audit_logs', auth: 'any', list: true },
   {
