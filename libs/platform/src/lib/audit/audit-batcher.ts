@@ -3,18 +3,18 @@ import type { JetStreamClient } from 'nats';
 import type { Logger } from 'pino';
 import type { NatsService } from '../nats/nats.service';
 
-/**
- * A batch is published when it holds this many entries, this many bytes, or is this old.
- * The defaults trade a tenth of a second of delay before an entry is stored for few
- * messages: JetStream's work (store, deliver, acknowledge) and the consumer's are per
- * message, so a batch every 100 ms cost measurably less than one every 20 ms.
- */
+/** A batch is published when it holds this many entries, this many bytes, or is this old. */
 export interface AuditBatchLimits {
   maxEntries: number;
   maxBytes: number;
   maxDelayMs: number;
 }
 
+/**
+ * The defaults trade a tenth of a second of delay before an entry is stored for few
+ * messages: JetStream's work (store, deliver, acknowledge) and the consumer's are per
+ * message, so a batch every 100 ms cost measurably less than one every 20 ms.
+ */
 export const AUDIT_BATCH_LIMITS: AuditBatchLimits = { maxEntries: 2_000, maxBytes: 512 * 1024, maxDelayMs: 100 };
 /** NATS' default max_payload is 1 MiB: an entry that alone comes near it is dropped (and counted), never sent. */
 const MAX_ENTRY_BYTES = 900 * 1024;
