@@ -73,6 +73,19 @@ describe('the audit trail (GET /v1/audit_logs)', () => {
     expect(partnerView.json.data.map((e: any) => e.id).sort()).toEqual(own.json.data.map((e: any) => e.id).sort());
   });
 
+  it('stores calls whose bodies hold what jsonb cannot (U+0000, a lone surrogate), and keeps storing the calls after them', async () => {
+    // JSON may carry both; PostgreSQL's jsonb refuses them. An entry it refused failed its whole batch, again at every redelivery.
+    const headers = { 'x-monite-entity-id': entity.id, 'user-agent': 'audit-e2e-nul/1.0', 'content-type': 'application/json' };
+    for (const body of ['{"login":"nul\\u0000login","first_name":"a\\u0000b"}', '{"login":"surrogate","first_name":"\\ud800"}'])
+      await sys.http.post('/v1/entity_users', { token: p.token, body, headers });
+    await sys.http.get(`/v1/entity_users/${user.id}`, { token: p.token, headers });
+    const res = await until(p.token, '', entity.id, (d) => d.filter((e) => e.user_agent === 'audit-e2e-nul/1.0' && e.type === 'response').length >= 3);
+    const requests = res.json.data.filter((e: any) => e.user_agent === 'audit-e2e-nul/1.0' && e.type === 'request');
+    expect(requests.map((e: any) => e.method).sort()).toEqual(['GET', 'POST', 'POST']);
+    const bodies = requests.filter((e: any) => e.method === 'POST').map((e: any) => e.body.first_name);
+    expect(bodies.sort()).toEqual(['\ud800', 'a\u0000b'].sort());
+  });
+
   it('filters by type and pages with tokens that carry the filters', async () => {
     const first = await logs(p.token, '?type=request&page_size=1', entity.id);
     expect(first.status).toBe(200);

@@ -9,9 +9,9 @@ import { COPY_COLUMNS, copyText } from './copy-text';
 /** Each column of `audit_log` an entry fills, with its type; the entry's field of the same name (`ts`: `timestamp`). */
 const COLUMNS: ReadonlyArray<[column: string, type: string]> = [
   ['id', 'uuid'], ['project_id', 'uuid'], ['entity_id', 'uuid'], ['entity_user_id', 'uuid'], ['client_id', 'text'], ['type', 'text'],
-  ['kind', 'text'], ['ts', 'timestamptz'], ['method', 'text'], ['path', 'text'], ['params', 'jsonb'], ['headers', 'jsonb'], ['body', 'jsonb'],
+  ['kind', 'text'], ['ts', 'timestamptz'], ['method', 'text'], ['path', 'text'], ['params', 'json'], ['headers', 'json'], ['body', 'json'],
   ['content_type', 'text'], ['status_code', 'integer'], ['parent_log_id', 'uuid'], ['request_id', 'text'], ['client_ip', 'text'],
-  ['user_agent', 'text'], ['target_service', 'text'], ['details', 'jsonb'],
+  ['user_agent', 'text'], ['target_service', 'text'], ['details', 'json'],
 ];
 const field = (column: string) => (column === 'ts' ? '"timestamp"' : column);
 
