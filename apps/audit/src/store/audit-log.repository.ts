@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditEntry, AuditLogFilters, AuditLogView } from '@gatehouse/contracts';
-import { COPY_COLUMNS, copyText } from './copy-text';
+import { COPY_COLUMNS } from './copy-text';
 
 /** Each column of `audit_log` an entry fills, with its type; the entry's field of the same name (`ts`: `timestamp`). */
 const COLUMNS: ReadonlyArray<[column: string, type: string]> = [
@@ -28,6 +28,13 @@ const INSERT = `INSERT INTO audit_log (${COLUMNS.map(([c]) => c).join(', ')})
 /** Rows per statement of the idempotent insert: bounds one statement's JSON parameter (entries are at most ~1 MiB each, and usually far less). */
 const ROWS_PER_INSERT = 3_000;
 
+/** A pull's entries: as COPY text (copyText), how many, and the entries themselves should the idempotent insert be needed. */
+export interface StoreBatch {
+  copy: string;
+  count: number;
+  entries: () => AuditEntry[];
+}
+
 /**
  * Stores a pull's entries in one transaction; answers how many rows were new.
  *
@@ -37,16 +44,16 @@ const ROWS_PER_INSERT = 3_000;
  * retry), the whole COPY fails on the primary key and nothing of it stays; the
  * entries are then written by the idempotent insert, which skips the stored ones.
  */
-export async function storeBatch(ds: DataSource, entries: AuditEntry[]): Promise<number> {
-  if (!entries.length) return 0;
+export async function storeBatch(ds: DataSource, batch: StoreBatch): Promise<number> {
+  if (!batch.count) return 0;
   const runner = ds.createQueryRunner();
   try {
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN');
-      await pipeline(Readable.from([copyText(entries)]), client.query(copyFrom(`COPY audit_log (${COPY_COLUMNS}) FROM STDIN`)));
+      await pipeline(Readable.from([batch.copy]), client.query(copyFrom(`COPY audit_log (${COPY_COLUMNS}) FROM STDIN`)));
       await client.query('COMMIT');
-      return entries.length;
+      return batch.count;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => undefined);
       if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
@@ -56,7 +63,7 @@ export async function storeBatch(ds: DataSource, entries: AuditEntry[]): Promise
   }
   return ds.transaction(async (tx) => {
     let added = 0;
-    const unique = dedupe(entries);
+    const unique = dedupe(batch.entries());
     for (let i = 0; i < unique.length; i += ROWS_PER_INSERT) added += await insertBatch(tx, unique.slice(i, i + ROWS_PER_INSERT));
     return added;
   });

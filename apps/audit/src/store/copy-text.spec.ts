@@ -61,4 +61,30 @@ describe('copyText', () => {
     const fields = parseLine(copyText([entry({ body: ['x', 1] })]).slice(0, -1));
     expect(JSON.parse(fields[columns.indexOf('body')] as string)).toEqual(['x', 1]);
   });
+
+  it('writes each field in the column of its name, and an absent field as null', () => {
+    const columns = COPY_COLUMNS.split(', ');
+    const full = entry({
+      entity_id: '3f2504e0-4f89-41d3-9a0c-0305e82c3301',
+      entity_user_id: '6ba7b810-9dad-41d1-80b4-00c04fd430c8',
+      method: 'POST',
+      path: '/v1/roles',
+      params: { q: 'p' },
+      headers: { accept: 'h' },
+      body: { b: 1 },
+      content_type: 'application/json',
+      status_code: 201,
+      parent_log_id: '9b2e2a1e-6d1b-4bb4-9d7e-2b3f5c1a0e11',
+      client_ip: '10.0.0.1',
+      user_agent: 'agent/1',
+    });
+    const fields = parseLine(copyText([full]).slice(0, -1));
+    expect(fields).toHaveLength(columns.length);
+    for (const [i, column] of columns.entries()) {
+      const value = full[(column === 'ts' ? 'timestamp' : column) as keyof AuditEntry];
+      expect([column, fields[i]]).toEqual([column, typeof value === 'object' ? JSON.stringify(value) : String(value)]);
+    }
+    const absent = parseLine(copyText([{ id: full.id, project_id: full.project_id, type: 'event', timestamp: full.timestamp, target_service: 'auth' }]).slice(0, -1));
+    expect(columns.filter((c, i) => absent[i] !== null)).toEqual(['id', 'project_id', 'type', 'ts', 'target_service']);
+  });
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../logging/logger';
 import { NatsService } from '../nats/nats.service';
+import { AuditBatchSchema } from '@gatehouse/contracts';
 import { AuditBatcher } from './audit-batcher';
+import { projectEventEntry } from './project-event';
 
 /** Against the real broker (NATS_URL, default 127.0.0.1:4222), in a subject namespace and stream of its own. */
 describe('AuditBatcher', () => {
@@ -23,7 +25,7 @@ describe('AuditBatcher', () => {
   const messages = async () => {
     const jsm = await nats.connection.jetstreamManager();
     const info = await jsm.streams.info(stream);
-    const bodies: Array<{ entries: Array<{ id: string; n: number }> }> = [];
+    const bodies: Array<{ entries: Array<Record<string, unknown>> }> = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
       bodies.push((await jsm.streams.getMessage(stream, { seq })).json());
     }
@@ -32,12 +34,23 @@ describe('AuditBatcher', () => {
 
   it('publishes entries in batches bounded by count, and what is left at close, each entry once', async () => {
     const batcher = new AuditBatcher(nats, 'audit.v1.events.spec', createLogger('spec', 'silent'), { maxEntries: 500, maxBytes: 1 << 20, maxDelayMs: 10_000 });
-    const ids = Array.from({ length: 1_200 }, () => randomUUID());
-    ids.forEach((id, n) => batcher.add({ id, n } as { id: string }));
+    const projectId = randomUUID();
+    const entries = Array.from({ length: 1_200 }, (_, n) =>
+      projectEventEntry({ kind: 'token.issued', projectId, clientId: n % 2 ? randomUUID() : null, service: 'spec', details: { n, note: null } }),
+    );
+    entries.forEach((e) => batcher.add(e));
     await batcher.close();
     const bodies = await messages();
     expect(bodies.map((b) => b.entries.length)).toEqual([500, 500, 200]);
-    expect(bodies.flatMap((b) => b.entries.map((e) => e.id))).toEqual(ids);
+    expect(bodies.flatMap((b) => b.entries.map((e) => e.id))).toEqual(entries.map((e) => e.id));
     expect(batcher.failed).toBe(0);
+    // On the wire, null fields are left out (absent means null); nested nulls stay; the contract reads them back as the entries.
+    const wire = bodies.flatMap((b) => b.entries);
+    expect(wire.some((e) => 'method' in e || 'entity_id' in e || Object.values(e).includes(null))).toBe(false);
+    expect('client_id' in wire[0]).toBe(false);
+    expect(wire[0].details).toEqual({ n: 0, note: null });
+    for (const body of bodies) expect(AuditBatchSchema.safeParse(body).success).toBe(true);
+    const nulled = (e: Record<string, unknown>) => Object.fromEntries(Object.keys(entries[0]).map((k) => [k, e[k] ?? null]));
+    expect(wire.map(nulled)).toEqual(entries);
   });
 });

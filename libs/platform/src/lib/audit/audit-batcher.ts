@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JetStreamClient } from 'nats';
+import { AuditEntry, auditEntryJson } from '@gatehouse/contracts';
 import type { Logger } from 'pino';
 import type { NatsService } from '../nats/nats.service';
 
@@ -20,7 +21,8 @@ export const AUDIT_BATCH_LIMITS: AuditBatchLimits = { maxEntries: 2_000, maxByte
 const MAX_ENTRY_BYTES = 900 * 1024;
 
 /**
- * Audit entries (docs/AUDIT.md) batched into one JetStream message `{entries}` each
+ * Audit entries (docs/AUDIT.md) batched into one JetStream message `{entries}` each,
+ * every entry without its null fields (`auditEntryJson`)
  * (msgID = a batch id, so JetStream drops a republished batch; the audit service
  * dedupes entries by their own ids). Nothing on the request path waits: `add` only
  * appends; the publish and its ack are not awaited. One message per batch instead of
@@ -45,8 +47,8 @@ export class AuditBatcher {
     private readonly limits: AuditBatchLimits = AUDIT_BATCH_LIMITS,
   ) {}
 
-  add(entry: { id: string }): void {
-    const json = JSON.stringify(entry);
+  add(entry: AuditEntry): void {
+    const json = auditEntryJson(entry);
     if (json.length > MAX_ENTRY_BYTES) {
       this.dropped++;
       this.logger.warn({ entry_id: entry.id, bytes: json.length }, 'audit: an entry too large to publish was dropped');
