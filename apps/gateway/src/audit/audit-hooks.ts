@@ -20,18 +20,26 @@ type Audited = FastifyRequest & { principal?: Principal; auditPayload?: unknown 
  */
 export function registerAuditHooks(fastify: FastifyInstance, publisher: AuditPublisherService): void {
   if (!publisher.enabled) return;
-  fastify.addHook('onSend', async (req: Audited, _reply, payload) => {
-    if (req.principal && ENTITY_RESOURCES.test(req.url)) req.auditPayload = payload;
+  const onSend = async (req: Audited, _reply: FastifyReply, payload: unknown) => {
+    if (req.principal) req.auditPayload = payload;
     return payload;
-  });
-  fastify.addHook('onResponse', async (req: Audited, reply: FastifyReply) => {
+  };
+  const onResponse = async (req: Audited, reply: FastifyReply) => {
     const principal = req.principal;
-    if (!principal || !ENTITY_RESOURCES.test(req.url)) return;
+    if (!principal) return;
     const [request, response] = entityEntries(req, reply, principal);
     publisher.publish(request);
     publisher.publish(response);
+  };
+  // On the entity-resource routes only: every other request (a token mint, say) runs no audit hook at all.
+  fastify.addHook('onRoute', (route) => {
+    if (!ENTITY_RESOURCES.test(route.url)) return;
+    route.onSend = [...hooks(route.onSend), onSend as never];
+    route.onResponse = [...hooks(route.onResponse), onResponse as never];
   });
 }
+
+const hooks = <T>(given: T | T[] | undefined): T[] => (given === undefined ? [] : Array.isArray(given) ? given : [given]);
 
 export function entityEntries(req: Audited, reply: FastifyReply, principal: Principal): [AuditEntry, AuditEntry] {
   const responseBody = redactedPayload(req.auditPayload);
