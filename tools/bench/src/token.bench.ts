@@ -57,6 +57,20 @@ function loggingAsStart(env?: Record<string, string>): Awaited<ReturnType<Varian
   };
 }
 
+/**
+ * The bench configuration itself on a second system: what the comparison reads
+ * when nothing differs. Its "cost" is this machine's noise floor (and any lean
+ * of the pairing towards the first or second system), to read every other
+ * variant's figure against.
+ */
+const control: Variant = {
+  name: 'control',
+  what: 'nothing turned on: the bench configuration on a second system (the noise floor of these comparisons)',
+  async setUp() {
+    return { start: { env: BENCH_ENV }, stop: async () => undefined, note: () => 'a system configured as the bench one' };
+  },
+};
+
 /** The logging `npm start` does (LOG_LEVEL's default, info: a line per request; LOG_FORMAT=pretty; a JSON file per service). */
 const npmStartLogging: Variant = {
   name: 'npm-start-logging',
@@ -124,6 +138,7 @@ const noBatching: Variant = {
 };
 
 const VARIANTS: Variant[] = [
+  control,
   npmStartLogging,
   metricsOn,
   auditOn,
