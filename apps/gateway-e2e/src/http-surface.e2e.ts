@@ -124,6 +124,17 @@ describe('the HTTPS surface', () => {
       expect(res.headers['x-request-id']).toEqual(expect.any(String));
     });
 
+    it.each(['GET', 'POST', 'DELETE', 'OPTIONS'])('%s on a path that is not percent-encoded UTF-8: the same 400, never a 404', async (method) => {
+      const res = await new HttpClient(sys.baseUrl, { ca: sys.ca }).sendRaw({ method, path: '/v1/entities/%ff%fe', headers: { 'x-monite-version': API_VERSION } });
+      expect([res.status, res.json]).toEqual([400, { error: { message: 'The path is not valid percent-encoded UTF-8' } }]);
+    });
+
+    it('answers OPTIONS on a served path with 405 and the methods it allows', async () => {
+      const res = await new HttpClient(sys.baseUrl, { ca: sys.ca }).sendRaw({ method: 'OPTIONS', path: '/v1/auth/token', headers: { 'x-monite-version': API_VERSION } });
+      expect(res.status).toBe(405);
+      expect(res.headers['allow']).toBe('POST');
+    });
+
     const refused = (head: string) => Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from('Host: localhost\r\nX-Monite-Version: 2024-05-25\r\n\r\n')]);
 
     it.each([
