@@ -150,6 +150,21 @@ describe('the audit service', () => {
     expect(page.data[0]).toMatchObject({ id: sent.id, user_agent: hostile, path: sent.path, body: sent.body, status_code: 201 });
   });
 
+  it('drops a message holding an entry PostgreSQL could not store, and stores the ones after it', async () => {
+    const projectId = randomUUID();
+    // Each of these passed the contract once and then failed its batch's COPY at every redelivery; the good one after them went down with them.
+    const unstorable: Array<Partial<AuditEntry>> = [{ timestamp: '0000-06-01T00:00:00.000Z' }, { status_code: 2 ** 31 }, { user_agent: 'nul\u0000here' }, { client_id: '\ud800' }];
+    for (const bad of unstorable) {
+      const e = entry({ project_id: projectId, ...bad });
+      await js.publish(nats.subject(AuditEvents.entity), JSON.stringify({ entries: [entry({ project_id: projectId }), e] }), { msgID: e.id, timeout: 10_000 });
+    }
+    const good = entry({ project_id: projectId });
+    await publish(good);
+    expect(await waitStored(projectId, 1)).toEqual({ n: 1, d: 1 });
+    const rows = await pg.query('SELECT id FROM audit_log WHERE project_id = $1', [projectId]);
+    expect(rows.rows.map((r) => r.id)).toEqual([good.id]);
+  });
+
   describe('lists', () => {
     const projectId = randomUUID();
     const entityId = randomUUID();

@@ -110,6 +110,7 @@ describe('the audit trail (GET /v1/audit_logs)', () => {
 
   it.each([
     ['a date without a time', '?timestamp__gte=2026-01-01', 'timestamp__gte'],
+    ['the year 0000 (no such year in PostgreSQL)', '?timestamp__lt=0000-06-01T00:00:00Z', 'timestamp__lt'],
     ['page_size 0', '?page_size=0', 'page_size'],
     ['page_size 101', '?page_size=101', 'page_size'],
     ['an unknown type', '?type=event', 'type'],

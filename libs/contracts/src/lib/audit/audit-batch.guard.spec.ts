@@ -51,7 +51,9 @@ const fieldValue = fc.oneof(
   fc.constantFrom('', 'x', 'event', 'token.issued', 'robot', '2026-02-30T00:00:00.000Z', '2026-12-06T06:00:00Z', '2026-12-06T06:00:00.000+01:00', '+275760-09-13T00:00:00.000Z', 'ABCDEF00-0000-4000-8000-000000000000'),
   text(16),
   text(100),
-  fc.constantFrom(null, true, false, 0, 1.5, -1, 1e300, Number.MAX_SAFE_INTEGER + 2),
+  fc.constantFrom(null, true, false, 0, 1.5, -1, 1e300, Number.MAX_SAFE_INTEGER + 2, 99, 100, 599, 600, 2 ** 31),
+  // What PostgreSQL cannot store as sent: NUL, a lone surrogate, the year 0000.
+  fc.constantFrom('a\u0000b', '\ud800', 'x\udc00', '\ud83d\ude00', '0000-01-01T00:00:00.000Z', '0000-12-31T23:59:59.999Z', '0001-01-01T00:00:00.000Z'),
   fc.constantFrom([], ['x'], {}, { a: 1 }),
   fc.jsonValue({ maxDepth: 2 }),
 );
@@ -98,7 +100,7 @@ describe('isWellFormedAuditBatch (the audit consumer\'s precompiled check)', () 
     const ok = fc.sample(wellFormedEntry, { numRuns: 1, seed: 2 })[0] as Record<string, unknown>;
     fc.assert(
       fc.property(
-        digits(4),
+        field(4, ['0000', '0001', '1970', '9999']),
         field(2, ['00', '01', '02', '12', '13']),
         field(2, ['00', '01', '28', '29', '30', '31', '32']),
         field(2, ['00', '23', '24']),
@@ -126,6 +128,12 @@ describe('isWellFormedAuditBatch (the audit consumer\'s precompiled check)', () 
       ),
       ...REQUIRED.map((key) => ({ entries: [Object.fromEntries(Object.entries(ok).filter(([k]) => k !== key))] })),
       { entries: [{ ...ok, status_code: 1.5 }] },
+      { entries: [{ ...ok, status_code: 99 }] },
+      { entries: [{ ...ok, status_code: 600 }] },
+      { entries: [{ ...ok, status_code: 2 ** 31 }] },
+      { entries: [{ ...ok, timestamp: '0000-01-01T00:00:00.000Z' }] },
+      { entries: [{ ...ok, client_id: 'a\u0000b' }] },
+      { entries: [{ ...ok, user_agent: '\ud800' }] },
       { entries: [{ ...ok, details: ['x'] }] },
       { entries: [{ ...ok, kind: 'robot' }] },
       { entries: [{ ...ok, target_service: 'x'.repeat(101) }] },

@@ -1,3 +1,4 @@
+import { isText } from '../common/schema-kit';
 import { AUDIT_EVENT_KINDS, AuditBatch, AuditEntry } from './audit.dto';
 
 /**
@@ -83,7 +84,7 @@ function isWellFormedEntry(e: unknown): e is AuditEntry {
         if (v !== null && !isRecord(v)) return false;
         break;
       case 'status_code':
-        if (v !== null && !(typeof v === 'number' && Number.isSafeInteger(v))) return false;
+        if (v !== null && !(typeof v === 'number' && Number.isInteger(v) && v >= 100 && v <= 599)) return false;
         break;
       case 'body':
         // z.unknown: any JSON value.
@@ -107,12 +108,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (v: unknown): boolean => typeof v === 'string' && UUID.test(v);
-const isText = (v: unknown, max: number): boolean => typeof v === 'string' && v.length <= max;
 
 /** Exactly what Date#toISOString writes for a four-digit year (the publishers' spelling); anything else goes to the schema. */
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function isCanonicalTimestamp(v: unknown): boolean {
-  if (typeof v !== 'string' || !ISO_UTC_MS.test(v)) return false;
+  if (typeof v !== 'string' || !ISO_UTC_MS.test(v) || v.startsWith('0000')) return false;
   // Days 1 to 28 exist in every month: the fields' ranges decide, without a Date.
   const month = twoDigits(v, 5);
   const day = twoDigits(v, 8);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { uuid } from '../common/schema-kit';
+import { text, uuid } from '../common/schema-kit';
 
 /** Project-trail event kinds (type `event`). */
 export const AUDIT_EVENT_KINDS = [
@@ -20,7 +20,10 @@ export const AUDIT_EVENT_KINDS = [
 ] as const;
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 
-const isoTimestamp = z.iso.datetime({ offset: true });
+/** ISO 8601 with a time; never the year 0000, which PostgreSQL has no spelling for (1 BC is its year 0001 BC). */
+const isoTimestamp = z.iso.datetime({ offset: true }).refine((v) => !v.startsWith('0000'), 'PostgreSQL has no year 0000');
+/** The JSON Schema pattern the gateway checks the same with (besides the format). */
+const NOT_YEAR_ZERO = '^(?!0000)';
 
 /**
  * One audit entry as it travels on the stream and as it is stored. `type`
@@ -31,28 +34,32 @@ const isoTimestamp = z.iso.datetime({ offset: true });
  * A null field may be left out, and publishers leave them out (`auditEntryJson`):
  * absent means null. A project-trail event is mostly nulls, so this is about a
  * third of its bytes that nobody then writes, stores, delivers, decodes or parses.
+ *
+ * Every field is one PostgreSQL stores as sent (text without NUL or lone
+ * surrogates, a status in 100..599, no year 0000): an entry it refused would fail
+ * its whole batch at every redelivery, so such an entry is refused here instead.
  */
 export const AuditEntrySchema = z.strictObject({
   id: uuid,
   project_id: uuid,
   entity_id: uuid.nullish(),
   entity_user_id: uuid.nullish(),
-  client_id: z.string().max(200).nullish(),
+  client_id: text(200).nullish(),
   type: z.enum(['request', 'response', 'event']),
   kind: z.enum(AUDIT_EVENT_KINDS).nullish(),
   timestamp: isoTimestamp,
-  method: z.string().max(16).nullish(),
-  path: z.string().max(2048).nullish(),
+  method: text(16).nullish(),
+  path: text(2048).nullish(),
   params: z.record(z.string(), z.unknown()).nullish(),
   headers: z.record(z.string(), z.unknown()).nullish(),
   body: z.unknown().optional(),
-  content_type: z.string().max(200).nullish(),
-  status_code: z.number().int().nullish(),
+  content_type: text(200).nullish(),
+  status_code: z.number().int().min(100).max(599).nullish(),
   parent_log_id: uuid.nullish(),
-  request_id: z.string().max(200).nullish(),
-  client_ip: z.string().max(100).nullish(),
-  user_agent: z.string().max(1000).nullish(),
-  target_service: z.string().max(100),
+  request_id: text(200).nullish(),
+  client_ip: text(100).nullish(),
+  user_agent: text(1000).nullish(),
+  target_service: text(100),
   details: z.record(z.string(), z.unknown()).nullish(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
@@ -85,7 +92,7 @@ export function auditQueryProperties(dateTimeFormat = 'iso-date-time'): Record<s
   return {
     type: { type: 'string', enum: ['request', 'response'] },
     entity_user_id: { type: 'string', format: 'uuid' },
-    ...Object.fromEntries(AUDIT_TIME_FILTERS.map((t) => [t, { type: 'string', format: dateTimeFormat }])),
+    ...Object.fromEntries(AUDIT_TIME_FILTERS.map((t) => [t, { type: 'string', format: dateTimeFormat, pattern: NOT_YEAR_ZERO }])),
     page_size: { type: 'integer', minimum: 1, maximum: AUDIT_PAGE_SIZE_MAX },
     pagination_token: { type: 'string', maxLength: 4096 },
   };
