@@ -15,6 +15,7 @@ export * from './lib/database/advisory-locks';
 export * from './lib/health/health.controller';
 export * from './lib/logging/rpc-logging.filter';
 export * from './lib/runtime/service-runtime';
+export * from './lib/runtime/supervised';
 export * from './lib/runtime/runtime.module';
 export * from './lib/runtime/lean-async-bind';
 export * from './lib/nats/contract-request';

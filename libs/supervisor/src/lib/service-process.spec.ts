@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './repo-root';
+import { buildWorkspace } from './lone-service';
 import { spawnService } from './service-process';
 
 /** Tiny stand-ins for a service, written at test time. */
@@ -17,6 +18,19 @@ const SCRIPTS = {
   stubborn: `
     process.on('SIGTERM', () => console.log('ignoring SIGTERM'));
     console.log('ready');
+    setInterval(() => undefined, 1000);
+  `,
+  // A service's own stop-with-the-supervisor (platform's, compiled), then runs until SIGTERM.
+  supervised: `
+    require('@gatehouse/platform').stopWhenSupervisorGoes();
+    process.on('SIGTERM', () => process.exit(0));
+    console.log('ready');
+    setInterval(() => undefined, 1000);
+  `,
+  // A supervisor: starts 'supervised' with spawnService, says the child's pid, and waits.
+  supervisor: `
+    const { spawnService } = require('@gatehouse/supervisor');
+    const child = spawnService({ name: 'child', script: process.env.CHILD, env: {}, onLine: (line) => line === 'ready' && console.log('child ' + child.pid) });
     setInterval(() => undefined, 1000);
   `,
   // Many lines, then a failure.
@@ -99,6 +113,18 @@ describe('spawnService', () => {
     expect(lines).toContain('line 299');
   });
 
+  it('a child stops when its supervisor dies, even by SIGKILL (its stdin ends)', async () => {
+    buildWorkspace(); // both scripts use the compiled libs
+    const lines: string[] = [];
+    const supervisor = spawnService({ name: 'supervisor', script: script('supervisor'), env: { CHILD: script('supervised') }, onLine: (line) => lines.push(line) });
+    await waitUntil(() => lines.some((l) => l.startsWith('child ')), 30_000);
+    const pid = Number(lines.find((l) => l.startsWith('child '))!.split(' ')[1]);
+    expect(alive(pid)).toBe(true);
+    supervisor.kill9();
+    await supervisor.exited;
+    await waitUntil(() => !alive(pid), 10_000);
+  }, 120_000);
+
   it('reports a script that does not exist through its exit and output', async () => {
     const proc = spawnService({ name: 'ghost', script: join(dir, 'missing.js'), env: {} });
     const status = await proc.exited;
@@ -106,6 +132,15 @@ describe('spawnService', () => {
     expect(proc.recentOutput()).toMatch(/Cannot find module/);
   });
 });
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { SUPERVISED_ENV } from '@gatehouse/platform';
 import { LineBuffer } from './line-buffer';
 import { registerPathsScript, repoRoot } from './repo-root';
 
@@ -68,10 +69,12 @@ export function spawnService(opts: SpawnServiceOptions): ServiceProcess {
   const root = repoRoot();
   const child = spawn(process.execPath, ['-r', registerPathsScript(root), opts.script], {
     cwd: opts.cwd ?? root,
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, [SUPERVISED_ENV]: '1', ...opts.env },
+    // stdin: a pipe only this process holds, never written: the child sees it end when this process dies, however it dies (stopWhenSupervisorGoes).
+    stdio: ['pipe', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
   });
+  child.stdin?.on('error', () => undefined);
   return new ChildServiceProcess(opts, child);
 }
 

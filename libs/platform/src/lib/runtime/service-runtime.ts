@@ -13,6 +13,7 @@ import { GatehouseNatsServer } from '../nats/gatehouse-nats.server';
 import { NatsOptions, NatsService } from '../nats/nats.service';
 import type { ServiceRuntime } from './runtime.module';
 import { shutdownTracing, tracingState } from '../tracing/tracing';
+import { stopWhenSupervisorGoes } from './supervised';
 
 /** Broker connection options from a service's validated config. */
 export function natsOptions(config: BaseConfig, logger: Logger, name: string, url: string = config.NATS_URL): NatsOptions {
@@ -94,10 +95,12 @@ export interface ServiceDefinition<C extends BaseConfig> {
  * Starts a service the one way they all start: configuration, logger, database
  * (created, migrated under a lock), broker connection, the Nest application,
  * `prepare`, the NATS queue group, the HTTP listener, then one `ready` line;
- * SIGTERM/SIGINT close it (closeOnSignals). A failure to start is reported by
+ * SIGTERM/SIGINT close it (closeOnSignals), and so does its supervisor's death when it has one
+ * (stopWhenSupervisorGoes). A failure to start is reported by
  * reportStartFailure: exit 78 for configuration, else 1; one line, never a stack trace.
  */
 export function runService<C extends BaseConfig>(def: ServiceDefinition<C>): void {
+  stopWhenSupervisorGoes();
   const started: { logs?: ServiceLogs } = {};
   startService(def, started).catch(async (err: unknown) => {
     // What it logged before failing is written first (the log file may not even be open yet).
