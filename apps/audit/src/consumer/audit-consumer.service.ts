@@ -123,7 +123,7 @@ function parse(m: JsMsg): AuditEntry[] | null {
 
 const DECODER = new TextDecoder();
 
-/** The AUDIT stream: file storage, a week of messages, a two-minute duplicate window (publishers set msgID = entry id). */
+/** The AUDIT stream: file storage, a week of messages, a two-minute duplicate window (publishers set msgID = the batch id). */
 export async function ensureAuditStream(jsm: JetStreamManager, stream: string, subject: string): Promise<void> {
   try {
     await jsm.streams.info(stream);
