@@ -2,6 +2,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
+import { isAlive } from '@gatehouse/supervisor';
 
 const run = promisify(execFile);
 
@@ -86,7 +87,7 @@ export class NatsServerControl {
   /** The port closes before the process has finished flushing its store. */
   private async exited(): Promise<void> {
     const deadline = Date.now() + 15_000;
-    while (this.found && alive(this.found.pid) && Date.now() < deadline) await sleep(50);
+    while (this.found && isAlive(this.found.pid) && Date.now() < deadline) await sleep(50);
   }
 }
 
@@ -131,11 +132,3 @@ export class PostgresControl {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from './repo-root';
 import { buildWorkspace } from './lone-service';
-import { spawnService } from './service-process';
+import { isAlive, spawnService } from './service-process';
 
 /** Tiny stand-ins for a service, written at test time. */
 const SCRIPTS = {
@@ -119,10 +119,10 @@ describe('spawnService', () => {
     const supervisor = spawnService({ name: 'supervisor', script: script('supervisor'), env: { CHILD: script('supervised') }, onLine: (line) => lines.push(line) });
     await waitUntil(() => lines.some((l) => l.startsWith('child ')), 30_000);
     const pid = Number(lines.find((l) => l.startsWith('child '))!.split(' ')[1]);
-    expect(alive(pid)).toBe(true);
+    expect(isAlive(pid)).toBe(true);
     supervisor.kill9();
     await supervisor.exited;
-    await waitUntil(() => !alive(pid), 10_000);
+    await waitUntil(() => !isAlive(pid), 10_000);
   }, 120_000);
 
   it('reports a script that does not exist through its exit and output', async () => {
@@ -132,15 +132,6 @@ describe('spawnService', () => {
     expect(proc.recentOutput()).toMatch(/Cannot find module/);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -58,6 +58,16 @@ export interface ServiceProcess {
   recentOutput(): string;
 }
 
+/** Whether a process with this pid exists (signal 0: nothing is sent). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** How long to wait for the last output once the process has exited (a grandchild may hold the pipes open). */
 const OUTPUT_DRAIN_MS = 1_000;
 
