@@ -28,8 +28,30 @@ interface Gateway {
   http: HttpClient;
   /** The balancer's view: it sends nothing to a gateway it holds down. */
   up: boolean;
-  /** When the harness killed it: a request cut by a kill is what any client of a crashed server sees. */
-  kills: number[];
+  /**
+   * When the harness killed it, from the SIGKILL to the exit it saw: a request cut
+   * by a kill is what any client of a crashed server sees.
+   */
+  kills: KillWindow[];
+}
+
+/** A kill of a gateway: `from` the SIGKILL `until` its exit was seen (Infinity until then). */
+export interface KillWindow {
+  from: number;
+  until: number;
+}
+
+/** Slack around a kill window for the two clocks' reads (the request's and the harness's). */
+const KILL_SLACK_MS = 50;
+
+/**
+ * Whether a request in flight over [start, end] was cut by one of these kills: it
+ * overlapped a window between a SIGKILL and the exit. A killed process keeps its
+ * listening socket until the kernel has torn it down, so a request sent just after
+ * the SIGKILL may still be accepted, then reset: as cut as one sent before it.
+ */
+export function cutByKill(start: number, end: number, kills: readonly KillWindow[]): boolean {
+  return kills.some((k) => start <= k.until + KILL_SLACK_MS && end >= k.from - KILL_SLACK_MS);
 }
 
 export interface SendOptions {
@@ -70,9 +92,15 @@ export class Gateways {
     this.checker = setInterval(() => void this.checkHealth(), HEALTH_EVERY_MS);
   }
 
-  /** The harness's note of a kill (for the report); the balancer itself is not told. */
+  /** The harness's note of a kill, just before the SIGKILL (for the report); the balancer itself is not told. */
   noteKill(name: string): void {
-    this.gateway(name).kills.push(Date.now());
+    this.gateway(name).kills.push({ from: Date.now(), until: Infinity });
+  }
+
+  /** The harness saw the killed gateway exit: the end of its kill window. */
+  noteKilled(name: string): void {
+    const kills = this.gateway(name).kills;
+    if (kills.length) kills[kills.length - 1].until = Date.now();
   }
 
   isUp(name: string): boolean {
@@ -140,7 +168,7 @@ export class Gateways {
         sample.outcome = 'connection';
         sample.detail = `${code} ${(err as Error).message}`.trim();
         // Cut by the kill of this gateway while in flight: what any client of a crashed server sees.
-        sample.cutByKill = g.kills.some((t) => t >= start - 50 && t <= Date.now() + 50);
+        sample.cutByKill = cutByKill(start, Date.now(), g.kills);
         // The balancer's passive check: a gateway that fails a connection is out until its health check passes.
         g.up = false;
         neverReached = NEVER_REACHED.has(code);

@@ -88,6 +88,7 @@ async function main(): Promise<number> {
       // Killed under load with nobody told: the balancer learns it from failed connections and health checks.
       gateways.noteKill(g2.name);
       await cluster.kill9(g2.name);
+      gateways.noteKilled(g2.name);
       await gateways.expect(200, 'revoke', g1.name, 'POST', '/v1/auth/revoke', { json: { ...client, token } });
       await sleep(DEAD_MS);
       balancerSawKill = !gateways.isUp(g2.name);
