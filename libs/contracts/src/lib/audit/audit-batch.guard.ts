@@ -1,5 +1,5 @@
 import { isText } from '../common/schema-kit';
-import { AUDIT_EVENT_KINDS, AuditBatch, AuditEntry } from './audit.dto';
+import { AUDIT_EVENT_KINDS, AuditBatch, AuditEntry, inYearZero } from './audit.dto';
 
 /**
  * The contract check of an audit batch (AuditBatchSchema), precompiled by hand for
@@ -112,7 +112,7 @@ const isUuid = (v: unknown): boolean => typeof v === 'string' && UUID.test(v);
 /** Exactly what Date#toISOString writes for a four-digit year (the publishers' spelling); anything else goes to the schema. */
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function isCanonicalTimestamp(v: unknown): boolean {
-  if (typeof v !== 'string' || !ISO_UTC_MS.test(v) || v.startsWith('0000')) return false;
+  if (typeof v !== 'string' || !ISO_UTC_MS.test(v) || inYearZero(v)) return false;
   // Days 1 to 28 exist in every month: the fields' ranges decide, without a Date.
   const month = twoDigits(v, 5);
   const day = twoDigits(v, 8);

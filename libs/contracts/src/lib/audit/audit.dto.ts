@@ -20,9 +20,11 @@ export const AUDIT_EVENT_KINDS = [
 ] as const;
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 
-/** ISO 8601 with a time; never the year 0000, which PostgreSQL has no spelling for (1 BC is its year 0001 BC). */
-const isoTimestamp = z.iso.datetime({ offset: true }).refine((v) => !v.startsWith('0000'), 'PostgreSQL has no year 0000');
-/** The JSON Schema pattern the gateway checks the same with (besides the format). */
+/** Whether an ISO 8601 timestamp is in the year 0000, which PostgreSQL has no spelling for (1 BC is its year 0001 BC). */
+export const inYearZero = (v: string): boolean => v.startsWith('0000');
+/** ISO 8601 with a time; never the year 0000. */
+const isoTimestamp = z.iso.datetime({ offset: true }).refine((v) => !inYearZero(v), 'PostgreSQL has no year 0000');
+/** `inYearZero` as the JSON Schema pattern the gateway checks the filters with (besides the format). */
 const NOT_YEAR_ZERO = '^(?!0000)';
 
 /**
@@ -127,7 +129,7 @@ export type AuditLogsListRequest = z.infer<typeof AuditLogsListRequestSchema>;
 /** Monite's LogResponse, with the project trail's `kind` and `details`. */
 export const AuditLogViewSchema = z.object({
   id: uuid,
-  body: z.unknown().optional(),
+  body: z.unknown(),
   content_type: z.string().nullable(),
   entity_id: uuid.nullable(),
   entity_user_id: uuid.nullable(),
