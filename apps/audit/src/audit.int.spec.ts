@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
-import { JetStreamClient } from 'nats';
+import { headers as natsHeaders, JetStreamClient } from 'nats';
 import { Client } from 'pg';
 import { AuditEntry, AuditEvents, AuditLogFilters, AuditLogsListRequest, AuditLogsPage, AuditSubjects, auditStream, AUDIT_CONSUMER, ErrorCodes } from '@gatehouse/contracts';
-import { createLogger, NatsService, RemoteError } from '@gatehouse/platform';
+import { AUDIT_ENCODING_HEADER, AUDIT_MAX_INFLATED_BYTES, createLogger, encodeAuditBatch, NatsService, RemoteError } from '@gatehouse/platform';
 import {
   buildWorkspace,
   createDatabase,
@@ -163,6 +164,36 @@ describe('the audit service', () => {
     expect(await waitStored(projectId, 1)).toEqual({ n: 1, d: 1 });
     const rows = await pg.query('SELECT id FROM audit_log WHERE project_id = $1', [projectId]);
     expect(rows.rows.map((r) => r.id)).toEqual([good.id]);
+  });
+
+  it('stores a deflated batch, and drops one of an unknown encoding, a corrupt stream and a stream inflating past the limit, storing the ones after', async () => {
+    const projectId = randomUUID();
+    const deflated = Array.from({ length: 300 }, () => entry({ project_id: projectId }));
+    const sent = await encodeAuditBatch(JSON.stringify({ entries: deflated }));
+    expect(sent.headers?.get(AUDIT_ENCODING_HEADER)).toBe('deflate');
+    await js.publish(nats.subject(AuditEvents.entity), sent.data, { msgID: randomUUID(), headers: sent.headers, timeout: 10_000 });
+    const encoded = (encoding: string) => {
+      const h = natsHeaders();
+      h.set(AUDIT_ENCODING_HEADER, encoding);
+      return h;
+    };
+    const lost = JSON.stringify({ entries: [entry({ project_id: projectId })] });
+    const bomb = `{"entries":[${JSON.stringify(entry({ project_id: projectId }))}]}${' '.repeat(AUDIT_MAX_INFLATED_BYTES)}`;
+    for (const [data, encoding] of [
+      [lost, 'br'],
+      [lost, 'deflate'],
+      [deflateSync(bomb), 'deflate'],
+    ] as const) {
+      await js.publish(nats.subject(AuditEvents.entity), data, { msgID: randomUUID(), headers: encoded(encoding), timeout: 10_000 });
+    }
+    const good = entry({ project_id: projectId });
+    await publish(good);
+    // The good one is stored after every message before it in the stream was stored or dropped.
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+      if ((await pg.query('SELECT 1 FROM audit_log WHERE id = $1', [good.id])).rowCount) break;
+    }
+    const rows = await pg.query('SELECT id FROM audit_log WHERE project_id = $1', [projectId]);
+    expect(rows.rows.map((r) => r.id).sort()).toEqual([...deflated, good].map((e) => e.id).sort());
   });
 
   describe('lists', () => {

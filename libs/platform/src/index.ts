@@ -24,6 +24,7 @@ export * from './lib/http/tls-policy';
 export * from './lib/metrics/metrics';
 export * from './lib/metrics/metrics-http';
 export * from './lib/audit/audit-batcher';
+export * from './lib/audit/batch-encoding';
 export * from './lib/audit/entry-id';
 export * from './lib/pagination/signed-tokens';
 export * from './lib/audit/project-event';

