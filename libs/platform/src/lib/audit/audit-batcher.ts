@@ -3,7 +3,7 @@ import type { JetStreamClient } from 'nats';
 import { AuditEntry, auditEntryJson } from '@gatehouse/contracts';
 import type { Logger } from 'pino';
 import type { NatsService } from '../nats/nats.service';
-import { encodeAuditBatch } from './batch-encoding';
+import { batchBody, encodeAuditBatch } from './batch-encoding';
 
 /** A batch is published when it holds this many entries, this many bytes, or is this old. */
 export interface AuditBatchLimits {
@@ -72,7 +72,7 @@ export class AuditBatcher {
       this.timer = null;
     }
     if (!this.parts.length) return;
-    const body = `{"entries":[${this.parts.join(',')}]}`;
+    const body = batchBody(this.parts);
     this.parts = [];
     this.bytes = 0;
     const js = (this.js ??= this.nats.connection.jetstream());

@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { headers as natsHeaders } from 'nats';
-import { AUDIT_COMPRESS_MIN_BYTES, AUDIT_ENCODING_HEADER, AUDIT_MAX_INFLATED_BYTES, decodeAuditBatch, encodeAuditBatch } from './batch-encoding';
+import { AUDIT_COMPRESS_MIN_BYTES, AUDIT_ENCODING_HEADER, AUDIT_MAX_INFLATED_BYTES, batchBody, decodeAuditBatch, encodeAuditBatch } from './batch-encoding';
 
 const bytes = (data: Uint8Array | string) => (typeof data === 'string' ? new TextEncoder().encode(data) : data);
 const withEncoding = (value: string) => {
@@ -37,5 +37,16 @@ describe('audit batch encoding', () => {
     expect(() => decodeAuditBatch(bomb, withEncoding('deflate'))).toThrow(/buffer|length|range/i);
     // At the limit exactly it inflates.
     expect(decodeAuditBatch(deflateSync(Buffer.alloc(AUDIT_MAX_INFLATED_BYTES, 0x20)), withEncoding('Deflate')).length).toBe(AUDIT_MAX_INFLATED_BYTES);
+  });
+
+  it('writes the batch body as the UTF-8 of {"entries":[parts joined by commas]}, whatever the parts hold', () => {
+    const samples = ['{"a":1}', '{"note":"é 日本 🚀 \\u0000"}', '{"lone":"\\ud800"}', '{}', JSON.stringify({ s: 'ß'.repeat(300) })];
+    for (let n = 0; n <= samples.length; n++) {
+      const parts = samples.slice(0, n);
+      expect(batchBody(parts).toString('utf8')).toBe(`{"entries":[${parts.join(',')}]}`);
+    }
+    // Text a JSON.stringify never writes, but a part may hold: raw non-ASCII and astral characters.
+    const raw = ['x', 'ü', '🚀🚀', 'a'.repeat(1000) + '€'];
+    expect(batchBody(raw).equals(Buffer.from(`{"entries":[${raw.join(',')}]}`))).toBe(true);
   });
 });

@@ -25,7 +25,7 @@ export function projectEventEntry(e: ProjectEventFields): AuditEntry {
     client_id: e.clientId ?? null,
     type: 'event',
     kind: e.kind,
-    timestamp: new Date().toISOString(),
+    timestamp: isoNow(),
     method: null,
     path: null,
     params: null,
@@ -40,4 +40,20 @@ export function projectEventEntry(e: ProjectEventFields): AuditEntry {
     target_service: e.service,
     details: e.details,
   };
+}
+
+let lastMs = -1;
+let lastIso = '';
+
+/**
+ * Now as an ISO 8601 string, built once per millisecond: auth stamps an entry per
+ * token minted, thousands a second, and Date#toISOString cost ~0.5 µs a call here.
+ */
+export function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
 }
