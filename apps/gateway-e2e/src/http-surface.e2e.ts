@@ -124,9 +124,24 @@ describe('the HTTPS surface', () => {
       expect(res.headers['x-request-id']).toEqual(expect.any(String));
     });
 
-    it.each(['GET', 'POST', 'DELETE', 'OPTIONS'])('%s on a path that is not percent-encoded UTF-8: the same 400, never a 404', async (method) => {
+    it.each(['GET', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'PROPFIND'])('%s on a path that is not percent-encoded UTF-8: the same 400, never a 404', async (method) => {
       const res = await new HttpClient(sys.baseUrl, { ca: sys.ca }).sendRaw({ method, path: '/v1/entities/%ff%fe', headers: { 'x-monite-version': API_VERSION } });
       expect([res.status, res.json]).toEqual([400, { error: { message: 'The path is not valid percent-encoded UTF-8' } }]);
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    });
+
+    // A method no route has (TRACE, PROPFIND) on such a path reached Nest's not-found handler without any
+    // hook: a 404 echoing the path, no request id, and two Authorization headers unrefused (hostile-input, seed 1318220041).
+    it.each(['/%', '/v1/%ff'])('PROPFIND %s with two Authorization headers: 400, never a 404 echoing the path', async (path) => {
+      const res = await new HttpClient(sys.baseUrl, { ca: sys.ca }).sendRaw({
+        method: 'PROPFIND',
+        path,
+        headers: { 'x-monite-version': API_VERSION, authorization: ['Bearer x', 'Basic ZmFsc2U='], 'content-type': 'application/json' },
+        body: 'false',
+      });
+      expect(res.status).toBe(400);
+      expect(res.text).not.toContain('PROPFIND');
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
     });
 
     it('answers OPTIONS on a served path with 405 and the methods it allows', async () => {

@@ -1,12 +1,13 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, NotFoundException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { ErrorCodes } from '@gatehouse/contracts';
+import { ErrorCodes, Headers } from '@gatehouse/contracts';
 import type { ValidationIssue } from '@gatehouse/permissions';
 import { RemoteError } from '@gatehouse/platform';
 import { ApiError } from './api-error';
 import { BodyErrorCodes } from './body-parsers';
 import { dialectOf } from './dialect';
+import { answerUnhooked } from './early-errors';
 import { serializeError } from './error-serializer';
 import { statusOf } from './error-status';
 
@@ -22,6 +23,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const req = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    // Every request that ran the hooks carries its request id; one that did not is answered as they would have.
+    if (exception instanceof NotFoundException && reply.getHeader(Headers.requestId) === undefined) return answerUnhooked(req, reply);
     const error = toApiError(exception);
     if (error.status === 503) {
       // A dependency away (a service, NATS, a database): expected during an outage, and many at once.

@@ -6,6 +6,7 @@ import { Headers } from '@gatehouse/contracts';
 import { ApiError } from './api-error';
 import { dialectOf, isOAuthPath } from './dialect';
 import { rawHttpResponse, serializeError } from './error-serializer';
+import { refuseRepeatedHeaders } from './repeated-headers';
 
 /*
  * Errors raised before a request reaches Nest, answered in the API's error shape
@@ -28,6 +29,35 @@ export function answerRoutingError(error: { code?: string }, req: FastifyRequest
   const { status, message } = ROUTING[error.code ?? ''] ?? { status: 400, message: 'Bad request' };
   const answer = serializeError(ApiError.oauth(status, 'invalid_request', message), dialectOf(req));
   void reply.status(answer.status).headers(answer.headers).header(Headers.requestId, req.id).send(answer.body);
+}
+
+/**
+ * A request that reached Nest's not-found handler without running any hook: Fastify's
+ * 404 router calls that handler directly for a path it cannot route (one that is not
+ * percent-encoded UTF-8, or a segment over its length limit) under a method no route
+ * has (TRACE, PROPFIND, ...), or under any method for an unknown path too long for it.
+ * Such a request got a 404 echoing its path, without a request id, and two
+ * Authorization headers went unrefused. It gets what the hooks would have given it:
+ * its request id, 400 for a path that is not percent-encoded UTF-8 (as under every
+ * other method), 400 for a repeated header, else a plain 404.
+ */
+export function answerUnhooked(req: FastifyRequest, reply: FastifyReply): void {
+  void reply.header(Headers.requestId, req.id);
+  if (!isPercentEncodedUtf8(req.url.split('?', 1)[0])) return answerRoutingError({ code: 'FST_ERR_BAD_URL' }, req, reply);
+  refuseRepeatedHeaders(req, reply, () => {
+    const answer = serializeError(ApiError.message(404, 'Not found'), dialectOf(req));
+    void reply.status(answer.status).headers(answer.headers).send(answer.body);
+  });
+}
+
+/** Whether a path decodes as percent-encoded UTF-8 (what Fastify's router requires before routing it). */
+export function isPercentEncodedUtf8(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 const PARSER: Record<string, { status: number; message: string }> = {
