@@ -42,8 +42,8 @@ export function answerRoutingError(error: { code?: string }, req: FastifyRequest
  * other method), 400 for a repeated header, else a plain 404.
  */
 export function answerUnhooked(req: FastifyRequest, reply: FastifyReply): void {
-  void reply.header(Headers.requestId, req.id);
   if (!isPercentEncodedUtf8(req.url.split('?', 1)[0])) return answerRoutingError({ code: 'FST_ERR_BAD_URL' }, req, reply);
+  void reply.header(Headers.requestId, req.id);
   refuseRepeatedHeaders(req, reply, () => {
     const answer = serializeError(ApiError.message(404, 'Not found'), dialectOf(req));
     void reply.status(answer.status).headers(answer.headers).send(answer.body);
@@ -51,7 +51,7 @@ export function answerUnhooked(req: FastifyRequest, reply: FastifyReply): void {
 }
 
 /** Whether a path decodes as percent-encoded UTF-8 (what Fastify's router requires before routing it). */
-export function isPercentEncodedUtf8(path: string): boolean {
+function isPercentEncodedUtf8(path: string): boolean {
   try {
     decodeURIComponent(path);
     return true;
