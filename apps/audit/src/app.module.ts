@@ -9,9 +9,10 @@ import { LogsService } from './logs/logs.service';
 import { AuditLog1797000000000 } from './migrations/1797000000000-audit-log';
 import { AuditLogTsBrin1797100000000 } from './migrations/1797100000000-audit-log-ts-brin';
 import { AuditLogJsonColumns1797200000000 } from './migrations/1797200000000-audit-log-json-columns';
+import { AuditLogAscendingIndexes1797300000000 } from './migrations/1797300000000-audit-log-ascending-indexes';
 import { RetentionService } from './retention/retention.service';
 
-export const AUDIT_MIGRATIONS = [AuditLog1797000000000, AuditLogTsBrin1797100000000, AuditLogJsonColumns1797200000000];
+export const AUDIT_MIGRATIONS = [AuditLog1797000000000, AuditLogTsBrin1797100000000, AuditLogJsonColumns1797200000000, AuditLogAscendingIndexes1797300000000];
 
 @Module({ controllers: [LogsController], providers: [LogsService], exports: [LogsService] })
 export class LogsModule {}

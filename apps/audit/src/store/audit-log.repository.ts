@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditEntry, AuditLogFilters, AuditLogView } from '@gatehouse/contracts';
+import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER } from './copy-binary';
 import { COPY_COLUMNS } from './copy-text';
 
 /** Each column of `audit_log` an entry fills, with its type; the entry's field of the same name (`ts`: `timestamp`). */
@@ -20,17 +21,25 @@ const field = (column: string) => (column === 'ts' ? '"timestamp"' : column);
  * (json_to_recordset): no per-value parameter encoding here and no 60,000-parameter
  * statement to parse there, as a multi-row VALUES list needed.
  */
-const INSERT = `INSERT INTO audit_log (${COLUMNS.map(([c]) => c).join(', ')})
+const INSERT = `WITH added AS (
+  INSERT INTO audit_log (${COLUMNS.map(([c]) => c).join(', ')})
   SELECT ${COLUMNS.map(([c]) => field(c)).join(', ')}
   FROM json_to_recordset($1::json) AS e(${COLUMNS.map(([c, t]) => `${field(c)} ${t}`).join(', ')})
-  ON CONFLICT (id) DO NOTHING`;
+  ON CONFLICT (id) DO NOTHING
+  RETURNING 1)
+  SELECT count(*)::int AS n FROM added`;
 
 /** Rows per statement of the idempotent insert: bounds one statement's JSON parameter (entries are at most ~1 MiB each, and usually far less). */
 const ROWS_PER_INSERT = 3_000;
 
-/** A pull's entries: as COPY text (copyText, UTF-8, a chunk per message), how many, and the entries themselves should the idempotent insert be needed. */
+/**
+ * A pull's entries, a chunk per message: as binary COPY rows (copyBinary) or, for a
+ * message that writer declined, as COPY text (copyText, UTF-8); how many; and the
+ * entries themselves should the idempotent insert be needed.
+ */
 export interface StoreBatch {
-  copy: readonly Buffer[];
+  binary: readonly Buffer[];
+  text: readonly Buffer[];
   count: number;
   entries: () => AuditEntry[];
 }
@@ -39,7 +48,8 @@ export interface StoreBatch {
  * Stores a pull's entries in one transaction; answers how many rows were new.
  *
  * First by COPY (the bulk path, about half PostgreSQL's cost per row of the
- * insert below). COPY knows no ON CONFLICT: when an entry is stored already (a
+ * insert below): one binary COPY for the binary chunks, one text COPY for the
+ * text chunks, in the same transaction. COPY knows no ON CONFLICT: when an entry is stored already (a
  * redelivery after a crash between commit and acknowledgement, or a publisher's
  * retry), the whole COPY fails on the primary key and nothing of it stays; the
  * entries are then written by the idempotent insert, which skips the stored ones.
@@ -51,7 +61,11 @@ export async function storeBatch(ds: DataSource, batch: StoreBatch): Promise<num
     const client = (await runner.connect()) as PoolClient;
     try {
       await client.query('BEGIN');
-      await pipeline(Readable.from(batch.copy), client.query(copyFrom(`COPY audit_log (${COPY_COLUMNS}) FROM STDIN`)));
+      if (batch.binary.length) {
+        const rows = Readable.from([COPY_BINARY_HEADER, ...batch.binary, COPY_BINARY_TRAILER]);
+        await pipeline(rows, client.query(copyFrom(`COPY audit_log (${COPY_COLUMNS}) FROM STDIN (FORMAT binary)`)));
+      }
+      if (batch.text.length) await pipeline(Readable.from(batch.text), client.query(copyFrom(`COPY audit_log (${COPY_COLUMNS}) FROM STDIN`)));
       await client.query('COMMIT');
       return batch.count;
     } catch (err) {
@@ -84,9 +98,9 @@ function dedupe(entries: AuditEntry[]): AuditEntry[] {
  */
 export async function insertBatch(m: EntityManager, entries: AuditEntry[]): Promise<number> {
   if (!entries.length) return 0;
-  const result = await m.query(INSERT, [JSON.stringify(entries)]);
-  // pg answers [rows, rowCount] for an INSERT through TypeORM's query.
-  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : entries.length;
+  // Counted in SQL: TypeORM's query answers an INSERT's rows, not its row count.
+  const [row] = (await m.query(INSERT, [JSON.stringify(entries)])) as Array<{ n: number }>;
+  return row.n;
 }
 
 export interface ListQuery {
