@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -77,7 +77,7 @@ describe('the audit service', () => {
     writeFileSync(join(confDir, 'nats.conf'), 'jetstream: enabled\n');
     broker = await NatsServer.start({ config: join(confDir, 'nats.conf'), env: {} });
     await createDatabase(DB);
-    env = { NATS_URL: broker.url, NATS_SUBJECT_PREFIX: PREFIX, LOG_LEVEL: 'warn', AUDIT_DATABASE_URL: DB, AUDIT_HTTP_PORT: String(await freePort()) };
+    env = { NATS_URL: broker.url, NATS_SUBJECT_PREFIX: PREFIX, LOG_LEVEL: 'warn', AUDIT_DATABASE_URL: DB, AUDIT_HTTP_PORT: String(await freePort()), AUDIT_CPU_NICE: '10' };
     await start();
     nats = await NatsService.connect({ url: broker.url, name: 'audit-test', prefix: PREFIX, requestTimeoutMs: 10_000, logger: createLogger('test', 'silent') });
     js = nats.connection.jetstream();
@@ -139,6 +139,18 @@ describe('the audit service', () => {
     expect(pending).toBe(0);
     expect(await stored(projectId)).toEqual({ n: TOTAL, d: TOTAL });
   }, 240_000);
+
+  it('runs every thread at the CPU priority AUDIT_CPU_NICE sets', () => {
+    const pid = svc?.pid as number;
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    expect(tasks.length).toBeGreaterThan(1);
+    // /proc/<pid>/task/<tid>/stat: the 19th field is the nice value (counted after the command's closing parenthesis, which may hide spaces).
+    const nice = tasks.map((tid) => {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+    });
+    expect(new Set(nice)).toEqual(new Set([10]));
+  });
 
   it('stores every field as it was sent: tabs, line breaks, backslashes, quotes and non-ASCII text, in text and JSON fields', async () => {
     const projectId = randomUUID();

@@ -13,6 +13,8 @@ export const auditEnvSchema = baseEnvSchema.extend({
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(30),
   /** Stream messages (each a publisher's batch of entries) pulled and stored per transaction, then acknowledged. */
   AUDIT_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(50),
+  /** The service's CPU priority (nice, 0..19): above 0, the token path goes first where they share cores (cpu-priority.ts). */
+  AUDIT_CPU_NICE: z.coerce.number().int().min(0).max(19).default(10),
 });
 
 export type AuditConfig = z.infer<typeof auditEnvSchema>;

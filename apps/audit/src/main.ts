@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { AUDIT_QUEUE } from '@gatehouse/contracts';
 import { AdvisoryLocks, runService } from '@gatehouse/platform';
 import { AuditModule } from './app.module';
-import { loadAuditConfig } from './config';
+import { AUDIT_CONFIG, AuditConfig, loadAuditConfig } from './config';
+import { lowerCpuPriority } from './cpu-priority';
 import { AuditConsumerService } from './consumer/audit-consumer.service';
 import { LogsService } from './logs/logs.service';
 import { RetentionService } from './retention/retention.service';
@@ -14,6 +15,7 @@ runService({
   module: (rt) => AuditModule.register(rt),
   queue: AUDIT_QUEUE,
   prepare: async (app) => {
+    lowerCpuPriority(app.get<AuditConfig>(AUDIT_CONFIG).AUDIT_CPU_NICE);
     await app.get(LogsService).init();
     await app.get(AuditConsumerService).start();
     app.get(RetentionService).start();
