@@ -1,31 +1,10 @@
 import type { AuditEntry } from '@gatehouse/contracts';
+import { auditEntry } from './audit-entry.fixture';
 import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, copyBinary } from './copy-binary';
 import { COPY_COLUMNS } from './copy-text';
 
-const entry = (over: Partial<AuditEntry> = {}): AuditEntry => ({
-  id: '0f8fad5b-d9cb-469f-a165-70867728950e',
-  project_id: '7C9E6679-7425-40DE-944B-E07FC1F90AE7',
-  entity_id: null,
-  entity_user_id: null,
-  client_id: 'client-1',
-  type: 'event',
-  kind: 'token.issued',
-  timestamp: '2000-01-01T00:00:00.001Z',
-  method: null,
-  path: null,
-  params: null,
-  headers: null,
-  body: null,
-  content_type: null,
-  status_code: 201,
-  parent_log_id: null,
-  request_id: 'req-1',
-  client_ip: null,
-  user_agent: 'ü🚀',
-  target_service: 'auth',
-  details: { grant_type: 'client_credentials' },
-  ...over,
-});
+const entry = (over: Partial<AuditEntry> = {}): AuditEntry =>
+  auditEntry({ project_id: '7C9E6679-7425-40DE-944B-E07FC1F90AE7', timestamp: '2000-01-01T00:00:00.001Z', status_code: 201, user_agent: 'ü🚀', ...over });
 
 /** Reads binary COPY rows back: per row, each field's bytes (null for a null). */
 function readRows(buf: Buffer): Array<Array<Buffer | null>> {
