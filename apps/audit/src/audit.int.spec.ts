@@ -1,6 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { headers as natsHeaders, JetStreamClient } from 'nats';
@@ -35,6 +36,8 @@ const runId = randomRunId();
 const PG = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB = withDatabase(PG, `gh_test_${runId}_audit`);
 const PREFIX = `a${runId}.`;
+/** Neither the default (10) nor, usually, the test runner's own: the service must have read it. */
+const NICE = 13;
 
 describe('the audit service', () => {
   let broker: NatsServer;
@@ -77,7 +80,7 @@ describe('the audit service', () => {
     writeFileSync(join(confDir, 'nats.conf'), 'jetstream: enabled\n');
     broker = await NatsServer.start({ config: join(confDir, 'nats.conf'), env: {} });
     await createDatabase(DB);
-    env = { NATS_URL: broker.url, NATS_SUBJECT_PREFIX: PREFIX, LOG_LEVEL: 'warn', AUDIT_DATABASE_URL: DB, AUDIT_HTTP_PORT: String(await freePort()), AUDIT_CPU_NICE: '10' };
+    env = { NATS_URL: broker.url, NATS_SUBJECT_PREFIX: PREFIX, LOG_LEVEL: 'warn', AUDIT_DATABASE_URL: DB, AUDIT_HTTP_PORT: String(await freePort()), AUDIT_CPU_NICE: String(NICE) };
     await start();
     nats = await NatsService.connect({ url: broker.url, name: 'audit-test', prefix: PREFIX, requestTimeoutMs: 10_000, logger: createLogger('test', 'silent') });
     js = nats.connection.jetstream();
@@ -140,7 +143,7 @@ describe('the audit service', () => {
     expect(await stored(projectId)).toEqual({ n: TOTAL, d: TOTAL });
   }, 240_000);
 
-  it('runs every thread at the CPU priority AUDIT_CPU_NICE sets', () => {
+  it('runs every thread at the CPU priority AUDIT_CPU_NICE sets (never above the one it was started at)', () => {
     const pid = svc?.pid as number;
     const tasks = readdirSync(`/proc/${pid}/task`);
     expect(tasks.length).toBeGreaterThan(1);
@@ -149,7 +152,20 @@ describe('the audit service', () => {
       const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
     });
-    expect(new Set(nice)).toEqual(new Set([10]));
+    expect(new Set(nice)).toEqual(new Set([Math.max(NICE, getPriority(0))]));
+  });
+
+  it('only ever lowers a priority: started at nice 15, it stays there and reports nothing', () => {
+    // The compiled function (beforeAll built the workspace), in a process of its own: a priority lowered cannot be raised back.
+    const run = (nice: number, wanted: number) =>
+      JSON.parse(
+        execFileSync('nice', ['-n', String(nice), process.execPath, '-e', `const { lowerCpuPriority } = require(${JSON.stringify(join(repoRoot(), 'dist/apps/audit/src/cpu-priority.js'))});
+          const failed = lowerCpuPriority(${wanted});
+          console.log(JSON.stringify({ failed, nice: require('node:os').getPriority(0) }));`], { encoding: 'utf8' }),
+      );
+    const base = getPriority(0);
+    expect(run(15 - base, 10)).toEqual({ failed: [], nice: Math.max(15, base) });
+    expect(run(0, 12)).toEqual({ failed: [], nice: Math.max(12, base) });
   });
 
   it('stores every field as it was sent: tabs, line breaks, backslashes, quotes and non-ASCII text, in text and JSON fields', async () => {
@@ -166,7 +182,7 @@ describe('the audit service', () => {
   it('drops a message holding an entry PostgreSQL could not store, and stores the ones after it', async () => {
     const projectId = randomUUID();
     // Each of these passed the contract once and then failed its batch's COPY at every redelivery; the good one after them went down with them.
-    const unstorable: Array<Partial<AuditEntry>> = [{ timestamp: '0000-06-01T00:00:00.000Z' }, { status_code: 2 ** 31 }, { user_agent: 'nul\u0000here' }, { client_id: '\ud800' }];
+    const unstorable: Array<Partial<AuditEntry>> = [{ timestamp: '0000-06-01T00:00:00.000Z' }, { timestamp: '2026-06-01T00:00:00.000+16:00' }, { status_code: 2 ** 31 }, { user_agent: 'nul\u0000here' }, { client_id: '\ud800' }];
     for (const bad of unstorable) {
       const e = entry({ project_id: projectId, ...bad });
       await js.publish(nats.subject(AuditEvents.entity), JSON.stringify({ entries: [entry({ project_id: projectId }), e] }), { msgID: e.id, timeout: 10_000 });

@@ -111,6 +111,8 @@ describe('the audit trail (GET /v1/audit_logs)', () => {
   it.each([
     ['a date without a time', '?timestamp__gte=2026-01-01', 'timestamp__gte'],
     ['the year 0000 (no such year in PostgreSQL)', '?timestamp__lt=0000-06-01T00:00:00Z', 'timestamp__lt'],
+    ['an offset of 16 hours or more (PostgreSQL takes at most 15:59)', '?timestamp__gt=2026-06-01T00:00:00%2B16:00', 'timestamp__gt'],
+    ['an offset of 16 hours or more, without a colon', '?timestamp__lte=2026-06-01T00:00:00-2300', 'timestamp__lte'],
     ['page_size 0', '?page_size=0', 'page_size'],
     ['page_size 101', '?page_size=101', 'page_size'],
     ['an unknown type', '?type=event', 'type'],

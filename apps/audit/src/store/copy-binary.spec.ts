@@ -64,6 +64,7 @@ describe('copyBinary', () => {
       expect(copyBinary([entry(), entry({ timestamp })])).toBeNull();
     }
     expect(copyBinary([entry({ id: '0f8fad5b-d9cb-469f-a165-70867728950g' })])).toBeNull();
+    expect(copyBinary([entry({ id: '0f8fad5bXd9cbX469fXa165X70867728950e' })])).toBeNull();
     expect(copyBinary([entry({ status_code: 2 ** 31 })])).toBeNull();
   });
 

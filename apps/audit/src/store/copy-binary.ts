@@ -10,11 +10,14 @@ import type { AuditEntry } from '@gatehouse/contracts';
  * VM, storing the same 60,000 `token.issued` rows cost its backend ~9 µs a row
  * this way against ~12 µs from COPY text, indexes included (docs/AUDIT.md, "Cost").
  *
- * Answers null when an entry is not one this writer spells exactly: a timestamp
- * that is not Date#toISOString's (milliseconds, UTC), which every Gatehouse
- * publisher writes and the fast contract check accepts, while the schema accepts
- * any ISO 8601 offset and precision. Such a message goes as COPY text (copyText),
- * where PostgreSQL parses the timestamp itself, as it always did.
+ * Takes entries the contract accepted (the consumer checks each message first): it
+ * relies on that for what PostgreSQL's text input would also refuse (a 30 February,
+ * say, which Date.parse would roll over). Answers null when an entry is not one this
+ * writer spells exactly: a timestamp that is not Date#toISOString's (milliseconds,
+ * UTC), which every Gatehouse publisher writes and the fast contract check accepts,
+ * while the schema accepts any ISO 8601 offset and precision; or a UUID or status
+ * that is not one (the contract refuses those). Such a message goes as COPY text
+ * (copyText), where PostgreSQL parses the values itself, as it always did.
  */
 export function copyBinary(entries: readonly AuditEntry[]): Buffer | null {
   const w = new RowWriter(entries.length * 512);
@@ -90,8 +93,9 @@ class RowWriter {
     this.buf = Buffer.allocUnsafe(Math.max(size, 1024));
   }
 
+  /** The rows, in a Buffer of their size (it waits for the commit; the working one may be twice as large). */
   done(): Buffer {
-    return this.buf.subarray(0, this.at);
+    return Buffer.from(this.buf.subarray(0, this.at));
   }
 
   int16(v: number): void {
@@ -102,7 +106,7 @@ class RowWriter {
   /** False when the value is not a 36-character UUID (the text path then lets PostgreSQL judge it). */
   uuid(v: string | null | undefined): boolean {
     if (v == null) return this.null();
-    if (typeof v !== 'string' || v.length !== 36) return false;
+    if (typeof v !== 'string' || v.length !== 36 || v[8] !== '-' || v[13] !== '-' || v[18] !== '-' || v[23] !== '-') return false;
     this.room(20);
     const buf = this.buf;
     let at = buf.writeInt32BE(16, this.at);

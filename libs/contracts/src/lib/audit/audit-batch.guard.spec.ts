@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { isWellFormedAuditBatch } from './audit-batch.guard';
-import { AUDIT_EVENT_KINDS, AuditBatchSchema, AuditEntry, auditEntryJson } from './audit.dto';
+import { AUDIT_EVENT_KINDS, AuditBatchSchema, AuditEntry, auditEntryJson, AuditLogFiltersSchema, auditQueryProperties } from './audit.dto';
 
 /**
  * The audit consumer's precompiled check may only ever accept what AuditBatchSchema
@@ -142,5 +142,24 @@ describe('isWellFormedAuditBatch (the audit consumer\'s precompiled check)', () 
       { entries: Array.from({ length: 5_001 }, () => ok) },
     ];
     for (const m of misses) expect(isWellFormedAuditBatch(m)).toBe(false);
+  });
+});
+
+describe('audit timestamps PostgreSQL cannot take', () => {
+  const ok = fc.sample(wellFormedEntry, { numRuns: 1, seed: 1 })[0];
+  const filters = { type: null, entity_user_id: null, timestamp__gt: null, timestamp__gte: null, timestamp__lt: null };
+
+  it('refuses an offset of 16 hours or more (PostgreSQL: "time zone displacement out of range"), in an entry, a filter and the query schema', () => {
+    const pattern = new RegExp(String(auditQueryProperties().timestamp__gt.pattern), 'u');
+    for (const ts of ['2026-06-01T00:00:00+16:00', '2026-06-01T00:00:00.000-23:59', '2026-06-01T00:00:00+1600', '2026-06-01T00:00:00-19']) {
+      expect({ ts, entry: AuditBatchSchema.safeParse({ entries: [{ ...ok, timestamp: ts }] }).success }).toEqual({ ts, entry: false });
+      expect({ ts, filter: AuditLogFiltersSchema.safeParse({ ...filters, timestamp__lte: ts }).success }).toEqual({ ts, filter: false });
+      expect({ ts, query: pattern.test(ts) }).toEqual({ ts, query: false });
+    }
+    for (const ts of ['2026-06-01T00:00:00+15:59', '2026-06-01T00:00:00.123-15:00', '2026-06-01T00:00:00Z', '2026-06-16T16:16:16.016+01:16']) {
+      expect({ ts, entry: AuditBatchSchema.safeParse({ entries: [{ ...ok, timestamp: ts }] }).success }).toEqual({ ts, entry: true });
+      expect({ ts, filter: AuditLogFiltersSchema.safeParse({ ...filters, timestamp__lte: ts }).success }).toEqual({ ts, filter: true });
+      expect({ ts, query: pattern.test(ts) }).toEqual({ ts, query: true });
+    }
   });
 });

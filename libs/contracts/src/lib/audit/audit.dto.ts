@@ -22,10 +22,21 @@ export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 
 /** Whether an ISO 8601 timestamp is in the year 0000, which PostgreSQL has no spelling for (1 BC is its year 0001 BC). */
 export const inYearZero = (v: string): boolean => v.startsWith('0000');
-/** ISO 8601 with a time; never the year 0000. */
-const isoTimestamp = z.iso.datetime({ offset: true }).refine((v) => !inYearZero(v), 'PostgreSQL has no year 0000');
-/** `inYearZero` as the JSON Schema pattern the gateway checks the filters with (besides the format). */
-const NOT_YEAR_ZERO = '^(?!0000)';
+/**
+ * Whether an ISO 8601 timestamp's offset is 16 hours or more, which PostgreSQL refuses
+ * ("time zone displacement out of range": at most 15:59), where ISO 8601 and the
+ * formats that check it go to 23:59. Stored, such an entry failed its whole batch at
+ * every redelivery; as a filter, the list's query.
+ */
+const OFFSET_PAST_PG = /[+-](1[6-9]|2\d)(:?\d\d)?$/;
+const offsetPastPostgres = (v: string): boolean => OFFSET_PAST_PG.test(v);
+/** ISO 8601 with a time; never the year 0000, never an offset of 16 hours or more. */
+const isoTimestamp = z.iso
+  .datetime({ offset: true })
+  .refine((v) => !inYearZero(v), 'PostgreSQL has no year 0000')
+  .refine((v) => !offsetPastPostgres(v), 'PostgreSQL takes offsets up to 15:59');
+/** `inYearZero` and `offsetPastPostgres` as the JSON Schema pattern the gateway checks the filters with (besides the format). */
+const STORABLE_TIMESTAMP = `^(?!0000)(?!.*${OFFSET_PAST_PG.source})`;
 
 /**
  * One audit entry as it travels on the stream and as it is stored. `type`
@@ -94,7 +105,7 @@ export function auditQueryProperties(dateTimeFormat = 'iso-date-time'): Record<s
   return {
     type: { type: 'string', enum: ['request', 'response'] },
     entity_user_id: { type: 'string', format: 'uuid' },
-    ...Object.fromEntries(AUDIT_TIME_FILTERS.map((t) => [t, { type: 'string', format: dateTimeFormat, pattern: NOT_YEAR_ZERO }])),
+    ...Object.fromEntries(AUDIT_TIME_FILTERS.map((t) => [t, { type: 'string', format: dateTimeFormat, pattern: STORABLE_TIMESTAMP }])),
     page_size: { type: 'integer', minimum: 1, maximum: AUDIT_PAGE_SIZE_MAX },
     pagination_token: { type: 'string', maxLength: 4096 },
   };
