@@ -1,4 +1,5 @@
-import type { AuditEntry } from '@gatehouse/contracts';
+import { AuditEntry, ISO_UTC_MS } from '@gatehouse/contracts';
+import { COPY_COLUMNS } from './copy-text';
 
 /**
  * Entries as rows of `COPY audit_log (COPY_COLUMNS) FROM STDIN (FORMAT binary)`,
@@ -53,13 +54,11 @@ export const COPY_BINARY_HEADER: Buffer = Buffer.concat([Buffer.from('PGCOPY\n\x
 export const COPY_BINARY_TRAILER: Buffer = Buffer.from([0xff, 0xff]);
 
 /** The columns of COPY_COLUMNS, each written below in its order. */
-const COLUMN_COUNT = 21;
+const COLUMN_COUNT = COPY_COLUMNS.split(', ').length;
 
 /** 2000-01-01T00:00:00Z, PostgreSQL's epoch, in Unix milliseconds. */
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 2 ** 32;
-/** Exactly Date#toISOString's spelling for a four-digit year. */
-const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Microseconds since PostgreSQL's epoch as [high, low] 32-bit words (exact: a year-9999 count is past 2^53), or null when not Date#toISOString's spelling. */
 function microsSince2000(ts: string): [number, number] | null {

@@ -110,7 +110,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (v: unknown): boolean => typeof v === 'string' && UUID.test(v);
 
 /** Exactly what Date#toISOString writes for a four-digit year (the publishers' spelling); anything else goes to the schema. */
-const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+export const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 function isCanonicalTimestamp(v: unknown): boolean {
   if (typeof v !== 'string' || !ISO_UTC_MS.test(v) || inYearZero(v)) return false;
   // Days 1 to 28 exist in every month: the fields' ranges decide, without a Date.
