@@ -80,7 +80,7 @@ export class TokensService {
     const clientId = canonicalId(req.client_id);
     const projectId = await this.credentials.authenticate(clientId, req.client_secret);
     // 2. the grant: who the token speaks for
-    const subject = await this.grant({ ...req, client_id: clientId }, projectId, requestId);
+    const subject = await this.grant(req, clientId, projectId, requestId);
     // 3. mint
     const ttl = await this.projects.accessTokenTtl(projectId);
     const now = Math.floor(Date.now() / 1000);
@@ -108,8 +108,8 @@ export class TokensService {
    * project that is active, in an active entity; anything else is `invalid_grant`
    * (never `invalid_client`: the client did authenticate).
    */
-  private async grant(req: TokenIssueRequest, projectId: string, requestId?: string): Promise<{ sub: string; entityId?: string }> {
-    if (req.grant_type === 'client_credentials') return { sub: req.client_id };
+  private async grant(req: TokenIssueRequest, clientId: string, projectId: string, requestId?: string): Promise<{ sub: string; entityId?: string }> {
+    if (req.grant_type === 'client_credentials') return { sub: clientId };
     if (req.grant_type !== 'entity_user') {
       throw new RpcError(ErrorCodes.unsupportedGrantType, `Grant type '${String(req.grant_type).slice(0, 64)}' is not supported`);
     }

@@ -43,49 +43,83 @@ const hooks = <T>(given: T | T[] | undefined): T[] => (given === undefined ? [] 
 
 export function entityEntries(req: Audited, reply: FastifyReply, principal: Principal): [AuditEntry, AuditEntry] {
   const responseBody = redactedPayload(req.auditPayload);
-  const entityId = entityOf(req, principal, responseBody);
   const [path, query] = splitUrl(req.url);
   const now = new Date();
   const started = new Date(now.getTime() - Math.round(reply.elapsedTime));
-  const common = {
+  const call: Call = {
     project_id: principal.projectId,
-    entity_id: entityId,
+    entity_id: entityOf(req, principal, responseBody),
     entity_user_id: principal.kind === 'entity_user' ? canonicalId(principal.subject) : null,
     client_id: principal.kind === 'partner' ? principal.subject : (principal.claims.client_id ?? null),
-    kind: null,
     method: req.method,
     path,
     params: query,
-    parent_log_id: null,
     request_id: String(req.id),
     client_ip: req.ip ?? null,
     user_agent: header(req, 'user-agent'),
+  };
+  const requestId = auditEntryId();
+  const contentType = reply.getHeader('content-type');
+  return [
+    entry(call, requestId, 'request', started.toISOString(), keptHeaders(req), req.body === undefined ? null : redact(req.body), header(req, 'content-type'), null, null),
+    entry(call, auditEntryId(), 'response', now.toISOString(), null, responseBody, typeof contentType === 'string' ? contentType : null, reply.statusCode, requestId),
+  ];
+}
+
+/** What a call's request and response entries share. */
+interface Call {
+  project_id: string;
+  entity_id: string | null;
+  entity_user_id: string | null;
+  client_id: string | null;
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  request_id: string;
+  client_ip: string | null;
+  user_agent: string | null;
+}
+
+/**
+ * One entry, every field named in one literal: one shape for every entry. Not
+ * `{ ...call, id, … }`: in Node 20's V8 a literal that adds properties after a
+ * spread is built by the runtime, ~1 µs for a small object and tens of µs for an
+ * entry (the gateway's profile of entity reads had it at ~10% of its CPU).
+ */
+function entry(
+  call: Call,
+  id: string,
+  type: 'request' | 'response',
+  timestamp: string,
+  headers: Record<string, string> | null,
+  body: unknown,
+  contentType: string | null,
+  statusCode: number | null,
+  parentId: string | null,
+): AuditEntry {
+  return {
+    id,
+    project_id: call.project_id,
+    entity_id: call.entity_id,
+    entity_user_id: call.entity_user_id,
+    client_id: call.client_id,
+    type,
+    kind: null,
+    timestamp,
+    method: call.method,
+    path: call.path,
+    params: call.params,
+    headers,
+    body,
+    content_type: contentType,
+    status_code: statusCode,
+    parent_log_id: parentId,
+    request_id: call.request_id,
+    client_ip: call.client_ip,
+    user_agent: call.user_agent,
     target_service: 'gateway',
     details: null,
-  } as const;
-  const requestEntry: AuditEntry = {
-    ...common,
-    id: auditEntryId(),
-    type: 'request',
-    timestamp: started.toISOString(),
-    headers: keptHeaders(req),
-    body: req.body === undefined ? null : redact(req.body),
-    content_type: header(req, 'content-type'),
-    status_code: null,
   };
-  const contentType = reply.getHeader('content-type');
-  const responseEntry: AuditEntry = {
-    ...common,
-    id: auditEntryId(),
-    type: 'response',
-    timestamp: now.toISOString(),
-    headers: null,
-    body: responseBody,
-    content_type: typeof contentType === 'string' ? contentType : null,
-    status_code: reply.statusCode,
-    parent_log_id: requestEntry.id,
-  };
-  return [requestEntry, responseEntry];
 }
 
 /** The entity a call is about: the header, the token's entity, the path, or the entity a POST /v1/entities made. */

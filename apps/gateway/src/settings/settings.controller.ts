@@ -35,7 +35,10 @@ export class SettingsController {
 
   /** A project that set no api_rate_limit has the deployment's default: the answer says which. */
   private withEffectiveLimit(settings: ProjectSettings): ProjectSettings {
-    return { ...settings, api_rate_limit: this.limits.effective(settings) };
+    // Not `{ ...settings, api_rate_limit }`: in Node 20 a literal that adds a property after a spread is built by the runtime (~1 µs).
+    const answer: ProjectSettings = Object.assign({}, settings);
+    answer.api_rate_limit = this.limits.effective(settings);
+    return answer;
   }
 }
 

@@ -1,4 +1,4 @@
-import { NatsContext, NatsRecord, ServerNats } from '@nestjs/microservices';
+import { NatsContext, NatsRecord, ServerNats, WritePacket } from '@nestjs/microservices';
 import type { Msg, NatsConnection, Subscription } from 'nats';
 import { isObservable } from 'rxjs';
 import { Context, context, SpanKind, trace } from '@opentelemetry/api';
@@ -154,7 +154,8 @@ export class GatehouseNatsServer extends ServerNats {
       return;
     }
     const result = await handler(data, ctx);
-    const publish = (response: object): void => void natsMsg.respond(Buffer.from(JSON.stringify({ ...response, id })));
+    // Each field named, not `{ ...response, id }`: in Node 20 a literal that adds a property after a spread is built by the runtime (~1 µs).
+    const publish = (response: WritePacket): void => void natsMsg.respond(Buffer.from(JSON.stringify({ response: response.response, err: response.err, isDisposed: response.isDisposed, id })));
     if (isObservable(result) || result instanceof NatsRecord) {
       // The exception filters answer a handler's error as an observable (no handler here returns a stream).
       if (started !== undefined) recordNatsServed(channel, isObservable(result) ? 'error' : 'ok', secondsSince(started));
