@@ -17,3 +17,19 @@ describe('ApiError.validation', () => {
     expect(detail[MAX_ISSUES]).toEqual({ loc: ['body'], msg: expect.stringContaining(`${1_300 - MAX_ISSUES} more issues`), type: 'too_many_issues' });
   });
 });
+
+describe('ApiError stack', () => {
+  it('captures no stack for a refusal (4xx) and leaves the stack-trace limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const refusal = ApiError.message(404, 'No such entity');
+    expect(refusal.stack).not.toContain('\n    at ');
+    expect(refusal.message).toBe('No such entity');
+    expect(refusal).toBeInstanceOf(Error);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('after').stack).toContain('\n    at ');
+  });
+
+  it('keeps the stack of a 5xx, for the error log', () => {
+    expect(new ApiError(500, 'Internal server error', { expose: false }).stack).toContain('\n    at ');
+  });
+});
