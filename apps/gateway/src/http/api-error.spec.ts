@@ -29,6 +29,13 @@ describe('ApiError stack', () => {
     expect(new Error('after').stack).toContain('\n    at ');
   });
 
+  it('leaves the limit as it was when the message is no string and its conversion throws', () => {
+    const limit = Error.stackTraceLimit;
+    const hostile = { toString: () => { throw new TypeError('no string'); } } as unknown as string;
+    expect(() => ApiError.message(422, hostile)).toThrow(TypeError);
+    expect(Error.stackTraceLimit).toBe(limit);
+  });
+
   it('keeps the stack of a 5xx, for the error log', () => {
     expect(new ApiError(500, 'Internal server error', { expose: false }).stack).toContain('\n    at ');
   });

@@ -42,8 +42,10 @@ export interface ApiErrorOptions {
  */
 let savedStackTraceLimit: number | undefined;
 function stacklessBelow500(status: number, message: string): string {
-  if (status < 500) {
-    savedStackTraceLimit = Error.stackTraceLimit;
+  // Only for a string: Error's constructor runs no code of ours then, so it cannot throw before the limit is put back
+  // (a remote service's `msg` might be any JSON value, whose conversion could).
+  if (status < 500 && typeof message === 'string') {
+    savedStackTraceLimit ??= Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
   }
   return message;
