@@ -18,12 +18,20 @@ export function metricsEnabled(): boolean {
   return enabled;
 }
 
+/**
+ * How often Node's event-loop delay is sampled for `nodejs_eventloop_lag_*` (prom-client's
+ * default is every 10 ms). Each sample is a timer that wakes an idle process: 100 wakeups a
+ * second cost an idle service ~6 ms of CPU a second on a small VM, more than everything else it
+ * does while idle. Sampled every 100 ms, a blocked loop still shows at its full length.
+ */
+const EVENT_LOOP_SAMPLE_MS = 100;
+
 /** Turns recording on, with the `service` label on every series and Node's process metrics. */
 export function enableMetrics(service: string): void {
   if (enabled) return;
   enabled = true;
   metricsRegistry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: metricsRegistry });
+  collectDefaultMetrics({ register: metricsRegistry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
 }
 
 /** The exposition text and its content type. */
