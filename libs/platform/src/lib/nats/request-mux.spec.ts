@@ -9,6 +9,13 @@ describe('RequestMux (real NATS)', () => {
   let mux: RequestMux;
   const subject = () => `spec${randomUUID().slice(0, 8)}.echo`;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** A subject of its own whose one subscriber answers with `answer`, or never. */
+  const responder = async (answer: 'echo' | 'never'): Promise<string> => {
+    const s = subject();
+    nc.subscribe(s, { callback: (_err, msg) => (answer === 'echo' ? msg.respond(msg.data) : undefined) });
+    await nc.flush();
+    return s;
+  };
 
   beforeAll(async () => {
     nc = await connect({ servers });
@@ -26,9 +33,7 @@ describe('RequestMux (real NATS)', () => {
   });
 
   it('sweeps while a request is pending, and stops at the first sweep after the last answer', async () => {
-    const s = subject();
-    nc.subscribe(s, { callback: (_err, msg) => msg.respond(msg.data) });
-    await nc.flush();
+    const s = await responder('echo');
     const asked = mux.request(s, Buffer.from('ping'), undefined, 2_000);
     expect(mux.sweeping).toBe(true);
     expect(Buffer.from((await asked).data).toString()).toBe('ping');
@@ -37,9 +42,7 @@ describe('RequestMux (real NATS)', () => {
   });
 
   it('still times a request out after an idle spell (the sweep starts again)', async () => {
-    const s = subject();
-    nc.subscribe(s, { callback: () => undefined });
-    await nc.flush();
+    const s = await responder('never');
     await sleep(120);
     const started = Date.now();
     await expect(mux.request(s, Buffer.from('x'), undefined, 100)).rejects.toBe('timeout');
@@ -49,9 +52,7 @@ describe('RequestMux (real NATS)', () => {
   });
 
   it('rejects what is pending when closed, and sweeps no more', async () => {
-    const s = subject();
-    nc.subscribe(s, { callback: () => undefined });
-    await nc.flush();
+    const s = await responder('never');
     const asked = mux.request(s, Buffer.from('x'), undefined, 5_000);
     mux.close();
     await expect(asked).rejects.toBe('closed');
