@@ -67,18 +67,7 @@ export function entityEntries(req: Audited, reply: FastifyReply, principal: Prin
 }
 
 /** What a call's request and response entries share. */
-interface Call {
-  project_id: string;
-  entity_id: string | null;
-  entity_user_id: string | null;
-  client_id: string | null;
-  method: string;
-  path: string;
-  params: Record<string, string>;
-  request_id: string;
-  client_ip: string | null;
-  user_agent: string | null;
-}
+type Call = Pick<AuditEntry, 'project_id' | 'entity_id' | 'entity_user_id' | 'client_id' | 'method' | 'path' | 'params' | 'request_id' | 'client_ip' | 'user_agent'>;
 
 /**
  * One entry, every field named in one literal: one shape for every entry. Not
