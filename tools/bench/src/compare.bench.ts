@@ -29,7 +29,9 @@
  *     when oidc-provider's token is not an ES256 JWT). Three pairs: as shipped vs the
  *     cluster (the verdict: throughput ≥ 2x, never under 1.5x; p99 no worse; CPU per
  *     token ≤ 0.5x), tuned vs the cluster (the same bars, reported), tuned vs one
- *     oidc-provider process (figures).
+ *     oidc-provider process (figures); and the bar itself: bench:token's ceiling (one
+ *     Fastify process that only checks the secret and signs ES256) vs the cluster
+ *     (figures: what no design doing more per token can beat in one process).
  *  2. What a resource server calls to validate a token: Gatehouse's authenticated
  *     read GET /v1/settings (partner bearer token; the gateway verifies the JWT,
  *     checks the revocation list, asks auth over NATS) vs oidc-provider's
@@ -109,6 +111,8 @@ const GH_SHIPPED = 'gatehouse-shipped';
 const OP = 'oidc-provider-cluster';
 /** oidc-provider in one process, its default in-memory adapter. */
 const OP1 = 'oidc-provider-1proc';
+/** bench:token's ceiling: one Fastify HTTPS process that checks the secret and signs ES256, nothing else. */
+const CEILING = 'fastify-ceiling';
 const PEER = 'oidc-provider';
 const JWT_RESOURCE = 'https://api.gatehouse.bench/jwt';
 const OPAQUE_RESOURCE = 'https://api.gatehouse.bench/opaque';
@@ -273,8 +277,8 @@ function roundsTable(report: RoundsReport<Run>): string[] {
     ),
     '',
     `Throughput ratio ${a} / ${b} (req/s): ${range(report.ratios)}.`,
-    `p99 ratio ${a} / ${b} (below 1: Gatehouse's p99 is lower): ${range(pairedP99(report))}.`,
-    `CPU per request ratio ${a} / ${b} (below 1: Gatehouse spends less CPU, summed over all its processes; ${
+    `p99 ratio ${a} / ${b} (below 1: ${a}'s p99 is lower): ${range(pairedP99(report))}.`,
+    `CPU per request ratio ${a} / ${b} (below 1: ${a} spends less CPU, summed over all its processes; ${
       b === OP1 ? `${b} runs one process, so it can use one core where Gatehouse's processes share ${cpus().length}` : `${b}'s summed over its primary, ${PEER_WORKERS} workers and Redis`
     }): ${range(pairedCpu(report))}.`,
   ];
@@ -591,8 +595,33 @@ async function main(): Promise<void> {
     };
     const cluster = await startPeer(OP, PEER_WORKERS);
     const single = await startPeer(OP1, 0);
+    // What the minting target asks, set beside a server that does nothing but mint, on as many workers as the peer (section 1d).
+    const ceilingPort = await freePort();
+    let ceilingReady: (pids: number[]) => void = () => undefined;
+    const ceilingWorkers = new Promise<number[]>((resolve) => (ceilingReady = resolve));
+    const ceilingProc = spawnService({
+      name: CEILING,
+      script: join(repoRoot(), 'dist/tools/bench/src/baseline-token-server.js'),
+      env: {
+        PORT: String(ceilingPort),
+        TLS_CERT_FILE: system.tls.cert,
+        TLS_KEY_FILE: system.tls.key,
+        CLIENT_ID: cred.client_id,
+        CLIENT_SECRET: cred.client_secret,
+        CLUSTER_WORKERS: String(PEER_WORKERS),
+      },
+      onLine: (line) => {
+        const m = line.match(/^fastify-ceiling cluster ready: \d+ workers, pids ([\d,]+)/);
+        if (m) ceilingReady(m[1].split(',').map(Number));
+      },
+    });
+    peers.push(ceilingProc);
+    const ceilingUrl = `https://localhost:${ceilingPort}`;
+    await waitForHealthy(`${ceilingUrl}/health/ready`, { timeoutMs: 15_000, process: ceilingProc });
+    const ceilingTimeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${CEILING}: its ${PEER_WORKERS} workers were not all listening within 30 s`)), 30_000).unref());
+    const ceilingPids = [ceilingProc.pid, ...(await Promise.race([ceilingWorkers, ceilingTimeout]))];
     const opUrl = cluster.url;
-    const tlsLine = `TLS negotiated by a default Node client (the load generator's): ${GH} ${await negotiatedTls(system.gatewayUrl)}; ${OP} ${await negotiatedTls(opUrl)} (both given the gateway's TLS policy).`;
+    const tlsLine = `TLS negotiated by a default Node client (the load generator's): ${GH} ${await negotiatedTls(system.gatewayUrl)}; ${OP} ${await negotiatedTls(opUrl)}; ${CEILING} ${await negotiatedTls(ceilingUrl)} (all given the gateway's TLS policy).`;
     log(tlsLine);
     const op = client(opUrl);
     const op1 = client(single.url);
@@ -605,6 +634,8 @@ async function main(): Promise<void> {
     requireEs256(GH_SHIPPED, await postJson(gwShipped, '/v1/auth/token', { grant_type: 'client_credentials', ...shippedCred }));
     const opToken = requireEs256(OP, await postForm(op, '/token', { grant_type: 'client_credentials', ...cred }));
     requireEs256(OP1, await postForm(op1, '/token', { grant_type: 'client_credentials', ...cred }));
+    const ceilingClient = client(ceilingUrl);
+    requireEs256(CEILING, await postJson(ceilingClient, '/v1/auth/token', { grant_type: 'client_credentials', ...cred }));
     log(`${GH} token header ${JSON.stringify(jwtHeader(ghToken))}; ${OP} token header ${JSON.stringify(jwtHeader(opToken))}`);
 
     // 1. Minting: as shipped vs the cluster (the verdict), tuned vs the cluster, tuned vs one process.
@@ -633,6 +664,17 @@ async function main(): Promise<void> {
     await shipped.stop();
     const mint = await mintPair('minting (tuned)', { name: GH, sys: system, cred }, { name: OP, peer: cluster });
     const mintSingle = await mintPair('minting (one process)', { name: GH, sys: system, cred }, { name: OP1, peer: single });
+    // 1d. The bar itself: a server that only checks the secret and signs, in one process, against the cluster.
+    log(`1d. minting ${CEILING} vs ${OP}: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each, ${CONNECTIONS} connections…`);
+    loads.push(`minting (ceiling) ${load1()}`);
+    const ceilingMint = mintRun(`${ceilingUrl}/v1/auth/token`, { 'content-type': 'application/json' }, JSON.stringify({ grant_type: 'client_credentials', ...cred }));
+    const mintCeiling = await interleave<Run>(
+      { name: CEILING, run: watched('minting (ceiling)', CEILING, metered(() => ceilingPids, ceilingMint)) },
+      { name: OP, run: watched('minting (ceiling)', OP, metered(cluster.pids, opMint(cluster))) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
+    );
     const opPids = cluster.pids;
 
     // 2. Authenticated read vs introspection.
@@ -719,7 +761,9 @@ async function main(): Promise<void> {
     const tunedVerdict = mintVerdict(mint);
     const singleRatio = median(mintSingle.ratios);
     const singleP99 = median(pairedP99(mintSingle));
-    const mintFlags = [...shippedVerdict.flags, ...tunedVerdict.flags, ...flaggedRounds(mintSingle)];
+    const ceilingRatio = median(mintCeiling.ratios);
+    const ceilingCpu = median(pairedCpu(mintCeiling));
+    const mintFlags = [...shippedVerdict.flags, ...tunedVerdict.flags, ...flaggedRounds(mintSingle), ...flaggedRounds(mintCeiling)];
     const readFlags = flaggedRounds(reads);
     const introspectRatio = median(introspections.ratios);
     const introspectFlags = flaggedRounds(introspections);
@@ -808,6 +852,15 @@ async function main(): Promise<void> {
       ...roundsTable(mintSingle),
       '',
       `Figures only (the bars are set against the cluster): throughput ${fixed(singleRatio, 2)}x, p99 ratio ${fixed(singleP99, 2)}.`,
+      '',
+      `### 1d. The bar itself: a server that only mints, against the clustered peer`,
+      '',
+      `${CEILING}: bench:token's ceiling (tools/bench/src/baseline-token-server.ts) as a node:cluster of ${PEER_WORKERS} workers, as the peer runs: Fastify over HTTPS with the gateway's TLS policy, checking the client secret (SHA-256, constant time, in memory) and signing one ES256 JWT per request, and nothing else: no schema, no rate limit, no brute-force brake, no audit trail, no metrics, no logs, no second hop. ` +
+        `Every design mints at least this much per token, so on this machine, under this load generator, none can beat it by much; the minting target asks ${GH_SHIPPED} for ${MINT_TARGET}x ${OP}. CPU counted over the primary and its workers.`,
+      '',
+      ...roundsTable(mintCeiling),
+      '',
+      `Figures only: ${CEILING} mints ${fixed(ceilingRatio, 2)}x ${OP}'s tokens per second at ${fixed(ceilingCpu, 2)}x its CPU per token; ${GH_SHIPPED} (1a) reaches ${fixed(median(mintShipped.ratios), 2)}x.`,
       '',
       produced,
       '',
