@@ -4,6 +4,12 @@
  * the way the auth service does (one-shot crypto.sign, header encoded once). No NATS, no
  * second process, no validation beyond the secret: what a minimal server costs.
  *
+ * And the ceiling for introspection (bench:compare's 2c): POST /v1/auth/introspect, a
+ * form (`token`, `client_id`, `client_secret`): the secret checked as above, the token's
+ * claims from a map of the tokens this process verified (ES256 signature, once per
+ * token, as the gateway caches verified tokens), its `exp` and a set of revoked `jti`s
+ * checked, `{"active": true, ...claims}` or `{"active": false}`.
+ *
  * With CLUSTER_WORKERS=N (bench:compare's 1d), a node:cluster of N such workers
  * sharing one key: the primary makes the key, forks, and prints
  * `fastify-ceiling cluster ready: N workers, pids a,b` once all listen (whose CPU
@@ -15,7 +21,8 @@ import Fastify from 'fastify';
 import { TLS_POLICY, installLeanAsyncResourceBind } from '@gatehouse/platform';
 
 import cluster from 'node:cluster';
-import { createHash, createPrivateKey, generateKeyPairSync, randomUUID, sign, timingSafeEqual } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, timingSafeEqual, verify } from 'node:crypto';
+import { parse as parseQuery } from 'fast-querystring';
 import { readFileSync } from 'node:fs';
 
 const workers = Number(process.env.CLUSTER_WORKERS ?? 0);
@@ -80,6 +87,33 @@ function runServer(): void {
     const signature = sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
     const access_token = `${input}.${signature}`;
     return reply.header('cache-control', 'no-store').send({ access_token, token_type: 'Bearer', expires_in: 1800 });
+  });
+
+  const publicKey = createPublicKey(privateKey);
+  const verified = new Map<string, Record<string, unknown> | null>();
+  const revoked = new Set<string>();
+  /** The claims of a token this issuer signed, verified once (null: it does not verify). */
+  const claimsOf = (token: string): Record<string, unknown> | null => {
+    let claims = verified.get(token);
+    if (claims !== undefined) return claims;
+    const [h, p, sig] = token.split('.');
+    const ok = h === header && !!sig && verify('sha256', Buffer.from(`${h}.${p}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(sig, 'base64url'));
+    claims = ok ? (JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>) : null;
+    if (verified.size > 100_000) verified.clear();
+    verified.set(token, claims);
+    return claims;
+  };
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, parseQuery(body as string)));
+  app.post('/v1/auth/introspect', async (req, reply) => {
+    const body = req.body as { token?: string; client_id?: string; client_secret?: string };
+    const presented = createHash('sha256').update(String(body?.client_secret)).digest();
+    if (body?.client_id !== clientId || !timingSafeEqual(presented, secretHash)) {
+      return reply.status(401).send({ error: 'invalid_client' });
+    }
+    reply.header('cache-control', 'no-store');
+    const claims = typeof body.token === 'string' ? claimsOf(body.token) : null;
+    const live = claims && Number(claims.exp) > Date.now() / 1000 && !revoked.has(String(claims.jti)) && claims.project_id === clientId;
+    return live ? Object.assign({ active: true, token_type: 'Bearer' }, claims) : { active: false };
   });
 
   app.get('/health/ready', async () => ({ status: 'ok' }));

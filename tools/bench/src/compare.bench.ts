@@ -42,6 +42,8 @@
  *  2b. Introspection against introspection (RFC 7662): Gatehouse's POST /v1/auth/introspect
  *     of its partner JWT vs oidc-provider's POST /token/introspection of its opaque token
  *     (the only kind it introspects); both forms with client_secret_post. Target 3x.
+ *  2c. The same against bench:token's ceiling server's introspection (secret check, a
+ *     cached ES256 verification, the claims), clustered like the peer (figures).
  *  3. Revocation: two gateway instances; BENCH_REVOCATIONS times: mint, 200 at both
  *     gateways, POST /v1/auth/revoke at gateway A, then poll both until 401; the time
  *     from the revoke's 200 to each instance's first 401. Then what oidc-provider
@@ -745,6 +747,28 @@ async function main(): Promise<void> {
       SECONDS,
     );
 
+    // 2c. The introspection bar itself: a server that only introspects, on as many workers as the peer.
+    const ceilingToken = requireEs256(CEILING, await postJson(ceilingClient, '/v1/auth/token', { grant_type: 'client_credentials', ...cred }));
+    const ceilingIntrospectFields = { token: ceilingToken, token_type_hint: 'access_token', ...cred };
+    const ceilingIntrospect = () => postForm(ceilingClient, '/v1/auth/introspect', ceilingIntrospectFields);
+    const ceilingFirst = await ceilingIntrospect();
+    if (ceilingFirst.status !== 200 || ceilingFirst.json?.active !== true) throw new Unexpected(`${CEILING}: POST /v1/auth/introspect of its token`, ceilingFirst);
+    const ceilingIntrospectRun = async (seconds: number): Promise<Run> => {
+      const r: Run = await load({ url: `${ceilingUrl}/v1/auth/introspect`, method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams(ceilingIntrospectFields).toString(), connections: CONNECTIONS, seconds });
+      const after = await ceilingIntrospect();
+      if (after.status !== 200 || after.json?.active !== true) r.check = `after the run the introspection answered ${after.status} ${after.text.slice(0, 200)}`;
+      return r;
+    };
+    log(`2c. ${CEILING} POST /v1/auth/introspect vs POST /token/introspection: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each…`);
+    loads.push(`introspection (ceiling) ${load1()}`);
+    const ceilingIntrospections = await interleave<Run>(
+      { name: CEILING, run: watched('introspection (ceiling)', CEILING, metered(() => ceilingPids, ceilingIntrospectRun)) },
+      { name: OP, run: watched('introspection (ceiling)', OP, metered(opPids, opIntrospectRun)) },
+      ROUNDS,
+      WARMUP,
+      SECONDS,
+    );
+
     // 3. Revocation: a second gateway instance, then N revocations at A, polled at both.
     log('3. revocation: starting a second gateway instance…');
     const gwB = client(await system.addGateway());
@@ -766,7 +790,7 @@ async function main(): Promise<void> {
     const mintFlags = [...shippedVerdict.flags, ...tunedVerdict.flags, ...flaggedRounds(mintSingle), ...flaggedRounds(mintCeiling)];
     const readFlags = flaggedRounds(reads);
     const introspectRatio = median(introspections.ratios);
-    const introspectFlags = flaggedRounds(introspections);
+    const introspectFlags = [...flaggedRounds(introspections), ...flaggedRounds(ceilingIntrospections)];
     const introspectMet = introspectRatio >= INTROSPECT_TARGET;
     const missed = revocation.value.perInstance.map((rs) => rs.filter((r) => !Number.isFinite(r.ms)).length);
 
@@ -887,6 +911,17 @@ async function main(): Promise<void> {
       `Target: ${GH} ≥ ${INTROSPECT_TARGET}x ${OP}'s throughput: **${introspectMet ? 'met' : 'NOT met'}** (throughput ${fixed(introspectRatio, 2)}x)` +
         (introspectFlags.length ? `; ⚠ flagged rounds, the verdict is not trustworthy: ${introspectFlags.join(' | ')}` : '') +
         '.',
+      '',
+      produced,
+      '',
+      '## 2c. The introspection bar itself: a server that only introspects, against the clustered peer',
+      '',
+      `${CEILING} (as in 1d, ${PEER_WORKERS} workers): POST /v1/auth/introspect (form, \`client_secret_post\`) of a token it minted: the secret checked (SHA-256, constant time), the token's claims from a map of the tokens it verified (ES256, once per token, as the gateway caches verified tokens), its exp, its project and a set of revoked jtis checked, the claims answered. ` +
+        `Nothing else: no brute-force brake, no rate limit, no Nest, no metrics. Every design introspects at least this much per request; the target asks ${GH} for ${INTROSPECT_TARGET}x ${OP}.`,
+      '',
+      ...roundsTable(ceilingIntrospections),
+      '',
+      `Figures only: ${CEILING} answers ${fixed(median(ceilingIntrospections.ratios), 2)}x ${OP}'s introspections per second at ${fixed(median(pairedCpu(ceilingIntrospections)), 2)}x its CPU per request; ${GH} (2b) ${fixed(introspectRatio, 2)}x.`,
       '',
       produced,
       '',
