@@ -2,7 +2,16 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AckPolicy, Consumer, DeliverPolicy, JetStreamManager, JsMsg, RetentionPolicy, StorageType } from 'nats';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import { AUDIT_CONSUMER, AUDIT_EVENTS_WILDCARD, AuditBatchSchema, AuditEntry, auditStream, isWellFormedAuditBatch } from '@gatehouse/contracts';
+import {
+  AUDIT_BATCH_MAX_ENTRIES,
+  AUDIT_CONSUMER,
+  AUDIT_EVENTS_WILDCARD,
+  AuditBatchSchema,
+  AuditEntry,
+  AuditEntrySchema,
+  auditStream,
+  isWellFormedAuditBatch,
+} from '@gatehouse/contracts';
 import { decodeAuditBatch, LOGGER, NatsService } from '@gatehouse/platform';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
 import * as AuditLog from '../store/audit-log.repository';
@@ -18,8 +27,9 @@ const DAY_NS = 24 * 3600 * 1e9;
  * entry is stored already) and each message is acknowledged only after the
  * commit: a crash before the commit redelivers the batch (nothing lost), a crash
  * after it redelivers entries the database already holds, which are skipped
- * (nothing twice). A message that is no audit entry is
- * terminated (never redelivered) and logged.
+ * (nothing twice). A message that is no audit batch is terminated (never
+ * redelivered) and logged; so is an entry of a batch that breaks the contract,
+ * alone: the batch's other entries are stored.
  */
 @Injectable()
 export class AuditConsumerService implements OnApplicationShutdown {
@@ -90,12 +100,14 @@ export class AuditConsumerService implements OnApplicationShutdown {
     let count = 0;
     const iter = await this.consumer.fetch({ max_messages: this.config.AUDIT_BATCH_SIZE, expires: 1_000 });
     for await (const m of iter) {
-      const entries = parse(m);
-      if (!entries) {
-        this.logger.warn({ subject: m.subject, seq: m.seq }, 'audit consumer: not an audit entry, dropped');
+      const parsed = parse(m);
+      if (!parsed) {
+        this.logger.warn({ subject: m.subject, seq: m.seq }, 'audit consumer: not an audit batch, dropped');
         m.term();
         continue;
       }
+      const { entries, refused } = parsed;
+      if (refused) this.logger.warn({ subject: m.subject, seq: m.seq, refused, kept: entries.length }, 'audit consumer: entries that break the contract dropped, the rest of their batch kept');
       const rows = copyBinary(entries);
       if (rows) binary.push(rows);
       else text.push(Buffer.from(copyText(entries)));
@@ -105,7 +117,7 @@ export class AuditConsumerService implements OnApplicationShutdown {
     if (!keep.length) return;
     try {
       // The entries again only if some are stored already (the idempotent path).
-      this.stored += await AuditLog.storeBatch(this.ds, { binary, text, count, entries: () => keep.flatMap((m) => parse(m) ?? []) });
+      this.stored += await AuditLog.storeBatch(this.ds, { binary, text, count, entries: () => keep.flatMap((m) => parse(m)?.entries ?? []) });
     } catch (err) {
       // Not stored: let JetStream redeliver them now rather than after ack_wait.
       for (const m of keep) m.nak(1_000);
@@ -115,17 +127,43 @@ export class AuditConsumerService implements OnApplicationShutdown {
   }
 }
 
-function parse(m: JsMsg): AuditEntry[] | null {
+/** A message's entries, and how many of its entries the contract refused (dropped). */
+interface Parsed {
+  entries: AuditEntry[];
+  refused: number;
+}
+
+/** null: the message is no audit batch at all, or none of its entries keeps the contract. */
+function parse(m: JsMsg): Parsed | null {
   try {
     // Deflated by its publisher (encodeAuditBatch) or as it is; an unknown encoding or a corrupt stream is no batch.
     const value: unknown = JSON.parse(DECODER.decode(decodeAuditBatch(m.data, m.headers)));
     // The precompiled check first (it only ever accepts what the schema accepts); zod when it is unsure.
-    if (isWellFormedAuditBatch(value)) return value.entries;
+    if (isWellFormedAuditBatch(value)) return { entries: value.entries, refused: 0 };
     const r = AuditBatchSchema.safeParse(value);
-    return r.success ? r.data.entries : null;
+    return r.success ? { entries: r.data.entries, refused: 0 } : salvage(value);
   } catch {
     return null;
   }
+}
+
+/**
+ * A batch with an entry the contract refuses (one PostgreSQL could never store, say):
+ * the entries that keep it. A batch only carries entries, each whole on its own (its
+ * own id, nothing that points into the batch), so the refused one is dropped alone
+ * rather than taking the others down with it. null when the envelope is no batch
+ * (`{"entries": [...]}`, 1 to AUDIT_BATCH_MAX_ENTRIES of them) or nothing is left.
+ */
+function salvage(value: unknown): Parsed | null {
+  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) return null;
+  const list = (value as { entries?: unknown }).entries;
+  if (!Array.isArray(list) || list.length < 1 || list.length > AUDIT_BATCH_MAX_ENTRIES) return null;
+  const entries: AuditEntry[] = [];
+  for (const e of list) {
+    const r = AuditEntrySchema.safeParse(e);
+    if (r.success) entries.push(r.data);
+  }
+  return entries.length ? { entries, refused: list.length - entries.length } : null;
 }
 
 const DECODER = new TextDecoder();

@@ -1,5 +1,5 @@
 import { isText } from '../common/schema-kit';
-import { AUDIT_EVENT_KINDS, AuditBatch, AuditEntry, inYearZero } from './audit.dto';
+import { AUDIT_BATCH_MAX_ENTRIES, AUDIT_EVENT_KINDS, AuditBatch, AuditEntry, inYearZero } from './audit.dto';
 
 /**
  * The contract check of an audit batch (AuditBatchSchema), precompiled by hand for
@@ -19,7 +19,7 @@ export function isWellFormedAuditBatch(value: unknown): value is AuditBatch {
   const keys = Object.keys(value);
   if (keys.length !== 1 || keys[0] !== 'entries') return false;
   const entries = value.entries;
-  if (!Array.isArray(entries) || entries.length < 1 || entries.length > 5_000) return false;
+  if (!Array.isArray(entries) || entries.length < 1 || entries.length > AUDIT_BATCH_MAX_ENTRIES) return false;
   for (const e of entries) if (!isWellFormedEntry(e)) return false;
   return true;
 }

@@ -87,8 +87,11 @@ export function auditEntryJson(entry: AuditEntry): string {
   return JSON.stringify(present);
 }
 
+/** The most entries one batch (one message on the stream) may hold. */
+export const AUDIT_BATCH_MAX_ENTRIES = 5_000;
+
 /** What travels on the stream: entries in batches (one message per batch keeps the trail cheap). */
-export const AuditBatchSchema = z.strictObject({ entries: z.array(AuditEntrySchema).min(1).max(5_000) });
+export const AuditBatchSchema = z.strictObject({ entries: z.array(AuditEntrySchema).min(1).max(AUDIT_BATCH_MAX_ENTRIES) });
 export type AuditBatch = z.infer<typeof AuditBatchSchema>;
 
 export const AUDIT_PAGE_SIZE_MAX = 100;
