@@ -197,6 +197,9 @@ describe('the audit service', () => {
       companions.push(...pair);
       await js.publish(nats.subject(AuditEvents.entity), JSON.stringify({ entries: [pair[0], e, pair[1]] }), { msgID: e.id, timeout: 10_000 });
     }
+    // A batch of nothing but a refused entry: dropped whole, and the stream goes on.
+    const alone = entry({ project_id: projectId, status_code: 2 ** 31 });
+    await js.publish(nats.subject(AuditEvents.entity), JSON.stringify({ entries: [alone] }), { msgID: alone.id, timeout: 10_000 });
     const good = entry({ project_id: projectId });
     await publish(good);
     await waitForId(good.id);

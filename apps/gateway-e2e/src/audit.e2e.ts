@@ -86,6 +86,18 @@ describe('the audit trail (GET /v1/audit_logs)', () => {
     expect(bodies.sort()).toEqual(['\ud800', 'a\u0000b'].sort());
   });
 
+  it("records a call whose headers run past the trail's limits, cut to them: a 300-character Content-Type, a 1,500-character User-Agent", async () => {
+    // The contract holds content_type to 200 characters and user_agent to 1,000: an entry past either was refused, and its batch with it.
+    const agent = `audit-e2e-long/${'a'.repeat(1_500)}`;
+    const contentType = `application/json; note=${'b'.repeat(300)}`;
+    expect((await sys.http.get(`/v1/entity_users/${user.id}`, { token: p.token, headers: { 'x-monite-entity-id': entity.id, 'user-agent': agent, 'content-type': contentType } })).status).toBe(200);
+    const long = (e: any) => typeof e.user_agent === 'string' && e.user_agent.startsWith('audit-e2e-long/');
+    const res = await until(p.token, '', entity.id, (d) => d.filter(long).length >= 2);
+    const [request, response] = ['request', 'response'].map((type) => res.json.data.find((e: any) => long(e) && e.type === type));
+    expect(request).toMatchObject({ method: 'GET', path: `/v1/entity_users/${user.id}`, user_agent: agent.slice(0, 1_000), content_type: contentType.slice(0, 200) });
+    expect(response).toMatchObject({ status_code: 200, parent_log_id: request.id });
+  });
+
   it('filters by type and pages with tokens that carry the filters', async () => {
     const first = await logs(p.token, '?type=request&page_size=1', entity.id);
     expect(first.status).toBe(200);

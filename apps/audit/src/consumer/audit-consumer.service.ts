@@ -6,7 +6,6 @@ import {
   AUDIT_BATCH_MAX_ENTRIES,
   AUDIT_CONSUMER,
   AUDIT_EVENTS_WILDCARD,
-  AuditBatchSchema,
   AuditEntry,
   AuditEntrySchema,
   auditStream,
@@ -101,8 +100,9 @@ export class AuditConsumerService implements OnApplicationShutdown {
     const iter = await this.consumer.fetch({ max_messages: this.config.AUDIT_BATCH_SIZE, expires: 1_000 });
     for await (const m of iter) {
       const parsed = parse(m);
-      if (!parsed) {
-        this.logger.warn({ subject: m.subject, seq: m.seq }, 'audit consumer: not an audit batch, dropped');
+      if (!parsed?.entries.length) {
+        const why = parsed ? 'no entry of the batch keeps the contract, dropped' : 'not an audit batch, dropped';
+        this.logger.warn({ subject: m.subject, seq: m.seq, refused: parsed?.refused }, `audit consumer: ${why}`);
         m.term();
         continue;
       }
@@ -133,28 +133,29 @@ interface Parsed {
   refused: number;
 }
 
-/** null: the message is no audit batch at all, or none of its entries keeps the contract. */
+/** null: the message is no audit batch at all. */
 function parse(m: JsMsg): Parsed | null {
   try {
     // Deflated by its publisher (encodeAuditBatch) or as it is; an unknown encoding or a corrupt stream is no batch.
     const value: unknown = JSON.parse(DECODER.decode(decodeAuditBatch(m.data, m.headers)));
-    // The precompiled check first (it only ever accepts what the schema accepts); zod when it is unsure.
-    if (isWellFormedAuditBatch(value)) return { entries: value.entries, refused: 0 };
-    const r = AuditBatchSchema.safeParse(value);
-    return r.success ? { entries: r.data.entries, refused: 0 } : salvage(value);
+    // The precompiled check first (it only ever accepts what AuditBatchSchema accepts); zod, entry by entry, when it is unsure.
+    return isWellFormedAuditBatch(value) ? { entries: value.entries, refused: 0 } : checkEach(value);
   } catch {
     return null;
   }
 }
 
 /**
- * A batch with an entry the contract refuses (one PostgreSQL could never store, say):
- * the entries that keep it. A batch only carries entries, each whole on its own (its
- * own id, nothing that points into the batch), so the refused one is dropped alone
- * rather than taking the others down with it. null when the envelope is no batch
- * (`{"entries": [...]}`, 1 to AUDIT_BATCH_MAX_ENTRIES of them) or nothing is left.
+ * A batch's entries checked one by one against AuditEntrySchema (what AuditBatchSchema
+ * does, but an entry it refuses — one PostgreSQL could never store, say — is counted
+ * and left out, not the batch): a batch only carries entries, each with its own id,
+ * so one that breaks the contract is dropped alone rather than taking the calls of
+ * other callers down with it. A response whose request entry was refused is kept,
+ * its parent_log_id naming no stored entry (the gateway cuts what callers send to
+ * the contract's limits, so its entries are not refused). null when the envelope is
+ * no batch: not `{"entries": [...]}` of 1 to AUDIT_BATCH_MAX_ENTRIES.
  */
-function salvage(value: unknown): Parsed | null {
+function checkEach(value: unknown): Parsed | null {
   if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) return null;
   const list = (value as { entries?: unknown }).entries;
   if (!Array.isArray(list) || list.length < 1 || list.length > AUDIT_BATCH_MAX_ENTRIES) return null;
@@ -163,7 +164,7 @@ function salvage(value: unknown): Parsed | null {
     const r = AuditEntrySchema.safeParse(e);
     if (r.success) entries.push(r.data);
   }
-  return entries.length ? { entries, refused: list.length - entries.length } : null;
+  return { entries, refused: list.length - entries.length };
 }
 
 const DECODER = new TextDecoder();

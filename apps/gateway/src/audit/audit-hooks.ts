@@ -61,7 +61,7 @@ export function entityEntries(req: Audited, reply: FastifyReply, principal: Prin
   const requestId = auditEntryId();
   const contentType = reply.getHeader('content-type');
   return [
-    entry(call, requestId, 'request', started.toISOString(), keptHeaders(req), req.body === undefined ? null : redact(req.body), header(req, 'content-type'), null, null),
+    entry(call, requestId, 'request', started.toISOString(), keptHeaders(req), req.body === undefined ? null : redact(req.body), header(req, 'content-type', CONTENT_TYPE_MAX), null, null),
     entry(call, auditEntryId(), 'response', now.toISOString(), null, responseBody, typeof contentType === 'string' ? contentType : null, reply.statusCode, requestId),
   ];
 }
@@ -123,11 +123,19 @@ function entityOf(req: FastifyRequest, principal: Principal, responseBody: unkno
   return null;
 }
 
-function header(req: FastifyRequest, name: string): string | null {
+/**
+ * A header's value, cut to what the entry's field holds (AuditEntrySchema: `user_agent`
+ * and header values 1,000 characters, `content_type` 200). An entry past its contract
+ * is refused by the audit service: the caller's text must never be able to make it so.
+ */
+function header(req: FastifyRequest, name: string, max = HEADER_MAX): string | null {
   const v = req.headers[name];
   const s = Array.isArray(v) ? v.join(', ') : v;
-  return typeof s === 'string' ? s.slice(0, 1000) : null;
+  return typeof s === 'string' ? s.slice(0, max) : null;
 }
+
+const HEADER_MAX = 1_000;
+const CONTENT_TYPE_MAX = 200;
 
 function keptHeaders(req: FastifyRequest): Record<string, string> {
   const out: Record<string, string> = {};
