@@ -75,10 +75,12 @@ function runServer(): void {
     keepAliveTimeout: 72_000,
   });
 
+  /** The client's id and secret (SHA-256, compared in constant time), as the gateway and auth check them. */
+  const authenticated = (body: { client_id?: string; client_secret?: string } | undefined): boolean =>
+    body?.client_id === clientId && timingSafeEqual(createHash('sha256').update(String(body?.client_secret)).digest(), secretHash);
+
   app.post('/v1/auth/token', async (req, reply) => {
-    const body = req.body as { client_id?: string; client_secret?: string };
-    const presented = createHash('sha256').update(String(body?.client_secret)).digest();
-    if (body?.client_id !== clientId || !timingSafeEqual(presented, secretHash)) {
+    if (!authenticated(req.body as { client_id?: string; client_secret?: string })) {
       return reply.status(401).send({ error: { message: 'Client authentication failed' } });
     }
     const now = Math.floor(Date.now() / 1000);
@@ -106,10 +108,7 @@ function runServer(): void {
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, parseQuery(body as string)));
   app.post('/v1/auth/introspect', async (req, reply) => {
     const body = req.body as { token?: string; client_id?: string; client_secret?: string };
-    const presented = createHash('sha256').update(String(body?.client_secret)).digest();
-    if (body?.client_id !== clientId || !timingSafeEqual(presented, secretHash)) {
-      return reply.status(401).send({ error: 'invalid_client' });
-    }
+    if (!authenticated(body)) return reply.status(401).send({ error: 'invalid_client' });
     reply.header('cache-control', 'no-store');
     const claims = typeof body.token === 'string' ? claimsOf(body.token) : null;
     const live = claims && Number(claims.exp) > Date.now() / 1000 && !revoked.has(String(claims.jti)) && claims.project_id === clientId;

@@ -493,6 +493,57 @@ async function dropKeys(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
+/**
+ * Spawns a bench server, one process or (workers > 0) a node:cluster whose primary prints
+ * `<name> cluster ready: N workers, pids a,b` once every worker listens; waits until
+ * `healthPath` answers and, for a cluster, that line. Answers its URL, the process and
+ * the pids whose CPU is the server's (the process, and its workers).
+ */
+async function startBenchServer(opts: {
+  name: string;
+  /** The name its cluster's ready line starts with. */
+  readyPrefix: string;
+  script: string;
+  env: Record<string, string>;
+  healthPath: string;
+  workers: number;
+  started: (proc: ServiceProcess) => void;
+}): Promise<{ url: string; proc: ServiceProcess; pids: number[] }> {
+  const port = await freePort();
+  const ready = new RegExp(`^${opts.readyPrefix} cluster ready: \\d+ workers, pids ([\\d,]+)`);
+  let listening: (pids: number[]) => void = () => undefined;
+  const workerPids = new Promise<number[]>((resolve) => (listening = resolve));
+  const proc = spawnService({
+    name: opts.name,
+    script: opts.script,
+    env: { ...opts.env, PORT: String(port) },
+    onLine: (line) => {
+      const m = line.match(ready);
+      if (m) listening(m[1].split(',').map(Number));
+    },
+  });
+  opts.started(proc);
+  const url = `https://localhost:${port}`;
+  await waitForHealthy(`${url}${opts.healthPath}`, { timeoutMs: 30_000, process: proc });
+  if (!opts.workers) return { url, proc, pids: [proc.pid] };
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${opts.name}: its ${opts.workers} workers were not all listening within 30 s`)), 30_000).unref());
+  return { url, proc, pids: [proc.pid, ...(await Promise.race([workerPids, timeout]))] };
+}
+
+/**
+ * A load run of introspections (POST `url`, the form `body`), then one by hand: the
+ * round is flagged unless that still answers 200 `active: true` (a 200
+ * `{"active":false}`, the token not found, say, would count as a success).
+ */
+const introspectionRun =
+  (url: string, body: string, byHand: () => Promise<Answer>) =>
+  async (seconds: number): Promise<Run> => {
+    const r: Run = await load({ url, method: 'POST', headers: { 'content-type': FORM }, body, connections: CONNECTIONS, seconds });
+    const after = await byHand();
+    if (after.status !== 200 || after.json?.active !== true) r.check = `after the run the introspection answered ${after.status} ${after.text.slice(0, 200)}`;
+    return r;
+  };
+
 async function main(): Promise<void> {
   for (const name of Object.keys(DEFAULTS) as Knob[]) {
     const value = knob(name);
@@ -563,16 +614,13 @@ async function main(): Promise<void> {
 
     // oidc-provider: plain ESM from the source tree, the gateway's certificate; one process, and the cluster.
     const startPeer = async (name: string, workers: number): Promise<Peer> => {
-      const port = await freePort();
-      let ready: (pids: number[]) => void = () => undefined;
-      const workerPids = new Promise<number[]>((resolve) => (ready = resolve));
-      const proc = spawnService({
+      const { url, proc, pids } = await startBenchServer({
         name,
+        readyPrefix: 'oidc-provider',
         script: join(repoRoot(), 'tools/bench/src/oidc-provider-server.mjs'),
         env: {
           NODE_ENV: 'production',
           DEBUG: '',
-          PORT: String(port),
           TLS_CERT_FILE: system.tls.cert,
           TLS_KEY_FILE: system.tls.key,
           ...tlsPolicyEnv(),
@@ -583,46 +631,26 @@ async function main(): Promise<void> {
           TOKEN_TTL: '1800',
           ...(workers > 0 ? { CLUSTER_WORKERS: String(workers), ADAPTER: 'redis', REDIS_URL, REDIS_KEY_PREFIX: redisPrefix } : { ADAPTER: 'memory' }),
         },
-        onLine: (line) => {
-          const m = line.match(/^oidc-provider cluster ready: \d+ workers, pids ([\d,]+)/);
-          if (m) ready(m[1].split(',').map(Number));
-        },
+        healthPath: '/.well-known/openid-configuration',
+        workers,
+        started: (p) => peers.push(p),
       });
-      peers.push(proc);
-      const url = `https://localhost:${port}`;
-      await waitForHealthy(`${url}/.well-known/openid-configuration`, { timeoutMs: 30_000, process: proc });
-      if (!workers) return { url, procs: proc, pids: () => [proc.pid] };
-      const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${name}: its ${workers} workers were not all listening within 30 s`)), 30_000).unref());
-      const pids = await Promise.race([workerPids, timeout]);
-      return { url, procs: proc, pids: () => [proc.pid, ...pids, redisPid] };
+      return { url, procs: proc, pids: () => (workers ? [...pids, redisPid] : pids) };
     };
     const cluster = await startPeer(OP, PEER_WORKERS);
     const single = await startPeer(OP1, 0);
     // What the minting target asks, set beside a server that does nothing but mint, on as many workers as the peer (section 1d).
-    const ceilingPort = await freePort();
-    let ceilingReady: (pids: number[]) => void = () => undefined;
-    const ceilingWorkers = new Promise<number[]>((resolve) => (ceilingReady = resolve));
-    const ceilingProc = spawnService({
+    const ceiling = await startBenchServer({
       name: CEILING,
+      readyPrefix: CEILING,
       script: join(repoRoot(), 'dist/tools/bench/src/baseline-token-server.js'),
-      env: {
-        PORT: String(ceilingPort),
-        TLS_CERT_FILE: system.tls.cert,
-        TLS_KEY_FILE: system.tls.key,
-        CLIENT_ID: cred.client_id,
-        CLIENT_SECRET: cred.client_secret,
-        CLUSTER_WORKERS: String(PEER_WORKERS),
-      },
-      onLine: (line) => {
-        const m = line.match(/^fastify-ceiling cluster ready: \d+ workers, pids ([\d,]+)/);
-        if (m) ceilingReady(m[1].split(',').map(Number));
-      },
+      env: { TLS_CERT_FILE: system.tls.cert, TLS_KEY_FILE: system.tls.key, CLIENT_ID: cred.client_id, CLIENT_SECRET: cred.client_secret, CLUSTER_WORKERS: String(PEER_WORKERS) },
+      healthPath: '/health/ready',
+      workers: PEER_WORKERS,
+      started: (p) => peers.push(p),
     });
-    peers.push(ceilingProc);
-    const ceilingUrl = `https://localhost:${ceilingPort}`;
-    await waitForHealthy(`${ceilingUrl}/health/ready`, { timeoutMs: 15_000, process: ceilingProc });
-    const ceilingTimeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${CEILING}: its ${PEER_WORKERS} workers were not all listening within 30 s`)), 30_000).unref());
-    const ceilingPids = [ceilingProc.pid, ...(await Promise.race([ceilingWorkers, ceilingTimeout]))];
+    const ceilingUrl = ceiling.url;
+    const ceilingPids = ceiling.pids;
     const opUrl = cluster.url;
     const tlsLine = `TLS negotiated by a default Node client (the load generator's): ${GH} ${await negotiatedTls(system.gatewayUrl)}; ${OP} ${await negotiatedTls(opUrl)}; ${CEILING} ${await negotiatedTls(ceilingUrl)} (all given the gateway's TLS policy).`;
     log(tlsLine);
@@ -703,20 +731,7 @@ async function main(): Promise<void> {
       if (after.status !== 200) r.check = `after the run GET /v1/settings answered ${after.status} ${after.text.slice(0, 200)}`;
       return r;
     };
-    const opIntrospectRun = async (seconds: number): Promise<Run> => {
-      const r: Run = await load({
-        url: `${opUrl}/token/introspection`,
-        method: 'POST',
-        headers: { 'content-type': FORM },
-        body: new URLSearchParams(introspectionFields).toString(),
-        connections: CONNECTIONS,
-        seconds,
-      });
-      // A 200 {"active":false} (e.g. the token not found in the store) would count as a success: check by hand.
-      const after = await introspect();
-      if (after.status !== 200 || after.json?.active !== true) r.check = `after the run the introspection answered ${after.status} ${after.text.slice(0, 200)}`;
-      return r;
-    };
+    const opIntrospectRun = introspectionRun(`${opUrl}/token/introspection`, new URLSearchParams(introspectionFields).toString(), introspect);
     log(`2. GET /v1/settings vs POST /token/introspection: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each…`);
     loads.push(`reads ${load1()}`);
     const reads = await interleave<Run>(
@@ -732,12 +747,7 @@ async function main(): Promise<void> {
     const ghIntrospect = () => postForm(gwA, '/v1/auth/introspect', { token: partnerToken, token_type_hint: 'access_token', ...cred });
     const ghFirst = await ghIntrospect();
     if (ghFirst.status !== 200 || ghFirst.json?.active !== true) throw new Unexpected(`${GH}: POST /v1/auth/introspect of the partner token`, ghFirst);
-    const ghIntrospectRun = async (seconds: number): Promise<Run> => {
-      const r: Run = await load({ url: `${system.gatewayUrl}/v1/auth/introspect`, method: 'POST', headers: { 'content-type': FORM }, body: ghIntrospectBody, connections: CONNECTIONS, seconds });
-      const after = await ghIntrospect();
-      if (after.status !== 200 || after.json?.active !== true) r.check = `after the run the introspection answered ${after.status} ${after.text.slice(0, 200)}`;
-      return r;
-    };
+    const ghIntrospectRun = introspectionRun(`${system.gatewayUrl}/v1/auth/introspect`, ghIntrospectBody, ghIntrospect);
     log(`2b. POST /v1/auth/introspect vs POST /token/introspection: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each…`);
     loads.push(`introspection ${load1()}`);
     const introspections = await interleave<Run>(
@@ -754,12 +764,7 @@ async function main(): Promise<void> {
     const ceilingIntrospect = () => postForm(ceilingClient, '/v1/auth/introspect', ceilingIntrospectFields);
     const ceilingFirst = await ceilingIntrospect();
     if (ceilingFirst.status !== 200 || ceilingFirst.json?.active !== true) throw new Unexpected(`${CEILING}: POST /v1/auth/introspect of its token`, ceilingFirst);
-    const ceilingIntrospectRun = async (seconds: number): Promise<Run> => {
-      const r: Run = await load({ url: `${ceilingUrl}/v1/auth/introspect`, method: 'POST', headers: { 'content-type': FORM }, body: new URLSearchParams(ceilingIntrospectFields).toString(), connections: CONNECTIONS, seconds });
-      const after = await ceilingIntrospect();
-      if (after.status !== 200 || after.json?.active !== true) r.check = `after the run the introspection answered ${after.status} ${after.text.slice(0, 200)}`;
-      return r;
-    };
+    const ceilingIntrospectRun = introspectionRun(`${ceilingUrl}/v1/auth/introspect`, new URLSearchParams(ceilingIntrospectFields).toString(), ceilingIntrospect);
     log(`2c. ${CEILING} POST /v1/auth/introspect vs POST /token/introspection: ${ROUNDS} rounds, ${WARMUP} s warm-up, ${SECONDS} s each…`);
     loads.push(`introspection (ceiling) ${load1()}`);
     const ceilingIntrospections = await interleave<Run>(

@@ -2,15 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AckPolicy, Consumer, DeliverPolicy, JetStreamManager, JsMsg, RetentionPolicy, StorageType } from 'nats';
 import type { Logger } from 'pino';
 import { DataSource } from 'typeorm';
-import {
-  AUDIT_BATCH_MAX_ENTRIES,
-  AUDIT_CONSUMER,
-  AUDIT_EVENTS_WILDCARD,
-  AuditEntry,
-  AuditEntrySchema,
-  auditStream,
-  isWellFormedAuditBatch,
-} from '@gatehouse/contracts';
+import { AUDIT_CONSUMER, AUDIT_EVENTS_WILDCARD, auditBatchEnvelope, AuditEntry, AuditEntrySchema, auditStream, isWellFormedAuditBatch } from '@gatehouse/contracts';
 import { decodeAuditBatch, LOGGER, NatsService } from '@gatehouse/platform';
 import { AUDIT_CONFIG, AuditConfig } from '../config';
 import * as AuditLog from '../store/audit-log.repository';
@@ -156,9 +148,8 @@ function parse(m: JsMsg): Parsed | null {
  * no batch: not `{"entries": [...]}` of 1 to AUDIT_BATCH_MAX_ENTRIES.
  */
 function checkEach(value: unknown): Parsed | null {
-  if (typeof value !== 'object' || value === null || Object.keys(value).length !== 1) return null;
-  const list = (value as { entries?: unknown }).entries;
-  if (!Array.isArray(list) || list.length < 1 || list.length > AUDIT_BATCH_MAX_ENTRIES) return null;
+  const list = auditBatchEnvelope(value);
+  if (!list) return null;
   const entries: AuditEntry[] = [];
   for (const e of list) {
     const r = AuditEntrySchema.safeParse(e);

@@ -15,13 +15,23 @@ import { AUDIT_BATCH_MAX_ENTRIES, AUDIT_EVENT_KINDS, AuditBatch, AuditEntry, inY
  * publishers write.
  */
 export function isWellFormedAuditBatch(value: unknown): value is AuditBatch {
-  if (!isRecord(value)) return false;
-  const keys = Object.keys(value);
-  if (keys.length !== 1 || keys[0] !== 'entries') return false;
-  const entries = value.entries;
-  if (!Array.isArray(entries) || entries.length < 1 || entries.length > AUDIT_BATCH_MAX_ENTRIES) return false;
+  const entries = auditBatchEnvelope(value);
+  if (!entries) return false;
   for (const e of entries) if (!isWellFormedEntry(e)) return false;
   return true;
+}
+
+/**
+ * The entries of a value shaped as AuditBatchSchema's envelope (`{"entries": [...]}`,
+ * nothing else, 1 to AUDIT_BATCH_MAX_ENTRIES of them), each not checked yet; null
+ * when it is no batch.
+ */
+export function auditBatchEnvelope(value: unknown): unknown[] | null {
+  if (!isRecord(value)) return null;
+  const keys = Object.keys(value);
+  if (keys.length !== 1 || keys[0] !== 'entries') return null;
+  const entries = value.entries;
+  return Array.isArray(entries) && entries.length >= 1 && entries.length <= AUDIT_BATCH_MAX_ENTRIES ? entries : null;
 }
 
 const KINDS: ReadonlySet<unknown> = new Set(AUDIT_EVENT_KINDS);
